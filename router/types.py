@@ -1,0 +1,80 @@
+"""Plain data types shared by the router and its callers.
+
+The router package imports neither ``proxy`` nor ``storage``: callers hand it these types and
+get these types back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+NONE = "none"  # the name the router uses for "no tool is needed"
+
+
+@dataclass(frozen=True)
+class ToolSpec:
+    """A tool the router may choose: OpenAI function shape plus optional example queries."""
+
+    name: str
+    description: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)
+    examples: tuple[str, ...] = ()
+
+    @classmethod
+    def from_openai(cls, tool: dict[str, Any]) -> ToolSpec:
+        """Build from an OpenAI ``{"type": "function", "function": {...}}`` definition."""
+        fn = tool.get("function", tool)
+        return cls(
+            name=str(fn["name"]),
+            description=str(fn.get("description") or ""),
+            parameters=dict(fn.get("parameters") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class RouterOptions:
+    """Router settings, filled by the proxy from the ``router:`` config section."""
+
+    encoder: str | None = None  # sentence-transformers model path; None = shipped MiniLM
+    checkpoint: str | None = None  # checkpoint dir; None = shipped default checkpoint
+    threshold: float | None = None  # None = calibrated threshold from the checkpoint
+    tool_thresholds: dict[str, float] = field(default_factory=dict)
+    context_turns: int = 3  # user/assistant turns kept as routing context
+    device: str = "cpu"
+
+
+@dataclass
+class RouteDecision:
+    """What the router decided for one conversation."""
+
+    tool: str | None  # chosen tool name, or None for NONE
+    confidence: float  # calibrated probability that ``tool`` (or NONE) is right
+    threshold: float  # confidence needed to act locally
+    scores: dict[str, float]  # per-tool scores (and "none"), best first
+    reason: str  # short human-readable reason, e.g. "head p=0.97 (knn 4/5, cos 0.71)"
+    version: str  # router/checkpoint version that decided
+    latency_ms: float = 0.0
+    rule: str | None = None  # name/pattern of the config rule that decided, if any
+
+    @property
+    def confident(self) -> bool:
+        return self.confidence >= self.threshold
+
+    @property
+    def is_none(self) -> bool:
+        return self.tool is None
+
+
+@dataclass
+class ArgsResult:
+    """Arguments filled for one tool call, and how."""
+
+    arguments: dict[str, Any]
+    missing: list[str]  # required parameters that could not be filled
+    errors: list[str]  # jsonschema validation errors (empty when valid)
+    sources: dict[str, str]  # param -> how it was filled ("enum", "number", "default", "llm", ...)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.errors
