@@ -1,0 +1,80 @@
+"""Reading a chat conversation: which turns to search for argument values, and today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+_TODAY_RE = re.compile(
+    r"\b(?:today is|current (?:date|time) is|the date is|now is)\s*:?\s*(\d{4})-(\d{2})-(\d{2})",
+    re.IGNORECASE,
+)
+
+
+def content_text(message: dict[str, Any]) -> str:
+    """The plain text of a message (string content or the text parts of a content list)."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = [
+            str(part.get("text", ""))
+            for part in content
+            if isinstance(part, dict) and part.get("type") in ("text", "input_text")
+        ]
+        return " ".join(p for p in parts if p)
+    return ""
+
+
+def user_turns(messages: list[dict[str, Any]]) -> list[str]:
+    """User message texts, newest first (the last user turn is the primary source)."""
+    return [content_text(m) for m in reversed(messages) if m.get("role") == "user" and content_text(m)]
+
+
+def question_before_last_user(messages: list[dict[str, Any]]) -> str:
+    """The assistant text right before the last user turn ("Which city?"), or ""."""
+    seen_user = False
+    for message in reversed(messages):
+        role = message.get("role")
+        if role == "user":
+            if seen_user:
+                return ""
+            seen_user = True
+        elif role == "assistant" and seen_user:
+            return content_text(message)
+    return ""
+
+
+def tool_outputs(messages: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """JSON objects found in tool results, newest first (flattened one level: {"output": {...}})."""
+    for message in reversed(messages):
+        if message.get("role") != "tool":
+            continue
+        try:
+            data = json.loads(content_text(message))
+        except (ValueError, TypeError):
+            continue
+        if not isinstance(data, dict):
+            continue
+        yield data
+        for value in data.values():
+            if isinstance(value, dict):
+                yield value
+
+
+def reference_date(messages: list[dict[str, Any]], today: dt.date | None) -> dt.date:
+    """The date relative expressions resolve against: ``today``, else a system message's date."""
+    if today is not None:
+        return today
+    for message in messages:
+        if message.get("role") in ("system", "developer"):
+            match = _TODAY_RE.search(content_text(message))
+            if match:
+                try:
+                    return dt.date(int(match[1]), int(match[2]), int(match[3]))
+                except ValueError:
+                    continue
+    return dt.date.today()

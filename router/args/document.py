@@ -1,0 +1,88 @@
+"""One searched text: its tokens and its typed mentions, with overlaps resolved by priority."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from router.args.dates import find_dates
+from router.args.mentions import (
+    EMAIL_RE,
+    IDENT_RE,
+    PHONE_RE,
+    URL_RE,
+    Mention,
+    find_capitalised,
+    find_numbers,
+    find_pattern,
+    find_quoted,
+)
+from router.args.params import singular
+
+_TOKEN_RE = re.compile(r"[\w][\w'’.@+-]*[\w]|[\w]|[^\w\s]")
+_PRIORITY = ("quoted", "url", "email", "phone", "datetime", "date", "time", "number", "ident")
+
+
+@dataclass
+class Document:
+    """A text prepared for extraction; build with :func:`Document.parse`."""
+
+    text: str
+    token_starts: list[int]
+    token_ends: list[int]
+    words: list[str]  # lower-case singular form of each token
+    mentions: dict[str, list[Mention]] = field(default_factory=dict)
+    spans: list[Mention] = field(default_factory=list)  # capitalised spans (free-text candidates)
+
+    @classmethod
+    def parse(cls, text: str, ref: dt.date) -> Document:
+        tokens = list(_TOKEN_RE.finditer(text))
+        words = [singular(t.group(0).lower().rstrip(".")) for t in tokens]
+        found: list[Mention] = []
+        found += find_quoted(text)
+        found += find_pattern(text, "url", URL_RE)
+        found += find_pattern(text, "email", EMAIL_RE)
+        found += find_pattern(text, "phone", PHONE_RE)
+        found += find_dates(text, ref)
+        found += find_numbers(text)
+        found += find_pattern(text, "ident", IDENT_RE)
+        kept: list[Mention] = []
+        for mention in sorted(found, key=lambda m: _PRIORITY.index(m.kind)):
+            clash = [k for k in kept if k.overlaps(mention)]
+            # a value inside quotes stays part of the quoted string; otherwise first kind wins
+            if not clash:
+                kept.append(mention)
+        by_kind: dict[str, list[Mention]] = {}
+        for mention in sorted(kept, key=lambda m: m.start):
+            by_kind.setdefault(mention.kind, []).append(mention)
+        spans = [s for s in find_capitalised(text) if not any(k.overlaps(s) and k.kind != "ident" for k in kept)]
+        return cls(text, [t.start() for t in tokens], [t.end() for t in tokens], words, by_kind, spans)
+
+    def of(self, *kinds: str) -> list[Mention]:
+        return [m for k in kinds for m in self.mentions.get(k, [])]
+
+    def token_index(self, char: int) -> int:
+        return max(0, bisect.bisect_right(self.token_starts, char) - 1)
+
+    def cue_positions(self, cues: tuple[str, ...]) -> list[int]:
+        wanted = set(cues)
+        return [i for i, w in enumerate(self.words) if w in wanted]
+
+    def distance(self, cue_positions: list[int], start: int, end: int) -> int | None:
+        """Tokens between the nearest cue word and the span (a cue after the span costs one more)."""
+        if not cue_positions:
+            return None
+        first = self.token_index(start)
+        last = self.token_index(max(start, end - 1))
+        best: int | None = None
+        for c in cue_positions:
+            if first <= c <= last:
+                d = 0
+            elif c < first:
+                d = first - c - 1
+            else:
+                d = c - last
+            best = d if best is None else min(best, d)
+        return best

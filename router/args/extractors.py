@@ -1,0 +1,276 @@
+"""Candidate values for one parameter from one document, each with a score and a source.
+
+Scores are on one scale so that candidates of all parameters can be assigned greedily: the best
+(parameter, candidate) pair first, each text span used once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from router.args.dates import format_value
+from router.args.document import Document
+from router.args.mentions import Mention
+from router.args.params import Param, singular
+
+_NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
+             "omit", "n't", "doesn't", "shouldn't", "won't", "nor", "except"}  # fmt: skip
+_LINKERS = r"(?:\s+(?:is|are|was|=|:|named|called|titled|of|as|to|at|be|being|reads?|says?|set\s+to|categori[sz]ed\s+as|being)\b|\s*[:=])"
+_STOP_VALUE = {
+    "and", "with", "for", "in", "on", "at", "to", "from", "by", "that", "which", "please", "so", "but", "or",
+    "the", "a", "an", "my", "your", "this", "it", "is", "are", "of", "about", "me", "i", "you", "we", "can",
+    "could", "would", "will", "should", "be", "what", "how", "any", "some", "their", "our", "its", "if",
+    "also", "then", "as", "using", "there", "have", "has", "do", "does", "want", "need", "like", "get",
+}  # fmt: skip
+_LOCATION_PREPS = {"in", "at", "near", "for", "to", "from", "around", "of"}
+_REQUEST_PREFIX_RE = re.compile(
+    r"^(?:\s|,|hey|hi|hello|ok(?:ay)?|yes|please|kindly|can you|could you|would you|will you|help me|i want to|"
+    r"i'd like to|i would like to|i need to|i need|i want|let's|me|to|just|also|now|quickly)+",
+    re.I,
+)
+_REQUEST_VERB_RE = re.compile(
+    r"^(?:search(?:\s+the\s+web)?|look\s+up|find(?:\s+out)?|google|tell\s+me|show\s+me|give\s+me|get(?:\s+me)?|"
+    r"translate|write|say|send|define|explain|what\s+is|what's|who\s+is|who's|look\s+for|check|fetch|retrieve|"
+    r"provide(?:\s+me\s+with)?|query|ask)\b\s*(?:for|about|on|up|of|the|me)?\s*",
+    re.I,
+)
+_UNIT_ALIASES = {
+    "km": ("kilometer", "kilometre", "km"), "mi": ("mile",), "mile": ("mile",), "kg": ("kilogram", "kg"),
+    "g": ("gram",), "gram": ("gram",), "lb": ("pound", "lb"), "m": ("meter", "metre"), "cm": ("centimeter",),
+    "usd": ("dollar", "usd", "price", "cost", "amount", "budget", "fee", "salary", "money", "fund", "payment"),
+    "eur": ("euro", "eur", "price", "cost", "amount", "budget"), "gbp": ("pound", "gbp", "price", "amount"),
+    "%": ("percent", "percentage", "rate", "ratio", "%"), "min": ("minute",), "h": ("hour",), "hr": ("hour",),
+    "sec": ("second",), "s": ("second",), "px": ("pixel",), "ms": ("millisecond",),
+}  # fmt: skip
+
+
+@dataclass
+class Candidate:
+    value: Any
+    start: int
+    end: int
+    score: float
+    source: str
+    shared: bool = False  # may overlap other parameters' spans (free text like a whole query)
+
+
+def _proximity(doc: Document, param: Param, start: int, end: int, reach: int = 6) -> float:
+    d = doc.distance(doc.cue_positions(param.cues), start, end)
+    if d is None or d > reach:
+        return 0.0
+    return 1.0 / (1.0 + d)
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s_-]+", " ", text.lower()).strip()
+
+
+def find_term(text: str, term: str) -> list[tuple[int, int]]:
+    """Whole-word, case-insensitive occurrences of ``term`` ("last_month" also matches "last month")."""
+    words = [re.escape(w) for w in _normalise(term).split()]
+    if not words:
+        return []
+    pattern = r"(?<![\w])" + r"[\s_-]+".join(words) + r"s?(?![\w])"
+    return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
+
+
+_ENUM_SYNONYMS = {
+    "celsius": ("c", "°c", "centigrade", "metric"), "fahrenheit": ("f", "°f", "imperial"),
+    "asc": ("ascending", "oldest first", "lowest first"), "desc": ("descending", "newest first", "highest first"),
+    "ascending": ("asc",), "descending": ("desc",), "true": ("yes",), "false": ("no",),
+    "metric": ("celsius", "km", "kilometers"), "imperial": ("fahrenheit", "miles"),
+}  # fmt: skip
+
+
+def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
+    found: list[Candidate] = []
+    numeric = [m for m in doc.of("number")]
+    for value in param.enum:
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int | float):
+            for m in numeric:
+                if m.value == value:
+                    found.append(Candidate(value, m.start, m.end, 1.2 + _proximity(doc, param, m.start, m.end), "enum"))
+            continue
+        terms = [str(value)] + list(_ENUM_SYNONYMS.get(str(value).lower(), ()))
+        for i, term in enumerate(terms):
+            if len(term) <= 2 and i > 0:  # single letters ("c", "f") only right after a degree/number
+                pattern = rf"(?:\d\s*°?|°|\bin\s+|\bdegrees?\s+){re.escape(term)}\b"
+                spans = [(m.end() - len(term), m.end()) for m in re.finditer(pattern, doc.text, re.I)]
+            else:
+                spans = find_term(doc.text, term)
+            for start, end in spans:
+                length_bonus = min(len(term), 30) / 100.0  # longest match wins
+                score = 2.0 + length_bonus + _proximity(doc, param, start, end) - 0.1 * (i > 0)
+                found.append(Candidate(value, start, end, score, "enum"))
+    return found
+
+
+def boolean_value(doc: Document, param: Param) -> Candidate | None:
+    """True for "include images"/"with images", False for "without images"/"no images"."""
+    cues = [c for c in param.cues if c not in ("is", "has", "allow", "want", "need")]
+    if not cues:
+        return None
+    positions = doc.cue_positions(tuple(cues))
+    if not positions:
+        return None
+    # need the last (head) cue word and at least half of the cue words within a short window
+    head = cues[-1]
+    for pos in positions:
+        if doc.words[pos] != head:
+            continue
+        window = set(doc.words[max(0, pos - len(cues) - 2) : pos + 1])
+        if sum(c in window for c in cues) * 2 < len(cues):
+            continue
+        before = doc.words[max(0, pos - len(cues) - 4) : pos]
+        negated = any(w in _NEGATORS or w.endswith("n't") for w in before)
+        start = doc.token_starts[pos]
+        return Candidate(not negated, start, doc.token_ends[pos], 1.5, "boolean", shared=True)
+    return None
+
+
+def _unit_score(mention: Mention, param: Param) -> float:
+    if not mention.unit:
+        return 0.0
+    words = set(param.cues) | {singular(w) for w in re.findall(r"[a-z%]+", param.description.lower())}
+    unit = singular(mention.unit)
+    aliases = set(_UNIT_ALIASES.get(mention.unit, ())) | set(_UNIT_ALIASES.get(unit, ())) | {unit}
+    return 0.8 if aliases & words else 0.0
+
+
+def number_candidates(doc: Document, param: Param) -> list[Candidate]:
+    found = []
+    integer = param.kind == "integer"
+    for m in doc.of("number"):
+        value: Any = m.value
+        if integer:
+            if value != int(value):
+                continue
+            value = int(value)
+        elif value == int(value) and "." not in m.text:
+            value = int(value)
+        if m.unit == "%" and param.kind == "number" and "fraction" in param.description.lower():
+            value = m.value / 100.0
+        score = 0.3 + _proximity(doc, param, m.start, m.end) + _unit_score(m, param)
+        found.append(Candidate(value, m.start, m.end, score, "number"))
+    return found
+
+
+_START_WORDS = {"start", "from", "begin", "check", "departure", "since", "checkin", "open", "first"}
+_END_WORDS = {"end", "to", "until", "finish", "checkout", "return", "due", "deadline", "close", "last", "out"}
+
+
+def date_candidates(doc: Document, param: Param) -> list[Candidate]:
+    fmt = param.schema.get("format")
+    wants_time_only = fmt == "time" or (
+        param.date_format is not None and "%Y" not in param.date_format and "%d" not in param.date_format
+    )
+    found = []
+    mentions = doc.of("datetime", "date", "time")
+    for index, m in enumerate(mentions):
+        if m.kind == "time" and not wants_time_only and "time" not in param.cues and "hour" not in param.cues:
+            continue
+        value = format_value(m, param.date_format, str(fmt) if fmt else None)
+        score = 0.6 + _proximity(doc, param, m.start, m.end)
+        cues = set(param.cues)
+        if len(mentions) > 1:
+            if cues & _START_WORDS and index == 0 or cues & _END_WORDS and index == len(mentions) - 1:
+                score += 0.3
+        found.append(Candidate(value, m.start, m.end, score, "date"))
+    return found
+
+
+def typed_candidates(doc: Document, param: Param, kind: str) -> list[Candidate]:
+    return [
+        Candidate(m.value, m.start, m.end, 1.0 + _proximity(doc, param, m.start, m.end), kind) for m in doc.of(kind)
+    ]
+
+
+def _value_after(text: str, start: int) -> tuple[str, int, int] | None:
+    """The value that follows a cue at ``start``: words up to punctuation or a stop word."""
+    tail = text[start:]
+    m = re.match(r"\s*([\"“'‘])(.+?)[\"”'’]", tail)
+    if m:
+        return m.group(2), start + m.start(2), start + m.end(2)
+    words = list(re.finditer(r"[^\s,.;!?()\"]+(?:\.[^\s,.;!?()\"]+)*", tail))
+    picked: list[re.Match[str]] = []
+    for w in words:
+        if text[start + (picked[-1].end() if picked else 0) : start + w.start()].strip(" "):
+            break  # punctuation between words ends the value
+        if w.group(0).lower() in _STOP_VALUE:
+            if picked:
+                break
+            continue
+        picked.append(w)
+        if len(picked) >= 4:
+            break
+    if not picked:
+        return None
+    return text[start + picked[0].start() : start + picked[-1].end()], start + picked[0].start(), start + picked[-1].end()
+
+
+def string_candidates(doc: Document, param: Param) -> list[Candidate]:
+    text = doc.text
+    found: list[Candidate] = []
+    cue_positions = doc.cue_positions(param.cues)
+    for q in doc.of("quoted"):
+        bonus = 0.3 if param.role in ("text", "name") else 0.0
+        found.append(Candidate(q.value, q.start, q.end, 0.4 + bonus + _proximity(doc, param, q.start, q.end), "quoted"))
+    # "<cue> is X", "<cue>: X", "named X": the strongest free-text signal
+    for pos in cue_positions:
+        cue_end = doc.token_ends[pos]
+        link = re.match(_LINKERS, text[cue_end:], re.I)
+        after = _value_after(text, cue_end + (link.end() if link else 0))
+        if after:
+            value, start, end = after
+            explicit = link is not None
+            looks_named = value[:1].isupper() or any(ch.isdigit() for ch in value)
+            if explicit or looks_named:
+                found.append(Candidate(value, start, end, 0.95 if explicit else 0.6, "span"))
+        # "the finance industry", "rice crops": modifier words right before the cue
+        prev = pos - 1
+        while prev >= 0 and doc.words[prev] in param.cues:
+            prev -= 1
+        if prev >= 0 and doc.words[prev] not in _STOP_VALUE and re.match(r"\w", doc.words[prev]):
+            first = prev
+            if first - 1 >= 0 and doc.words[first - 1] not in _STOP_VALUE and re.match(r"[a-z]", doc.words[first - 1]):
+                if text[doc.token_starts[first - 1] : doc.token_starts[first - 1] + 1].isupper():
+                    first -= 1
+            start, end = doc.token_starts[first], doc.token_ends[prev]
+            found.append(Candidate(text[start:end], start, end, 0.45, "span"))
+    for example in param.examples:
+        for start, end in find_term(text, example):
+            found.append(Candidate(text[start:end].rstrip("s") if not example.endswith("s") else text[start:end], start, end, 0.85, "span"))
+    if param.role == "location":
+        for i, word in enumerate(doc.words):
+            if word in _LOCATION_PREPS and i + 1 < len(doc.words):
+                after = _value_after(text, doc.token_ends[i])
+                if after:
+                    value, start, end = after
+                    capital = value[:1].isupper()
+                    found.append(Candidate(value, start, end, 0.7 if capital else 0.3, "span"))
+        for s in doc.spans:
+            found.append(Candidate(s.value, s.start, s.end, 0.35 + 0.5 * _proximity(doc, param, s.start, s.end), "span"))
+    elif param.role == "name":
+        for s in doc.spans:
+            found.append(Candidate(s.value, s.start, s.end, 0.3 + _proximity(doc, param, s.start, s.end), "span"))
+    elif param.role == "ident":
+        for m in doc.of("ident"):
+            found.append(Candidate(m.value, m.start, m.end, 0.5 + _proximity(doc, param, m.start, m.end), "span"))
+    elif param.role == "text":
+        rest = request_content(text)
+        if rest:
+            start = text.find(rest)
+            found.append(Candidate(rest, start, start + len(rest), 0.25, "span", shared=True))
+    return found
+
+
+def request_content(text: str) -> str:
+    """The request without its polite/verb prefix: "Can you search for cheap flights?" -> "cheap flights"."""
+    rest = _REQUEST_PREFIX_RE.sub("", text.strip())
+    rest = _REQUEST_VERB_RE.sub("", rest, count=1)
+    rest = re.sub(r"[\s,]*(?:please|for me|thanks?(?: you)?)?[\s?.!]*$", "", rest, flags=re.I)
+    return rest.strip()

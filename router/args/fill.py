@@ -1,0 +1,268 @@
+"""Layered argument filling: schema-driven extraction, conversation context, defaults, optional LLM."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import Any
+
+from router.args.conversation import question_before_last_user, reference_date, tool_outputs, user_turns
+from router.args.document import Document
+from router.args.extractors import (
+    Candidate,
+    boolean_value,
+    date_candidates,
+    enum_candidates,
+    number_candidates,
+    request_content,
+    string_candidates,
+    typed_candidates,
+)
+from router.args.params import Param, describe, describe_object
+from router.args.validate import coerce, is_valid, validation_errors
+from router.types import ArgsResult, ToolSpec
+
+ArgsLLM = Callable[[ToolSpec, list[dict[str, Any]]], dict[str, Any] | None]
+
+MAX_TURNS = 4  # user turns searched: the last one, then up to three earlier ones
+REQUIRED_MIN_SCORE = 0.25
+OPTIONAL_MIN_SCORE = 0.55
+
+
+def fill_arguments(
+    messages: list[dict[str, Any]],
+    tool: ToolSpec,
+    *,
+    llm: ArgsLLM | None = None,
+    today: dt.date | None = None,
+) -> ArgsResult:
+    """Fill ``tool``'s arguments from the conversation; never invent a required value.
+
+    The last user turn is searched first, then earlier user turns for parameters still unfilled
+    (source "context"), then earlier tool results for parameters of the same name ("context"),
+    then schema defaults ("default"). When ``llm`` is given and required parameters are still
+    missing or invalid, it is asked with only this tool's schema; its values are validated.
+    """
+    schema = tool.parameters or {}
+    ref = reference_date(messages, today)
+    docs = [Document.parse(text, ref) for text in user_turns(messages)[:MAX_TURNS]]
+    question = question_before_last_user(messages)
+    arguments, sources = fill_object(schema, docs, question)
+    _fill_from_tool_outputs(schema, messages, arguments, sources)
+    _fill_defaults(schema, arguments, sources)
+    arguments, missing, errors = _check(schema, arguments, sources)
+    if llm is not None and (missing or errors):
+        arguments, sources = _ask_llm(llm, tool, messages, schema, arguments, sources, errors)
+        arguments, missing, errors = _check(schema, arguments, sources)
+    return ArgsResult(arguments=arguments, missing=missing, errors=errors, sources=sources)
+
+
+def fill_object(
+    schema: dict[str, Any], docs: list[Document], question: str = ""
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Fill the properties of an object schema from the documents (newest first)."""
+    params = describe_object(schema)
+    arguments: dict[str, Any] = {}
+    sources: dict[str, str] = {}
+    asked = _asked_params(params, question)
+    for index, doc in enumerate(docs):
+        todo = [p for p in params if p.name not in arguments]
+        if not todo:
+            break
+        filled = _assign(doc, todo, asked if index == 0 else set())
+        for name, (value, source) in filled.items():
+            arguments[name] = value
+            sources[name] = source if index == 0 else "context"
+    for param in params:  # nested objects: filled from the same turns, kept when anything was found
+        if param.kind == "object" and param.name not in arguments and param.schema.get("properties"):
+            nested, nested_sources = fill_object(param.schema, docs)
+            if nested:
+                arguments[param.name] = nested
+                sources[param.name] = _summarise(nested_sources)
+    return arguments, sources
+
+
+def _summarise(sources: dict[str, str]) -> str:
+    kinds = set(sources.values())
+    return kinds.pop() if len(kinds) == 1 else "span"
+
+
+def _asked_params(params: list[Param], question: str) -> set[str]:
+    """Parameters the assistant just asked about ("Which region should I focus on?")."""
+    if not question:
+        return set()
+    words = {w.rstrip("s") for w in re.findall(r"[a-z]+", question.lower())}
+    return {p.name for p in params if any(c.rstrip("s") in words for c in p.cues)}
+
+
+def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
+    kind = param.kind
+    if kind == "enum":
+        found = enum_candidates(doc, param)
+    elif kind in ("integer", "number"):
+        found = number_candidates(doc, param)
+    elif kind == "date":
+        found = date_candidates(doc, param)
+    elif kind in ("email", "url", "phone"):
+        found = typed_candidates(doc, param, kind)
+    elif kind == "string":
+        found = string_candidates(doc, param)
+        if asked:
+            rest = request_content(doc.text)
+            if rest and len(rest.split()) <= 6:
+                start = doc.text.find(rest)
+                found.append(Candidate(rest, start, start + len(rest), 0.5, "span"))
+    elif kind == "array":
+        found = _array_candidates(doc, param)
+    else:
+        found = []
+    if asked:
+        for c in found:
+            c.score += 0.4
+    return found
+
+
+def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
+    items = param.schema.get("items")
+    if not isinstance(items, dict):
+        items = {"type": "string"}
+    item = describe(param.name, {**items, "description": param.description}, param.required)
+    if item.kind in ("object", "array"):
+        return []
+    singles = _candidates(doc, item, False)
+    if item.kind == "string":
+        singles = [c for c in singles if c.source == "quoted"] or _list_after_cue(doc, param)
+    if not singles:
+        return []
+    values: list[Any] = []
+    for c in sorted(singles, key=lambda c: c.start):
+        if c.value not in values:
+            values.append(c.value)
+    best = max(c.score for c in singles)
+    start, end = min(c.start for c in singles), max(c.end for c in singles)
+    source = singles[0].source
+    return [Candidate(values, start, end, best, source)]
+
+
+def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
+    """ "attendees John, Jane and Bob" -> three items (after the parameter's cue word)."""
+    found = []
+    for pos in doc.cue_positions(param.cues):
+        tail_start = doc.token_ends[pos]
+        m = re.match(r"\s*(?:are|is|:|include|including|of|like|such as)?\s*([^.;!?]+)", doc.text[tail_start:], re.I)
+        if not m:
+            continue
+        base = tail_start + m.start(1)
+        for part in re.finditer(r"[^,]+", re.sub(r"\s+(?:and|or)\s+", ", ", m.group(1))):
+            value = part.group(0).strip()
+            if value and len(value.split()) <= 4:
+                found.append(Candidate(value, base, base + len(m.group(1)), 0.5, "span"))
+        break
+    return found
+
+
+def _assign(doc: Document, params: list[Param], asked: set[str]) -> dict[str, tuple[Any, str]]:
+    """Greedy assignment: best (parameter, candidate) pairs first, each text span used once."""
+    filled: dict[str, tuple[Any, str]] = {}
+    pool: list[tuple[float, int, Param, Candidate]] = []
+    for order, param in enumerate(params):
+        if param.kind == "boolean":
+            flag = boolean_value(doc, param)
+            if flag is not None:
+                filled[param.name] = (flag.value, "boolean")
+            continue
+        for cand in _candidates(doc, param, param.name in asked):
+            threshold = REQUIRED_MIN_SCORE if param.required else OPTIONAL_MIN_SCORE
+            if cand.score >= threshold and is_valid(coerce(cand.value, param.schema), param.schema):
+                pool.append((cand.score, order, param, cand))
+    used: list[tuple[int, int]] = []
+    for _score, _order, param, cand in sorted(pool, key=lambda t: (-t[0], t[1])):
+        if param.name in filled:
+            continue
+        if not cand.shared and any(cand.start < e and s < cand.end for s, e in used):
+            continue
+        filled[param.name] = (cand.value, cand.source)
+        if not cand.shared:
+            used.append((cand.start, cand.end))
+    return filled
+
+
+def _fill_from_tool_outputs(
+    schema: dict[str, Any], messages: list[dict[str, Any]], arguments: dict[str, Any], sources: dict[str, str]
+) -> None:
+    properties = schema.get("properties") or {}
+    for output in tool_outputs(messages):
+        for name, sub in properties.items():
+            if name in arguments or name not in output or not isinstance(sub, dict):
+                continue
+            value = coerce(output[name], sub)
+            if is_valid(value, sub):
+                arguments[name] = value
+                sources[name] = "context"
+
+
+def _fill_defaults(schema: dict[str, Any], arguments: dict[str, Any], sources: dict[str, str]) -> None:
+    for name, sub in (schema.get("properties") or {}).items():
+        if name not in arguments and isinstance(sub, dict) and "default" in sub:
+            arguments[name] = sub["default"]
+            sources[name] = "default"
+
+
+def _check(
+    schema: dict[str, Any], arguments: dict[str, Any], sources: dict[str, str]
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """Coerce, drop invalid values (an invalid required one is reported), list missing required ones."""
+    properties = schema.get("properties") or {}
+    required = [r for r in schema.get("required") or [] if isinstance(r, str)]
+    checked: dict[str, Any] = {}
+    errors: list[str] = []
+    for name, value in arguments.items():
+        sub = properties.get(name)
+        if not isinstance(sub, dict):
+            checked[name] = value
+            continue
+        value = coerce(value, sub)
+        problems = validation_errors(value, sub)
+        if problems:
+            sources.pop(name, None)
+            if name in required:
+                errors.extend(f"{name}: {p}" for p in problems)
+            continue
+        checked[name] = value
+    missing = [r for r in required if r not in checked]
+    for name in list(sources):
+        if name not in checked:
+            sources.pop(name)
+    if not missing and not errors:
+        errors = validation_errors(checked, schema) if schema else []
+    return checked, missing, errors
+
+
+def _ask_llm(
+    llm: ArgsLLM,
+    tool: ToolSpec,
+    messages: list[dict[str, Any]],
+    schema: dict[str, Any],
+    arguments: dict[str, Any],
+    sources: dict[str, str],
+    errors: list[str],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Ask the optional LLM (seeing only this tool) for the values still missing or invalid."""
+    only_this_tool = ToolSpec(name=tool.name, description=tool.description, parameters=schema)
+    answer = llm(only_this_tool, messages)
+    if not isinstance(answer, dict):
+        return arguments, sources
+    properties = schema.get("properties") or {}
+    merged = dict(arguments)
+    merged_sources = dict(sources)
+    bad = {e.split(":", 1)[0] for e in errors}
+    for name, value in answer.items():
+        sub = properties.get(name)
+        if not isinstance(sub, dict) or (name in merged and name not in bad):
+            continue
+        value = coerce(value, sub)
+        if is_valid(value, sub):
+            merged[name] = value
+            merged_sources[name] = "llm"
+    return merged, merged_sources

@@ -1,0 +1,158 @@
+"""Typed value mentions found in a text: the candidates that parameters are filled from."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_WORD_NUMBERS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2, "a pair of": 2, "single": 1,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
+_SUFFIX_SCALES = {"k": 1000, "m": 1_000_000, "bn": 1_000_000_000}
+_CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
+
+_WORD_NUM_RE = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+NUMBER_RE = re.compile(
+    rf"""(?<![\w.@/#:-])
+    (?P<cur>[$€£¥])?\s?
+    (?:
+      (?P<digits>[-+]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+)
+      (?P<suffix>k|m|bn)?(?![\w@-]|\.\d|/\d|:\d)
+      |
+      (?P<words>(?:{_WORD_NUM_RE})(?:[\s-](?:{_WORD_NUM_RE}|hundred|thousand|million|and(?=\s)))*)\b
+    )
+    (?:\s?(?P<pct>%|percent\b))?
+    (?:\s?(?P<unit>[a-zA-Z°][a-zA-Z°/]*))?
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+QUOTED_RE = re.compile(
+    r"\"([^\"\n]{1,300})\"?|“([^”\n]{1,300})”|(?<![\w])'([^'\n]{1,200})'(?![\w])|‘([^’\n]{1,200})’"
+)
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
+PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}(?!\w)")
+IDENT_RE = re.compile(r"(?<![\w@])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}(?![\w@])")
+CAPITALISED_RE = re.compile(
+    r"(?<![\w'])(?:[A-Z][\w'&.-]*|[A-Z]{2,})(?:(?:\s(?:of|the|de|la|van|von|del|and|&)){0,1}\s(?:[A-Z][\w'&.-]*|\d+))*"
+)
+
+
+@dataclass
+class Mention:
+    """A typed value found at ``[start, end)`` of the text."""
+
+    kind: str  # "number", "date", "time", "datetime", "quoted", "email", "url", "phone", "ident", "span"
+    value: Any
+    start: int
+    end: int
+    text: str
+    unit: str = ""  # for numbers: "%", "usd", "km", ... (lower case)
+
+    def overlaps(self, other: Mention) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+def words_to_number(text: str) -> float | None:
+    """"twenty five" -> 25, "two hundred" -> 200, "a dozen" -> 12; None when not a number phrase."""
+    phrase = text.lower().replace("-", " ").strip()
+    if phrase in _WORD_NUMBERS:
+        return float(_WORD_NUMBERS[phrase])
+    total, current, seen = 0.0, 0.0, False
+    for word in phrase.split():
+        if word == "and":
+            continue
+        if word in _WORD_NUMBERS:
+            current += _WORD_NUMBERS[word]
+        elif word in _SCALES:
+            current = max(current, 1.0) * _SCALES[word]
+            if _SCALES[word] >= 1000:
+                total, current = total + current, 0.0
+        else:
+            return None
+        seen = True
+    return total + current if seen else None
+
+
+def find_numbers(text: str) -> list[Mention]:
+    """Numbers with their unit: "5 km", "$20", "3.5%", "two", "1,200", "10k"."""
+    found: list[Mention] = []
+    for match in NUMBER_RE.finditer(text):
+        if match["digits"]:
+            value = float(match["digits"].replace(",", ""))
+            if match["suffix"]:
+                value *= _SUFFIX_SCALES[match["suffix"].lower()]
+        else:
+            words = match["words"] or ""
+            if words.lower() in ("one", "single") and not match["unit"]:
+                continue  # "one of", "the one": too ambiguous without a unit
+            parsed = words_to_number(words)
+            if parsed is None:
+                continue
+            value = parsed
+        unit = ""
+        if match["pct"]:
+            unit = "%"
+        elif match["cur"]:
+            unit = _CURRENCY[match["cur"]]
+        elif match["unit"]:
+            unit = match["unit"].lower()
+        end = match.end("unit") if match["unit"] and not (match["pct"] or match["cur"]) else match.end()
+        if match["unit"] and (match["pct"] or match["cur"]):
+            end = match.end("pct") if match["pct"] else match.end("digits")
+        start = match.start("cur") if match["cur"] else match.start("digits") if match["digits"] else match.start("words")
+        num_end = match.end("suffix") if match["suffix"] else match.end("digits") if match["digits"] else match.end("words")
+        if match["pct"]:
+            num_end = match.end("pct")
+        found.append(Mention("number", value, start, max(end, num_end), text[start:num_end], unit))
+    return found
+
+
+def find_quoted(text: str) -> list[Mention]:
+    found = []
+    for match in QUOTED_RE.finditer(text):
+        group = next(i for i in range(1, 5) if match.group(i) is not None)
+        value = match.group(group).strip().rstrip(".,;")
+        if value:
+            found.append(Mention("quoted", value, match.start(), match.end(), match.group(0)))
+    return found
+
+
+def find_pattern(text: str, kind: str, pattern: re.Pattern[str]) -> list[Mention]:
+    return [Mention(kind, m.group(0), m.start(), m.end(), m.group(0)) for m in pattern.finditer(text)]
+
+
+def find_capitalised(text: str) -> list[Mention]:
+    """Capitalised spans ("New York", "Jane Smith"), skipping the sentence-initial word alone."""
+    found = []
+    for match in CAPITALISED_RE.finditer(text):
+        value = match.group(0).rstrip(".'")
+        before = text[: match.start()].rstrip()
+        sentence_start = not before or before[-1] in ".!?:\"“"
+        if sentence_start and " " not in value:
+            continue
+        if sentence_start:
+            first, rest = value.split(" ", 1)
+            if first.lower() in _SENTENCE_STARTERS:
+                value = rest
+                start = match.start() + len(first) + 1
+                found.append(Mention("span", value, start, start + len(value), value))
+                continue
+        if value in ("I", "I'm", "I'd", "I'll", "I've"):
+            continue
+        found.append(Mention("span", value, match.start(), match.start() + len(value), value))
+    return found
+
+
+_SENTENCE_STARTERS = {
+    "please", "can", "could", "would", "will", "what", "what's", "whats", "how", "when", "where", "who",
+    "which", "why", "is", "are", "do", "does", "did", "tell", "show", "find", "get", "give", "i", "i'm",
+    "hey", "hi", "hello", "ok", "okay", "yes", "no", "and", "also", "then", "now", "let's", "set", "add",
+    "book", "play", "search", "send", "create", "make", "check", "look", "remind", "call", "my", "the",
+}  # fmt: skip

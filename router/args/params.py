@@ -1,0 +1,139 @@
+"""What a schema parameter is, as far as extraction cares: its kind, role and cue words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from router.args.dates import format_hint
+
+_CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
+_EXAMPLES_RE = re.compile(r"\((?:e\.g\.?|eg|i\.e\.?|such as|for example|like)[,:]?\s*([^)]*)\)?", re.I)
+_EXAMPLES_TAIL_RE = re.compile(r"(?:e\.g\.?|such as|for example|like)[,:]?\s+([^.;]*)", re.I)
+_CUE_STOP = {
+    "the", "of", "a", "an", "to", "for", "in", "on", "by", "is", "are", "be", "get", "set", "include",
+    "includes", "including", "enable", "enabled", "use", "with", "has", "have", "should", "whether",
+    "and", "or", "num", "str", "val", "value", "param", "flag", "do", "if", "opt", "option", "show",
+}  # fmt: skip
+LOCATION_WORDS = {
+    "city", "location", "place", "destination", "origin", "address", "country", "region", "area", "town",
+    "state", "venue", "where", "from", "to", "departure", "arrival", "spot", "poi", "geographic",
+}  # fmt: skip
+TEXT_WORDS = {
+    "query", "text", "message", "content", "keyword", "keywords", "search", "prompt", "question", "q",
+    "body", "term", "terms", "sentence", "phrase", "input", "request", "topic", "subject", "note",
+}  # fmt: skip
+NAME_WORDS = {"name", "username", "user", "person", "artist", "author", "contact", "recipient", "attendee", "owner"}
+IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
+
+
+def split_words(name: str) -> list[str]:
+    """"maxResults" -> ["max", "results"], "start_time" -> ["start", "time"]."""
+    return [w.lower() for w in _CAMEL_RE.findall(name)]
+
+
+def singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class Param:
+    """One property of a tool's parameter schema, described for the extractors."""
+
+    name: str
+    schema: dict[str, Any]
+    required: bool
+    kind: str  # enum, boolean, integer, number, date, email, url, phone, array, object, string
+    role: str  # for strings: location, text, name, ident, secret, generic
+    cues: tuple[str, ...]  # singular lower-case words of the name
+    description: str
+    examples: tuple[str, ...]  # example values listed in the description ("e.g., wheat, rice")
+    date_format: str | None  # strftime pattern from the description, if any
+
+    @property
+    def enum(self) -> list[Any]:
+        return list(self.schema.get("enum") or [])
+
+
+def schema_type(schema: dict[str, Any]) -> str:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), "string")
+    if kind is None:
+        if "enum" in schema:
+            return "string"
+        if "properties" in schema:
+            return "object"
+        if "items" in schema:
+            return "array"
+        for key in ("anyOf", "oneOf"):
+            for option in schema.get(key) or []:
+                if isinstance(option, dict) and option.get("type") not in (None, "null"):
+                    return schema_type(option)
+        return "string"
+    return str(kind)
+
+
+def _examples(description: str) -> tuple[str, ...]:
+    match = _EXAMPLES_RE.search(description) or _EXAMPLES_TAIL_RE.search(description)
+    if not match:
+        return ()
+    items = re.split(r",|\bor\b|\band\b|/", match.group(1))
+    cleaned = [i.strip().strip("'\"`.").strip() for i in items]
+    return tuple(i for i in cleaned if i and len(i) <= 40 and i.lower() not in ("etc", "etc."))
+
+
+def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
+    kind = schema_type(schema)
+    description = str(schema.get("description") or "")
+    words = [singular(w) for w in split_words(name)]
+    cues = tuple(dict.fromkeys(w for w in words if w not in _CUE_STOP)) or tuple(words)
+    lowered = f"{name} {description}".lower()
+    fmt = str(schema.get("format") or "")
+    hint = format_hint(description)
+    if "enum" in schema and kind in ("string", "integer", "number"):
+        kind = "enum"
+    elif kind == "string":
+        if fmt in ("date", "date-time", "time") or hint or _is_date_name(words, description):
+            kind = "date"
+        elif fmt in ("email", "idn-email") or "email" in words or "e-mail" in lowered:
+            kind = "email"
+        elif fmt in ("uri", "url", "iri", "uri-reference") or {"url", "uri", "link", "website", "homepage"} & set(words):
+            kind = "url"
+        elif {"phone", "telephone", "mobile", "tel"} & set(words):
+            kind = "phone"
+    role = "generic"
+    word_set = set(words)
+    if kind == "string":
+        if word_set & {"password", "passcode", "pin", "secret"}:
+            role = "secret"
+        elif word_set & LOCATION_WORDS or "location" in description.lower()[:60]:
+            role = "location"
+        elif word_set & TEXT_WORDS:
+            role = "text"
+        elif word_set & IDENT_WORDS:
+            role = "ident"
+        elif word_set & NAME_WORDS or "title" in word_set:
+            role = "name"
+    return Param(name, schema, required, kind, role, cues, description, _examples(description), hint)
+
+
+def _is_date_name(words: list[str], description: str) -> bool:
+    date_words = {"date", "day", "deadline", "birthday", "datetime", "timestamp", "when", "dob"}
+    if set(words) & date_words:
+        return "as said" not in description.lower()
+    return bool(re.search(r"\b(?:date|YYYY|ISO 8601)\b", description)) and "as said" not in description.lower()
+
+
+def describe_object(schema: dict[str, Any]) -> list[Param]:
+    """The properties of an object schema, in schema order."""
+    properties = schema.get("properties") or {}
+    required = set(schema.get("required") or [])
+    return [
+        describe(name, sub if isinstance(sub, dict) else {}, name in required) for name, sub in properties.items()
+    ]

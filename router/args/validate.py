@@ -1,0 +1,72 @@
+"""Safe type coercion and JSON Schema validation of filled arguments."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+from jsonschema.validators import validator_for
+
+from router.args.params import schema_type
+
+_TRUE = {"true", "yes", "y", "1", "on"}
+_FALSE = {"false", "no", "n", "0", "off"}
+
+
+def coerce(value: Any, schema: dict[str, Any]) -> Any:
+    """Convert ``value`` toward the schema's type where that loses nothing ("59" -> 59, "yes" -> True)."""
+    kind = schema_type(schema) if schema else None
+    if kind == "integer":
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, str) and re.fullmatch(r"\s*[-+]?\d+(?:\.0+)?\s*", value):
+            return int(float(value))
+    elif kind == "number":
+        if isinstance(value, str):
+            try:
+                number = float(value.replace(",", ""))
+            except ValueError:
+                return value
+            return int(number) if number.is_integer() and "." not in value else number
+    elif kind == "boolean":
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+    elif kind == "string":
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return str(value)
+    elif kind == "array":
+        if isinstance(value, str) and value.strip().startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                return value
+        if not isinstance(value, list):
+            value = [value]
+        items = schema.get("items")
+        return [coerce(v, items) for v in value] if isinstance(items, dict) else value
+    elif kind == "object" and isinstance(value, dict):
+        properties = schema.get("properties") or {}
+        return {k: coerce(v, properties[k]) if isinstance(properties.get(k), dict) else v for k, v in value.items()}
+    return value
+
+
+def validation_errors(instance: Any, schema: dict[str, Any]) -> list[str]:
+    """Human-readable jsonschema errors ("unit: 'kelvin' is not one of [...]"); Draft 2020-12 unless declared."""
+    try:
+        cls = validator_for(schema, default=Draft202012Validator)
+        cls.check_schema(schema)
+    except SchemaError as exc:
+        return [f"invalid schema: {exc.message}"]
+    validator = cls(schema)
+    errors = []
+    for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
+        path = "/".join(str(p) for p in error.absolute_path)
+        errors.append(f"{path}: {error.message}" if path else error.message)
+    return errors
+
+
+def is_valid(value: Any, schema: dict[str, Any]) -> bool:
+    return not validation_errors(value, schema)
