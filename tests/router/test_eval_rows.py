@@ -1,0 +1,149 @@
+"""Row format detection and catalogue loading for `toolproxy eval`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from router.evalsets import EvalDataError, load_cases, load_catalogue, parse_catalogue, parse_row
+
+CATALOGUE = parse_catalogue(
+    {"weather": "Current weather for a city", "email": "Send an email", "search": "Web search"}
+)
+
+WEATHER_DEF = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Weather for a city",
+        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+    },
+}
+
+
+def test_query_row_offers_whole_catalogue_without_candidates() -> None:
+    case = parse_row({"query": "is it raining?", "tools": ["weather"]}, CATALOGUE)
+    assert case.kind == "query"
+    assert [t.name for t in case.tools] == ["weather", "email", "search"]
+    assert case.gold == ("weather",)
+    assert case.messages == [{"role": "user", "content": "is it raining?"}]
+    assert case.expected_args is None
+
+
+def test_query_row_with_candidates_offers_only_those() -> None:
+    case = parse_row({"query": "mail bob", "tools": ["email"], "candidates": ["search", "email"]}, CATALOGUE)
+    assert [t.name for t in case.tools] == ["search", "email"]
+    assert case.gold == ("email",)
+
+
+def test_query_row_gold_not_offered_or_empty_is_none() -> None:
+    assert (
+        parse_row({"query": "mail bob", "tools": ["email"], "candidates": ["search"]}, CATALOGUE).gold == ()
+    )
+    assert parse_row({"query": "hi there", "tools": []}, CATALOGUE).gold == ()
+
+
+def test_query_row_keeps_every_offered_gold_label() -> None:
+    case = parse_row({"query": "weather?", "tools": ["weather", "search", "unknown"]}, CATALOGUE)
+    assert case.gold == ("weather", "search")
+
+
+def test_query_row_without_catalogue_or_with_unknown_candidate_is_an_error() -> None:
+    with pytest.raises(EvalDataError, match="catalogue"):
+        parse_row({"query": "x", "tools": []}, None, "f.jsonl:3")
+    with pytest.raises(EvalDataError, match="f.jsonl:4"):
+        parse_row({"query": "x", "tools": [], "candidates": ["nope"]}, CATALOGUE, "f.jsonl:4")
+
+
+def test_chat_row_gold_and_acceptable_arguments() -> None:
+    row = {
+        "messages": [{"role": "user", "content": "weather in Paris?"}],
+        "tools": [WEATHER_DEF],
+        "expected": [{"name": "get_weather", "arguments": {"city": ["Paris", "paris"], "unit": "celsius"}}],
+    }
+    case = parse_row(row)
+    assert case.kind == "chat"
+    assert case.gold == ("get_weather",)
+    assert case.tools[0].parameters["required"] == ["city"]
+    assert case.expected_args == {"city": ["Paris", "paris"], "unit": ["celsius"]}
+    assert case.gold_tool is not None and case.gold_tool.name == "get_weather"
+
+
+def test_chat_row_expected_empty_is_none() -> None:
+    row = {
+        "messages": [{"role": "user", "content": "tell me a joke"}],
+        "tools": [WEATHER_DEF],
+        "expected": [],
+    }
+    case = parse_row(row)
+    assert case.gold == () and case.expected_args is None and case.gold_tool is None
+
+
+def test_corpus_row_uses_messages_and_first_call() -> None:
+    catalogue = parse_catalogue([{"name": "AddAlarm", "description": "Set an alarm", "parameters": {}}])
+    row = {
+        "query": "wake me at 7",
+        "messages": [{"role": "user", "content": "hello"}, {"role": "user", "content": "wake me at 7"}],
+        "calls": [{"name": "AddAlarm", "arguments": {"time": "07:00"}}],
+        "candidates": ["AddAlarm"],
+    }
+    case = parse_row(row, catalogue)
+    assert case.kind == "corpus"
+    assert len(case.messages) == 2
+    assert case.gold == ("AddAlarm",)
+    assert case.expected_args == {"time": ["07:00"]}
+
+
+def test_unknown_row_format() -> None:
+    with pytest.raises(EvalDataError, match="unknown row format"):
+        parse_row({"text": "x"}, CATALOGUE)
+
+
+def test_catalogue_formats(tmp_path: Path) -> None:
+    as_object = tmp_path / "tools.json"
+    as_object.write_text(json.dumps({"calculator": "Does maths", "weather": {"description": "Weather"}}))
+    assert {n: t.description for n, t in load_catalogue(as_object).items()} == {
+        "calculator": "Does maths",
+        "weather": "Weather",
+    }
+    as_jsonl = tmp_path / "tools.jsonl"
+    as_jsonl.write_text(
+        json.dumps({"name": "a", "description": "A tool", "parameters": {"type": "object"}})
+        + "\n\n"
+        + json.dumps(WEATHER_DEF)
+        + "\n"
+    )
+    loaded = load_catalogue(as_jsonl)
+    assert list(loaded) == ["a", "get_weather"]
+    assert loaded["a"].parameters == {"type": "object"}
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"name": "a"}\n{not json\n')
+    with pytest.raises(EvalDataError, match="bad.jsonl:2"):
+        load_catalogue(bad)
+
+
+def test_metatool_catalogue_file_loads() -> None:
+    path = Path("/work/shared/data/metatool/metatool_tools.json")
+    catalogue = load_catalogue(path)
+    assert len(catalogue) == 199
+    assert catalogue["calculator"].description.startswith("A calculator app")
+
+
+def test_load_cases_detects_formats_per_row(tmp_path: Path) -> None:
+    data = tmp_path / "mixed.jsonl"
+    rows = [
+        {"query": "is it sunny?", "tools": ["weather"]},
+        {"messages": [{"role": "user", "content": "hi"}], "tools": [WEATHER_DEF], "expected": []},
+    ]
+    data.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    catalogue_file = tmp_path / "tools.json"
+    catalogue_file.write_text(json.dumps({"weather": "Weather"}))
+    cases = load_cases([data], catalogue_file)
+    assert [c.kind for c in cases] == ["query", "chat"]
+    assert cases[0].source.endswith("mixed.jsonl:1")
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text(json.dumps(rows[0]) + "\n{oops\n")
+    with pytest.raises(EvalDataError, match="broken.jsonl:2"):
+        load_cases([broken], catalogue_file)
