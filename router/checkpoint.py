@@ -1,0 +1,117 @@
+"""Versioned router checkpoints: a directory with ``metadata.json`` and ``weights.npz``.
+
+``weights.npz`` holds the adapter (``adapter``), the decision head (``head/<name>``) and an
+optional exemplar memory (``memory_vectors`` fp16, ``memory_tools`` names). Everything loads with
+``allow_pickle=False``. ``metadata.json`` carries the version, encoder, threshold, temperature,
+catalogue hash, data sizes, metrics and creation time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from router.model import Adapter, HeadWeights, heuristic_head
+
+FORMAT = 1
+DEFAULT_CHECKPOINT_DIR = Path(__file__).parent / "default_checkpoint"
+
+
+@dataclass
+class Checkpoint:
+    """Everything the router loads besides the encoder."""
+
+    version: str
+    adapter: Adapter
+    head: HeadWeights
+    threshold: float
+    memory_vectors: np.ndarray  # (m, dim) float32, adapted and normalised
+    memory_tools: list[str]  # tool name per memory row
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def zero_shot(cls, dim: int = 384) -> Checkpoint:
+        """No training: identity adapter, cosine head with a fixed NONE bar."""
+        return cls(
+            version="zero-shot",
+            adapter=Adapter.identity(dim),
+            head=heuristic_head(),
+            threshold=0.5,
+            memory_vectors=np.zeros((0, dim), dtype=np.float32),
+            memory_tools=[],
+            metadata={"format": FORMAT, "kind": "zero-shot"},
+        )
+
+    def save(self, directory: str | Path) -> Path:
+        """Write atomically (a temp dir renamed into place); returns the directory."""
+        out = Path(directory)
+        tmp = out.with_name(out.name + ".tmp")
+        if tmp.exists():
+            shutil.rmtree(tmp)
+        tmp.mkdir(parents=True)
+        arrays: dict[str, Any] = {"adapter": self.adapter.weight.astype(np.float32)}
+        for name, value in self.head.arrays.items():
+            arrays[f"head/{name}"] = value.astype(np.float32)
+        arrays["memory_vectors"] = self.memory_vectors.astype(np.float16)
+        arrays["memory_tools"] = np.array(self.memory_tools, dtype=str)
+        np.savez_compressed(tmp / "weights.npz", **arrays)
+        meta = dict(self.metadata)
+        meta.update(
+            {
+                "format": FORMAT,
+                "version": self.version,
+                "threshold": self.threshold,
+                "temperature": self.head.temperature,
+                "memory_size": len(self.memory_tools),
+            }
+        )
+        meta.setdefault("created_at", datetime.now(UTC).isoformat(timespec="seconds"))
+        (tmp / "metadata.json").write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        if out.exists():
+            shutil.rmtree(out)
+        os.replace(tmp, out)
+        return out
+
+    @classmethod
+    def load(cls, directory: str | Path) -> Checkpoint:
+        path = Path(directory)
+        meta = json.loads((path / "metadata.json").read_text())
+        with np.load(path / "weights.npz", allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        head_arrays = {k.removeprefix("head/"): v for k, v in arrays.items() if k.startswith("head/")}
+        return cls(
+            version=str(meta["version"]),
+            adapter=Adapter(arrays["adapter"].astype(np.float32)),
+            head=HeadWeights(head_arrays, temperature=float(meta.get("temperature", 1.0))),
+            threshold=float(meta["threshold"]),
+            memory_vectors=arrays["memory_vectors"].astype(np.float32),
+            memory_tools=[str(t) for t in arrays["memory_tools"].tolist()],
+            metadata=meta,
+        )
+
+
+def load_checkpoint(directory: str | Path | None) -> Checkpoint:
+    """The checkpoint at ``directory``; None → the shipped default, or zero-shot if absent."""
+    if directory is not None:
+        return Checkpoint.load(directory)
+    if (DEFAULT_CHECKPOINT_DIR / "metadata.json").exists():
+        return Checkpoint.load(DEFAULT_CHECKPOINT_DIR)
+    return Checkpoint.zero_shot()
+
+
+def catalogue_hash(tool_texts: list[str]) -> str:
+    """Order-independent hash of a tool catalogue's texts."""
+    digest = hashlib.sha256("\n".join(sorted(tool_texts)).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+
+def new_version(prefix: str = "router") -> str:
+    return f"{prefix}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}"

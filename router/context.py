@@ -1,0 +1,71 @@
+"""Routing text from a conversation: the last user turn plus a short window of earlier ones.
+
+The router embeds the last user message; when earlier user turns exist it also embeds the window
+(earlier turns + last) so a follow-up such as "and in Paris?" keeps the topic of the question
+before it. System prompts are ignored (they describe the assistant, not the request). When the
+conversation ends with a tool result the model's next move is to answer from it, so the router
+reports that and usually answers NONE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+FOLLOW_UP_WORDS = 6  # a last turn this short leans on the window more
+
+
+def message_text(message: dict[str, Any]) -> str:
+    """The plain text of one OpenAI message (string content or a list of text parts)."""
+    content = message.get("content")
+    if isinstance(content, str):
+        return content.strip()
+    if isinstance(content, list):
+        parts = [
+            str(part.get("text", ""))
+            for part in content
+            if isinstance(part, dict) and part.get("type", "text") == "text"
+        ]
+        return " ".join(p.strip() for p in parts if p.strip())
+    return ""
+
+
+@dataclass(frozen=True)
+class RoutingContext:
+    """What the router reads from a conversation."""
+
+    last: str  # the last user message ("" when there is none)
+    previous: tuple[str, ...]  # earlier user turns inside the window, oldest first
+    after_tool_result: bool  # the conversation ends with a tool result
+
+    @property
+    def window(self) -> str:
+        """Earlier turns and the last one as one text, for follow-ups."""
+        return " ".join([*self.previous, self.last]).strip()
+
+    @property
+    def is_follow_up(self) -> bool:
+        """A short last turn with earlier turns to lean on ("and in Paris?")."""
+        return bool(self.previous) and len(self.last.split()) <= FOLLOW_UP_WORDS
+
+    @property
+    def window_weight(self) -> float:
+        """How much the window's embedding counts next to the last turn's."""
+        if not self.previous:
+            return 0.0
+        return 1.0 if self.is_follow_up else 0.25
+
+
+def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingContext:
+    """Read the routing context from OpenAI-shaped ``messages``.
+
+    ``turns`` bounds how many user turns (the last one included) are kept.
+    """
+    after_tool = bool(messages) and messages[-1].get("role") in ("tool", "function")
+    user_texts = [message_text(m) for m in messages if m.get("role") == "user"]
+    user_texts = [t for t in user_texts if t]
+    if not user_texts:
+        return RoutingContext(last="", previous=(), after_tool_result=after_tool)
+    keep = max(1, turns)
+    window = user_texts[-keep:]
+    return RoutingContext(last=window[-1], previous=tuple(window[:-1]), after_tool_result=after_tool)

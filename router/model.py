@@ -1,0 +1,308 @@
+"""The router's learned parts: an embedding adapter and the decision head over candidate features.
+
+- ``Adapter``: a residual linear map ``x + x W`` over frozen sentence embeddings, re-normalised,
+  so scoring stays cosine and unseen tools still work.
+- ``candidate_features``: for one query, picks the top-k candidate tools by a fused score
+  (cosine to the tool text and the exemplar memory) and describes each by features only —
+  cosine, margins, ranks, kNN votes and distances — never by its identity, so the head
+  generalises to tools it has never seen.
+- ``DecisionHead``: scores each candidate and NONE; the softmax over them (with a calibrated
+  temperature) is the confidence. ``HeadWeights`` runs the same network in numpy at serve time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+TOP_K = 8  # candidates the head sees
+KNN_K = 10  # neighbours that vote
+VOTE_TEMPERATURE = 0.05
+ZERO_SHOT_NONE_COS = 0.12  # raw MiniLM query-tool cosines are low: 0.2 is already a match
+
+CANDIDATE_FEATURES = (
+    "cos",
+    "cos_minus_best",
+    "cos_minus_best_other",
+    "cos_z",
+    "cos_rank_inv",
+    "has_examples",
+    "knn_max",
+    "knn_max_minus_best_other",
+    "knn_vote_frac",
+    "knn_vote_weight",
+    "centroid_cos",
+    "fused_rank_inv",
+    "fused_minus_best_other",
+)
+GLOBAL_FEATURES = (
+    "max_cos",
+    "second_cos",
+    "cos_std",
+    "max_knn",
+    "memory_present",
+    "log_n_tools",
+    "fused_margin",
+)
+N_CAND = len(CANDIDATE_FEATURES)
+N_GLOBAL = len(GLOBAL_FEATURES)
+
+
+def normalize(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=-1, keepdims=True)
+    return (x / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+@dataclass
+class Adapter:
+    """Residual linear map over frozen embeddings; ``weight`` is (dim, dim), zero = identity."""
+
+    weight: np.ndarray
+
+    @classmethod
+    def identity(cls, dim: int) -> Adapter:
+        return cls(np.zeros((dim, dim), dtype=np.float32))
+
+    @property
+    def is_identity(self) -> bool:
+        return not np.any(self.weight)
+
+    def __call__(self, x: np.ndarray) -> np.ndarray:
+        if self.is_identity:
+            return normalize(x)
+        return normalize(x + x @ self.weight)
+
+
+@dataclass
+class Memory:
+    """Exemplar embeddings restricted to the offered tools, as indices into the tool list."""
+
+    vectors: np.ndarray  # (m, dim), adapted and normalised
+    tool_index: np.ndarray  # (m,) int, index into the offered tools
+    centroids: np.ndarray  # (n_tools, dim); zero rows for tools without exemplars
+    has_examples: np.ndarray  # (n_tools,) bool
+
+    @classmethod
+    def empty(cls, n_tools: int, dim: int) -> Memory:
+        return cls(
+            vectors=np.zeros((0, dim), dtype=np.float32),
+            tool_index=np.zeros(0, dtype=np.int64),
+            centroids=np.zeros((n_tools, dim), dtype=np.float32),
+            has_examples=np.zeros(n_tools, dtype=bool),
+        )
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, tool_index: np.ndarray, n_tools: int) -> Memory:
+        dim = vectors.shape[1] if vectors.ndim == 2 else 0
+        counts = np.bincount(tool_index, minlength=n_tools)
+        sums = np.zeros((n_tools, dim), dtype=np.float32)
+        if len(tool_index):
+            np.add.at(sums, tool_index, vectors)
+        centroids = normalize(sums) * (counts > 0)[:, None]
+        return cls(vectors, tool_index.astype(np.int64), centroids.astype(np.float32), counts > 0)
+
+
+@dataclass
+class Candidates:
+    """The top-k candidates of one query and their features."""
+
+    index: np.ndarray  # (k,) indices into the offered tools, best fused score first
+    features: np.ndarray  # (k, N_CAND)
+    global_features: np.ndarray  # (N_GLOBAL,)
+    cos: np.ndarray  # (n_tools,) cosine to every offered tool
+
+
+def _best_other(values: np.ndarray) -> np.ndarray:
+    """For each i, the max of ``values`` over j != i."""
+    if len(values) < 2:
+        return np.full_like(values, -1.0)
+    order = np.argsort(-values)
+    best, second = values[order[0]], values[order[1]]
+    out = np.full_like(values, best)
+    out[order[0]] = second
+    return out
+
+
+def candidate_features(
+    query: np.ndarray,
+    tools: np.ndarray,
+    memory: Memory,
+    memory_scores: np.ndarray | None = None,
+    top_k: int = TOP_K,
+) -> Candidates:
+    """Features of the top-k candidate tools for one adapted, normalised query vector.
+
+    ``memory_scores`` may pass precomputed ``memory.vectors @ query`` (training computes them in
+    bulk and masks the query's own row with ``-inf``).
+    """
+    n = tools.shape[0]
+    cos = tools @ query
+    knn_max = np.full(n, -1.0, dtype=np.float32)
+    vote_frac = np.zeros(n, dtype=np.float32)
+    vote_weight = np.zeros(n, dtype=np.float32)
+    m = memory.vectors.shape[0]
+    if m:
+        sims = memory.vectors @ query if memory_scores is None else memory_scores
+        valid = np.isfinite(sims)
+        if valid.any():
+            np.maximum.at(knn_max, memory.tool_index[valid], sims[valid])
+            k = min(KNN_K, int(valid.sum()))
+            masked = np.where(valid, sims, -np.inf)
+            top = np.argpartition(-masked, k - 1)[:k]
+            top_sims = masked[top]
+            weights = np.exp((top_sims - top_sims.max()) / VOTE_TEMPERATURE)
+            weights /= weights.sum()
+            np.add.at(vote_frac, memory.tool_index[top], 1.0 / k)
+            np.add.at(vote_weight, memory.tool_index[top], weights.astype(np.float32))
+    has_ex = memory.has_examples & (knn_max > -1.0)
+    knn_feat = np.where(has_ex, knn_max, 0.0).astype(np.float32)
+    centroid_cos = np.where(has_ex, memory.centroids @ query, 0.0).astype(np.float32)
+    fused = np.maximum(cos, np.where(has_ex, knn_max - 0.2, -1.0)) + 0.3 * vote_weight
+
+    k = min(top_k, n)
+    order = np.argsort(-fused, kind="stable")[:k]
+    cos_rank = np.empty(n, dtype=np.float32)
+    cos_rank[np.argsort(-cos, kind="stable")] = np.arange(n, dtype=np.float32)
+    std = float(cos.std()) if n > 1 else 0.0
+    cos_z = (cos - cos.mean()) / std if std > 1e-6 else np.zeros(n, dtype=np.float32)
+    best_cos_other = _best_other(cos)
+    best_knn_other = _best_other(knn_feat)
+    best_fused_other = _best_other(fused)
+    feats = np.stack(
+        [
+            cos[order],
+            cos[order] - cos.max(),
+            cos[order] - best_cos_other[order],
+            cos_z[order],
+            1.0 / (1.0 + cos_rank[order]),
+            has_ex[order].astype(np.float32),
+            knn_feat[order],
+            np.where(has_ex[order], knn_feat[order] - best_knn_other[order], 0.0),
+            vote_frac[order],
+            vote_weight[order],
+            centroid_cos[order],
+            1.0 / (1.0 + np.arange(k, dtype=np.float32)),
+            fused[order] - best_fused_other[order],
+        ],
+        axis=1,
+    ).astype(np.float32)
+    sorted_cos = np.sort(cos)[::-1]
+    glob = np.array(
+        [
+            sorted_cos[0],
+            sorted_cos[1] if n > 1 else 0.0,
+            std,
+            float(knn_feat.max()) if has_ex.any() else 0.0,
+            float(has_ex.any()),
+            float(np.log(n)),
+            float(fused[order[0]] - (fused[order[1]] if k > 1 else 0.0)),
+        ],
+        dtype=np.float32,
+    )
+    return Candidates(index=order, features=feats, global_features=glob, cos=cos)
+
+
+# ---------------------------------------------------------------------------- decision head
+
+
+@dataclass
+class HeadWeights:
+    """The decision head's parameters as numpy arrays; ``scores`` is its forward pass."""
+
+    arrays: dict[str, np.ndarray]
+    temperature: float = 1.0
+
+    def logits(self, cand: Candidates) -> np.ndarray:
+        """Raw logits: one per candidate (in ``cand.index`` order), then NONE last."""
+        a = self.arrays
+        k = cand.features.shape[0]
+        glob = np.broadcast_to(cand.global_features, (k, N_GLOBAL))
+        x = np.concatenate([cand.features, glob], axis=1)
+        x = (x - a["cand_mean"]) / a["cand_scale"]
+        h = np.maximum(x @ a["cand.0.weight"].T + a["cand.0.bias"], 0.0)
+        h = np.maximum(h @ a["cand.2.weight"].T + a["cand.2.bias"], 0.0)
+        cand_logits = (h @ a["cand.4.weight"].T + a["cand.4.bias"])[:, 0]
+        top = cand.features[0] if k else np.zeros(N_CAND, dtype=np.float32)
+        z = np.concatenate([cand.global_features, top])
+        z = (z - a["none_mean"]) / a["none_scale"]
+        g = np.maximum(z @ a["none.0.weight"].T + a["none.0.bias"], 0.0)
+        none_logit = (g @ a["none.2.weight"].T + a["none.2.bias"])[0]
+        return np.concatenate([cand_logits, [none_logit]]).astype(np.float32)
+
+    def probabilities(self, cand: Candidates) -> np.ndarray:
+        logits = self.logits(cand) / self.temperature
+        logits = logits - logits.max()
+        p = np.exp(logits)
+        return (p / p.sum()).astype(np.float32)
+
+
+def build_torch_head(hidden: int = 64):  # noqa: ANN201 - torch is imported lazily
+    """The trainable torch twin of ``HeadWeights`` (same parameter names)."""
+    import torch
+    from torch import nn
+
+    class DecisionHead(nn.Module):
+        cand_mean: torch.Tensor
+        cand_scale: torch.Tensor
+        none_mean: torch.Tensor
+        none_scale: torch.Tensor
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.cand = nn.Sequential(
+                nn.Linear(N_CAND + N_GLOBAL, hidden),
+                nn.ReLU(),
+                nn.Linear(hidden, hidden),
+                nn.ReLU(),
+                nn.Linear(hidden, 1),
+            )
+            self.none = nn.Sequential(nn.Linear(N_GLOBAL + N_CAND, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+            self.register_buffer("cand_mean", torch.zeros(N_CAND + N_GLOBAL))
+            self.register_buffer("cand_scale", torch.ones(N_CAND + N_GLOBAL))
+            self.register_buffer("none_mean", torch.zeros(N_GLOBAL + N_CAND))
+            self.register_buffer("none_scale", torch.ones(N_GLOBAL + N_CAND))
+
+        def forward(self, feats: torch.Tensor, glob: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+            """feats (B,k,Fc), glob (B,Fg), mask (B,k) bool → logits (B,k+1), NONE last."""
+            b, k, _ = feats.shape
+            x = torch.cat([feats, glob[:, None, :].expand(b, k, N_GLOBAL)], dim=2)
+            x = (x - self.cand_mean) / self.cand_scale
+            cand_logits = self.cand(x)[..., 0].masked_fill(~mask, -1e9)
+            z = torch.cat([glob, feats[:, 0, :]], dim=1)
+            z = (z - self.none_mean) / self.none_scale
+            return torch.cat([cand_logits, self.none(z)], dim=1)
+
+    return DecisionHead()
+
+
+def heuristic_head() -> HeadWeights:
+    """A hand-set head for when no checkpoint is available: cosine with a fixed NONE bar.
+
+    Candidate logit = 20 * cos + 10 * kNN vote weight; NONE logit = 20 * ``ZERO_SHOT_NONE_COS``. Built in the same shape as a trained head.
+    """
+    hidden = 1
+    fc = N_CAND + N_GLOBAL
+    fn = N_GLOBAL + N_CAND
+    arrays = {
+        "cand_mean": np.zeros(fc, np.float32),
+        "cand_scale": np.ones(fc, np.float32),
+        "none_mean": np.zeros(fn, np.float32),
+        "none_scale": np.ones(fn, np.float32),
+        "cand.0.weight": np.zeros((hidden, fc), np.float32),
+        "cand.0.bias": np.zeros(hidden, np.float32),
+        "cand.2.weight": np.ones((hidden, hidden), np.float32),
+        "cand.2.bias": np.zeros(hidden, np.float32),
+        "cand.4.weight": np.full((1, hidden), 20.0, np.float32),
+        "cand.4.bias": np.zeros(1, np.float32),
+        "none.0.weight": np.zeros((hidden, fn), np.float32),
+        "none.0.bias": np.zeros(hidden, np.float32),
+        "none.2.weight": np.zeros((1, hidden), np.float32),
+        "none.2.bias": np.full(1, 20.0 * ZERO_SHOT_NONE_COS, np.float32),
+    }
+    # cos (feature 0) shifted by +1 keeps it positive through the ReLUs: logit = 20 * (cos + 1) - 20
+    arrays["cand.0.weight"][0, 0] = 1.0
+    arrays["cand.0.weight"][0, CANDIDATE_FEATURES.index("knn_vote_weight")] = 0.5  # +10 logits
+    arrays["cand.0.bias"][0] = 1.0
+    arrays["cand.4.bias"][0] = -20.0
+    return HeadWeights(arrays=arrays, temperature=1.0)

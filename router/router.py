@@ -1,0 +1,214 @@
+"""``Router.decide``: the conversation and the offered tools in, a tool or NONE out.
+
+The steps: read the routing context (``router.context``), embed it with the encoder and the
+checkpoint's adapter, look up each tool's cached embedding (by content hash), gather the
+exemplar memory of the offered tools, compute candidate features (``router.model``), run the
+decision head, and compare the calibrated confidence with the threshold.
+
+Thread-safe: the encoder holds its own lock, caches are locked, and the memory is swapped as a
+whole. To hot-swap a checkpoint, build a new ``Router`` off-thread (``Router.load``) and replace
+the reference the caller holds; a ``Router`` never changes its checkpoint in place.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from router.checkpoint import Checkpoint, load_checkpoint
+from router.context import RoutingContext, build_context
+from router.encoder import Encoder, LruVectors, text_hash, tool_text
+from router.model import Memory, candidate_features, normalize
+from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
+
+MAX_SCORES = 10
+
+
+class ExemplarMemory:
+    """Labelled query embeddings by tool name; appended to, swapped as a whole under a lock."""
+
+    def __init__(self, vectors: np.ndarray, tools: Sequence[str]) -> None:
+        self._lock = threading.Lock()
+        self._vectors = vectors.astype(np.float32)
+        self._tools = list(tools)
+        self._names: list[str] = []
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._reindex()
+
+    def _reindex(self) -> None:
+        names = sorted(set(self._tools))
+        lookup = {name: i for i, name in enumerate(names)}
+        self._names = names
+        self._ids = np.array([lookup[t] for t in self._tools], dtype=np.int64)
+
+    def add(self, tool: str, vectors: np.ndarray) -> None:
+        with self._lock:
+            self._vectors = np.concatenate([self._vectors, vectors.astype(np.float32)])
+            self._tools = self._tools + [tool] * len(vectors)
+            self._reindex()
+
+    def __len__(self) -> int:
+        return len(self._tools)
+
+    def for_tools(self, names: Sequence[str], query: np.ndarray) -> tuple[Memory, np.ndarray]:
+        """The memory restricted to ``names`` (as indices into it) and each row's cosine to ``query``."""
+        with self._lock:
+            vectors, ids, known = self._vectors, self._ids, self._names
+        n = len(names)
+        if not len(ids):
+            return Memory.empty(n, vectors.shape[1] if vectors.ndim == 2 else query.shape[0]), np.zeros(0)
+        position = {name: i for i, name in enumerate(names)}
+        to_offered = np.array([position.get(name, -1) for name in known], dtype=np.int64)
+        offered_of_row = to_offered[ids]
+        keep = offered_of_row >= 0
+        rows = vectors[keep]
+        memory = Memory.build(rows, offered_of_row[keep], n)
+        return memory, rows @ query
+
+
+class Router:
+    """Routes a conversation to one of the offered tools, or to NONE."""
+
+    def __init__(
+        self,
+        options: RouterOptions | None = None,
+        *,
+        encoder: Encoder | None = None,
+        checkpoint: Checkpoint | None = None,
+    ) -> None:
+        self.options = options or RouterOptions()
+        self.encoder = encoder or Encoder(self.options.encoder, device=self.options.device)
+        self.checkpoint = checkpoint or load_checkpoint(self.options.checkpoint)
+        self.version = self.checkpoint.version
+        self.adapter = self.checkpoint.adapter
+        self.head = self.checkpoint.head
+        self.threshold = (
+            self.options.threshold if self.options.threshold is not None else self.checkpoint.threshold
+        )
+        self.memory = ExemplarMemory(self.checkpoint.memory_vectors, self.checkpoint.memory_tools)
+        self._tool_cache = LruVectors(capacity=20000)
+        self._query_cache = LruVectors(capacity=2048)
+
+    @classmethod
+    def load(cls, options: RouterOptions, encoder: Encoder | None = None) -> Router:
+        """Build a router (for hot reload: call off-thread, then swap references).
+
+        Passing the running router's ``encoder`` skips reloading the model when it is unchanged.
+        """
+        return cls(options, encoder=encoder)
+
+    # ------------------------------------------------------------------ embeddings
+
+    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Adapted, normalised embeddings of ``texts`` (cached by text)."""
+        out: list[np.ndarray | None] = [self._query_cache.get(text_hash(t)) for t in texts]
+        missing = [i for i, v in enumerate(out) if v is None]
+        if missing:
+            fresh = self.adapter(self.encoder.encode([texts[i] for i in missing]))
+            for i, vec in zip(missing, fresh, strict=True):
+                self._query_cache.put(text_hash(texts[i]), vec)
+                out[i] = vec
+        return np.stack([v for v in out if v is not None]) if out else np.zeros((0, self.encoder.dim))
+
+    def embed_tools(self, tools: Sequence[ToolSpec]) -> np.ndarray:
+        """Adapted, normalised embeddings of each tool's text, cached by content hash."""
+        texts = [tool_text(t) for t in tools]
+        keys = [text_hash(t) for t in texts]
+        vecs: list[np.ndarray | None] = [self._tool_cache.get(k) for k in keys]
+        missing = [i for i, v in enumerate(vecs) if v is None]
+        if missing:
+            fresh = self.adapter(self.encoder.encode([texts[i] for i in missing]))
+            for i, vec in zip(missing, fresh, strict=True):
+                self._tool_cache.put(keys[i], vec)
+                vecs[i] = vec
+        return np.stack([v for v in vecs if v is not None])
+
+    def warmup(self, tools: Iterable[ToolSpec]) -> None:
+        """Pre-embed tool texts and their examples (and run the model once)."""
+        tool_list = list(tools)
+        if tool_list:
+            self.embed_tools(tool_list)
+        for tool in tool_list:
+            if tool.examples:
+                self.add_examples(tool.name, list(tool.examples))
+        self.encoder.encode(["warm up"])
+
+    def add_examples(self, tool_name: str, queries: list[str]) -> None:
+        """Add labelled queries for ``tool_name`` to the exemplar memory."""
+        texts = [q.strip() for q in queries if q and q.strip()]
+        if texts:
+            self.memory.add(tool_name, self.adapter(self.encoder.encode(texts)))
+
+    def query_vector(self, ctx: RoutingContext) -> np.ndarray:
+        """The context's embedding: the last turn, blended with the window for follow-ups."""
+        weight = ctx.window_weight
+        if weight <= 0.0:
+            return self.embed_queries([ctx.last])[0]
+        last, window = self.embed_queries([ctx.last, ctx.window])
+        return normalize(last + weight * window)
+
+    # ------------------------------------------------------------------ decide
+
+    def decide(self, messages: list[dict[str, Any]], tools: list[ToolSpec]) -> RouteDecision:
+        """Choose one of ``tools`` or NONE for ``messages``."""
+        start = time.perf_counter()
+        ctx = build_context(messages, self.options.context_turns)
+        if not tools or not ctx.last or ctx.after_tool_result:
+            reason = (
+                "no tools offered"
+                if not tools
+                else "no user message"
+                if not ctx.last
+                else "last message is a tool result: answer from it"
+            )
+            return self._decision(None, 1.0, {NONE: 1.0}, reason, start)
+        query = self.query_vector(ctx)
+        return self._decide_vector(query, tools, start)
+
+    def decide_query(self, query: str, tools: list[ToolSpec]) -> RouteDecision:
+        """``decide`` for a single user message (evaluation convenience)."""
+        return self.decide([{"role": "user", "content": query}], tools)
+
+    def _decide_vector(self, query: np.ndarray, tools: list[ToolSpec], start: float) -> RouteDecision:
+        names = [t.name for t in tools]
+        tool_vecs = self.embed_tools(tools)
+        memory, memory_scores = self.memory.for_tools(names, query)
+        cand = candidate_features(query, tool_vecs, memory, memory_scores)
+        probs = self.head.probabilities(cand)
+        best = int(np.argmax(probs))
+        scores: dict[str, float] = {}
+        for j, idx in enumerate(cand.index):
+            scores[names[int(idx)]] = float(probs[j])
+        scores[NONE] = float(probs[-1])
+        ordered = dict(sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_SCORES])
+        if best == len(cand.index):
+            top = int(cand.index[0])
+            reason = f"none p={probs[-1]:.2f} (best {names[top]} cos {cand.cos[top]:.2f})"
+            return self._decision(None, float(probs[-1]), ordered, reason, start)
+        idx = int(cand.index[best])
+        feats = cand.features[best]
+        reason = f"head p={probs[best]:.2f} (cos {feats[0]:.2f}"
+        if feats[5] > 0:
+            reason += f", knn {feats[6]:.2f} votes {feats[8]:.1f}"
+        reason += ")"
+        return self._decision(names[idx], float(probs[best]), ordered, reason, start)
+
+    def _decision(
+        self, tool: str | None, confidence: float, scores: dict[str, float], reason: str, start: float
+    ) -> RouteDecision:
+        threshold = self.threshold
+        if tool is not None and tool in self.options.tool_thresholds:
+            threshold = self.options.tool_thresholds[tool]
+        return RouteDecision(
+            tool=tool,
+            confidence=confidence,
+            threshold=threshold,
+            scores=scores,
+            reason=reason,
+            version=self.version,
+            latency_ms=(time.perf_counter() - start) * 1000.0,
+        )

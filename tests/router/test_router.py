@@ -1,0 +1,244 @@
+"""Router with the real MiniLM encoder: zero-shot routing, NONE, follow-ups, memory, checkpoints."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from router.checkpoint import Checkpoint, load_checkpoint  # noqa: E402
+from router.context import build_context  # noqa: E402
+from router.encoder import Encoder, split_identifier, tool_text  # noqa: E402
+from router.router import Router  # noqa: E402
+from router.types import NONE, RouterOptions, ToolSpec  # noqa: E402
+
+TOOLS = [
+    ToolSpec(
+        "get_weather",
+        "Get the current weather and forecast for a city",
+        {"type": "object", "properties": {"city": {"type": "string"}}},
+    ),
+    ToolSpec(
+        "send_email",
+        "Send an email message to a recipient",
+        {"type": "object", "properties": {"to": {}, "subject": {}, "body": {}}},
+    ),
+    ToolSpec(
+        "calculator",
+        "Evaluate an arithmetic expression and return the numeric result",
+        {"type": "object", "properties": {"expression": {"type": "string"}}},
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder()
+
+
+@pytest.fixture()
+def router(encoder: Encoder) -> Router:
+    return Router(RouterOptions(), encoder=encoder)
+
+
+@pytest.fixture()
+def zero_shot(encoder: Encoder) -> Router:
+    return Router(RouterOptions(), encoder=encoder, checkpoint=Checkpoint.zero_shot(encoder.dim))
+
+
+def user(text: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": text}]
+
+
+@pytest.mark.parametrize("make", ["router", "zero_shot"])
+@pytest.mark.parametrize(
+    ("query", "gold"),
+    [
+        ("What's the weather like in London today?", "get_weather"),
+        ("Send an email to bob@example.com saying the meeting moved to 3pm", "send_email"),
+        ("Calculate 17 * 23 + 4", "calculator"),
+        ("Who wrote Pride and Prejudice?", None),
+    ],
+)
+def test_routes_zero_shot(query: str, gold: str | None, make: str, request: pytest.FixtureRequest) -> None:
+    router: Router = request.getfixturevalue(make)
+    decision = router.decide(user(query), TOOLS)
+    assert decision.tool == gold, decision
+    assert decision.confident, decision
+    assert decision.version == router.version
+
+
+def test_scores_are_ordered_and_include_none(router: Router) -> None:
+    decision = router.decide(user("what is the forecast in Oslo"), TOOLS)
+    values = list(decision.scores.values())
+    assert values == sorted(values, reverse=True)
+    assert NONE in decision.scores
+    assert set(decision.scores) <= {t.name for t in TOOLS} | {NONE}
+    assert abs(sum(values) - 1.0) < 1e-4
+    assert decision.latency_ms > 0
+
+
+def test_follow_up_keeps_the_topic(router: Router) -> None:
+    messages = [
+        {"role": "system", "content": "You are a helpful assistant."},
+        {"role": "user", "content": "What's the weather in London?"},
+        {"role": "assistant", "content": "It is sunny in London."},
+        {"role": "user", "content": "and in Paris?"},
+    ]
+    assert router.decide(messages, TOOLS).tool == "get_weather"
+    # the same words alone carry no topic
+    assert router.decide(user("and in Paris?"), TOOLS).tool != "get_weather"
+
+
+def test_topic_switch_follows_the_last_turn(router: Router) -> None:
+    messages = [
+        {"role": "user", "content": "What's the weather in London?"},
+        {"role": "assistant", "content": "It is sunny in London."},
+        {"role": "user", "content": "Now send an email to alice@example.com telling her about the trip"},
+    ]
+    assert router.decide(messages, TOOLS).tool == "send_email"
+
+
+def test_after_tool_result_answers_none(router: Router) -> None:
+    messages = [
+        {"role": "user", "content": "What's the weather in London?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "c1",
+                    "type": "function",
+                    "function": {"name": "get_weather", "arguments": '{"city": "London"}'},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": "sunny, 21C"},
+    ]
+    decision = router.decide(messages, TOOLS)
+    assert decision.tool is None and decision.confident
+    assert "tool result" in decision.reason
+
+
+def test_no_tools_means_none(router: Router) -> None:
+    decision = router.decide(user("hello"), [])
+    assert decision.is_none and decision.confident
+
+
+def test_exemplar_memory_changes_a_decision(encoder: Encoder) -> None:
+    tools = [
+        ToolSpec("ticket_tool", "Manage support tickets"),
+        ToolSpec("inventory_tool", "Manage warehouse inventory"),
+    ]
+    query = "the printer on floor 3 is jammed again"
+    router = Router(RouterOptions(), encoder=encoder)
+    before = router.decide(user(query), tools)
+    router.add_examples(
+        "ticket_tool",
+        ["the printer is jammed", "printer on the second floor does not print", "paper jam in the copier"],
+    )
+    after = router.decide(user(query), tools)
+    assert after.tool == "ticket_tool"
+    assert after.scores["ticket_tool"] > before.scores.get("ticket_tool", 0.0)
+
+
+def test_tool_examples_in_warmup_feed_memory(encoder: Encoder) -> None:
+    router = Router(RouterOptions(), encoder=encoder)
+    before = len(router.memory)
+    router.warmup([ToolSpec("ticket_tool", "Manage support tickets", examples=("my laptop is broken",))])
+    assert len(router.memory) == before + 1
+
+
+def test_thresholds_from_options(encoder: Encoder) -> None:
+    router = Router(RouterOptions(threshold=0.3, tool_thresholds={"calculator": 0.999999}), encoder=encoder)
+    weather = router.decide(user("weather in Rome tomorrow"), TOOLS)
+    assert weather.threshold == 0.3
+    calc = router.decide(user("compute 12 / 4"), TOOLS)
+    assert calc.tool == "calculator" and calc.threshold == 0.999999 and not calc.confident
+
+
+def test_checkpoint_round_trip(tmp_path: Path, encoder: Encoder) -> None:
+    rng = np.random.default_rng(0)
+    ckpt = Checkpoint.zero_shot(encoder.dim)
+    ckpt.adapter.weight[:] = rng.normal(0, 0.01, ckpt.adapter.weight.shape).astype(np.float32)
+    ckpt.version = "test-1"
+    ckpt.threshold = 0.77
+    ckpt.memory_vectors = rng.normal(size=(3, encoder.dim)).astype(np.float32)
+    ckpt.memory_tools = ["a", "b", "a"]
+    ckpt.metadata["metrics"] = {"accuracy": 0.5}
+    path = ckpt.save(tmp_path / "ckpt")
+    loaded = load_checkpoint(path)
+    assert loaded.version == "test-1" and loaded.threshold == 0.77
+    np.testing.assert_array_equal(loaded.adapter.weight, ckpt.adapter.weight)
+    for name, value in ckpt.head.arrays.items():
+        np.testing.assert_array_equal(loaded.head.arrays[name], value)
+    np.testing.assert_allclose(loaded.memory_vectors, ckpt.memory_vectors, atol=1e-2)  # fp16 on disk
+    assert loaded.memory_tools == ["a", "b", "a"]
+    assert loaded.metadata["metrics"] == {"accuracy": 0.5}
+    router = Router(RouterOptions(checkpoint=str(path)), encoder=encoder)
+    assert router.version == "test-1" and router.threshold == 0.77 and len(router.memory) == 3
+
+
+def test_hot_swap_by_reference(tmp_path: Path, encoder: Encoder) -> None:
+    ckpt = Checkpoint.zero_shot(encoder.dim)
+    ckpt.version = "swap-2"
+    path = ckpt.save(tmp_path / "v2")
+    current = Router(RouterOptions(), encoder=encoder)
+    box: dict[str, Router] = {}
+    thread = threading.Thread(
+        target=lambda: box.update(r=Router.load(RouterOptions(checkpoint=str(path)), encoder=encoder))
+    )
+    thread.start()
+    decisions = [current.decide(user("weather in Oslo"), TOOLS) for _ in range(5)]
+    thread.join()
+    current = box["r"]
+    assert all(d.tool == "get_weather" for d in decisions)
+    assert current.decide(user("weather in Oslo"), TOOLS).version == "swap-2"
+
+
+def test_concurrent_decisions_agree(router: Router) -> None:
+    queries = ["weather in Rome", "email carol about lunch", "what is 3 + 4", "who painted the Mona Lisa"]
+    expected = {q: router.decide(user(q), TOOLS).tool for q in queries}
+    results: list[tuple[str, str | None]] = []
+    lock = threading.Lock()
+
+    def work(q: str) -> None:
+        for _ in range(5):
+            d = router.decide(user(q), TOOLS)
+            with lock:
+                results.append((q, d.tool))
+
+    threads = [threading.Thread(target=work, args=(q,)) for q in queries]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(results) == 20
+    assert all(tool == expected[q] for q, tool in results)
+
+
+def test_context_window_and_parts() -> None:
+    messages = [
+        {"role": "system", "content": "be brief"},
+        {"role": "user", "content": "one"},
+        {"role": "user", "content": [{"type": "text", "text": "two"}]},
+        {"role": "assistant", "content": "ok"},
+        {"role": "user", "content": "three four five six seven eight nine"},
+    ]
+    ctx = build_context(messages, turns=2)
+    assert ctx.last == "three four five six seven eight nine"
+    assert ctx.previous == ("two",)
+    assert not ctx.is_follow_up and 0 < ctx.window_weight < 1
+    assert "be brief" not in ctx.window
+
+
+def test_tool_text_uses_name_words_and_parameters() -> None:
+    assert split_identifier("getWeatherForecast") == "get weather forecast"
+    assert split_identifier("send_email-now") == "send email now"
+    text = tool_text(TOOLS[0])
+    assert text.startswith("get weather") and "city" in text
