@@ -1,0 +1,195 @@
+"""The ``toolproxy`` command: the composition root (serve, db, traces, train, eval).
+
+Heavy imports (torch, sentence-transformers, litellm) happen inside the commands that need them.
+Errors are one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from proxy.config import Config, load_config
+from proxy.errors import ConfigError
+
+CONFIG_ENV = "TOOLPROXY_CONFIG"
+
+
+def _config(path: str | None) -> Config:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _db_url(cfg: Config, db: str | None) -> str:
+    return db or cfg.storage.url
+
+
+def prepare_database(cfg: Config) -> None:
+    """Migrate on start (``storage.migrate_on_start``) or refuse a stale schema with a clear message."""
+    from storage import db
+
+    try:
+        if cfg.storage.migrate_on_start:
+            db.upgrade(cfg.storage.url)
+        elif not db.is_up_to_date(cfg.storage.url):
+            raise click.ClickException(
+                f"database schema at {_safe(cfg.storage.url)} is not at the latest revision; "
+                "run `toolproxy db upgrade --config ...` or set storage.migrate_on_start: true")
+    except click.ClickException:
+        raise
+    except Exception as exc:
+        raise click.ClickException(f"database {_safe(cfg.storage.url)}: {type(exc).__name__}: {exc}") from None
+
+
+def _safe(url: str) -> str:
+    """A URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<database url>"
+
+
+def app_factory() -> Any:
+    """Used by uvicorn workers (``--workers N``): config path from $TOOLPROXY_CONFIG."""
+    from proxy.app import create_app
+    from proxy.logs import setup_logging
+
+    setup_logging()
+    return create_app(_config(os.environ.get(CONFIG_ENV)))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="toolproxy")
+def main() -> None:
+    """toolproxy: a local tool router in front of any OpenAI-compatible LLM."""
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), help="YAML config (default: built-in).")
+@click.option("--host", default=None, help="Override server.host.")
+@click.option("--port", type=int, default=None, help="Override server.port.")
+@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes (share one database).")
+@click.option("--log-level", default="info", show_default=True)
+def serve(config_path: str | None, host: str | None, port: int | None, workers: int, log_level: str) -> None:
+    """Run the proxy."""
+    import uvicorn
+
+    cfg = _config(config_path)
+    prepare_database(cfg)
+    host = host or cfg.server.host
+    port = port if port is not None else cfg.server.port
+    common: dict[str, Any] = {"host": host, "port": port, "log_level": log_level, "access_log": False,
+                              "timeout_graceful_shutdown": 30, "lifespan": "on"}
+    click.echo(f"toolproxy listening on http://{host}:{port}/v1 (storage {_safe(cfg.storage.url)}, "
+               f"mode {cfg.router.mode})", err=True)
+    if workers > 1:
+        if config_path:
+            os.environ[CONFIG_ENV] = str(Path(config_path).resolve())
+        uvicorn.run("proxy.cli:app_factory", factory=True, workers=workers, **common)
+        return
+    from proxy.app import create_app
+    from proxy.logs import setup_logging
+
+    setup_logging(log_level)
+    uvicorn.run(create_app(cfg), **common)
+
+
+@main.group()
+def db() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db.command("upgrade")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("--db", "db_url", default=None, help="Database URL (overrides storage.url).")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(config_path: str | None, db_url: str | None, revision: str) -> None:
+    """Migrate the database to the latest schema."""
+    from storage import db as storage_db
+
+    url = _db_url(_config(config_path), db_url)
+    try:
+        storage_db.upgrade(url, revision)
+        click.echo(f"{_safe(url)}: at revision {storage_db.current_revision(url)}")
+    except Exception as exc:
+        raise click.ClickException(f"upgrade failed: {type(exc).__name__}: {exc}") from None
+
+
+@db.command("downgrade")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("--db", "db_url", default=None)
+@click.option("--revision", required=True, help="Target revision ('base' drops everything).")
+def db_downgrade(config_path: str | None, db_url: str | None, revision: str) -> None:
+    """Migrate the database down to REVISION."""
+    from storage import db as storage_db
+
+    url = _db_url(_config(config_path), db_url)
+    storage_db.downgrade(url, revision)
+    click.echo(f"{_safe(url)}: at revision {storage_db.current_revision(url)}")
+
+
+@db.command("prune")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("--days", type=float, default=None, help="Delete exchanges older than this (default: retention_days).")
+def db_prune(config_path: str | None, days: float | None) -> None:
+    """Apply retention: delete old exchanges and their steps."""
+    from storage.db import make_engine
+    from storage.queries import delete_older_than
+
+    cfg = _config(config_path)
+    days = days or cfg.storage.retention_days
+    if not days:
+        raise click.ClickException("no retention set: pass --days or set storage.retention_days")
+    n = delete_older_than(make_engine(cfg.storage.url), days)
+    click.echo(f"deleted {n} exchanges older than {days} days")
+
+
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("--db", "db_url", default=None)
+@click.option("--limit", type=click.IntRange(1, 100_000), default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
+def traces(config_path: str | None, db_url: str | None, limit: int, as_json: bool) -> None:
+    """Show recent exchanges."""
+    from storage.db import make_engine
+    from storage.queries import recent_exchanges
+
+    url = _db_url(_config(config_path), db_url)
+    try:
+        rows = recent_exchanges(make_engine(url), limit)
+    except Exception as exc:
+        raise click.ClickException(f"cannot read traces from {_safe(url)}: {type(exc).__name__}: {exc}") from None
+    if as_json:
+        for row in rows:
+            click.echo(json.dumps(row, default=str))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"last {len(rows)} exchanges")
+    for col in ("time", "model", "route", "conf", "status", "tokens in/out", "saved", "ms", "trace id"):
+        table.add_column(col)
+    for r in rows:
+        conf = r.get("confidence")
+        table.add_row(str(r.get("created_at", ""))[:19], str(r.get("model") or ""), str(r.get("route") or ""),
+                      f"{conf:.2f}" if conf is not None else "", str(r.get("status_code") or ""),
+                      f"{r.get('prompt_tokens') or 0}/{r.get('completion_tokens') or 0}",
+                      str(r.get("tokens_saved") or ""),
+                      f"{r['latency_ms']:.0f}" if r.get("latency_ms") is not None else "", str(r.get("id")))
+    Console().print(table)
+
+
+def run() -> None:
+    try:
+        main(standalone_mode=True)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,91 @@
+"""The proxy's side of routing: rules first, then the (hot-swappable) router, then argument filling.
+
+The router and the argument filler are CPU work; they run in worker threads so the event loop keeps
+serving. ``RouterHolder`` swaps in a new router atomically (hot reload): in-flight decisions finish on
+the router they started with.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from router.types import ArgsResult, RouteDecision, RouterOptions, ToolSpec
+
+log = logging.getLogger("toolproxy.routing")
+
+
+@dataclass
+class RouterHolder:
+    """Owns the current router; ``None`` until loaded (readiness)."""
+
+    options: RouterOptions
+    router: Any = None
+    error: str | None = None
+    examples: dict[str, list[str]] = field(default_factory=dict)
+    loaded_at: float | None = None
+
+    def load(self, checkpoint: str | None = None) -> Any:
+        """Build a router (slow: model load) and swap it in. Safe to call from any thread."""
+        from router.router import Router
+
+        opts = self.options if checkpoint is None else _replace(self.options, checkpoint=checkpoint)
+        new = Router(opts)
+        for tool, queries in self.examples.items():
+            if queries:
+                new.add_examples(tool, queries)
+        self.router, self.options, self.error, self.loaded_at = new, opts, None, time.time()
+        log.info("router loaded", extra={"router_version": getattr(new, "version", "?")})
+        return new
+
+    @property
+    def version(self) -> str | None:
+        return getattr(self.router, "version", None) if self.router is not None else None
+
+
+def _replace(opts: RouterOptions, **changes: Any) -> RouterOptions:
+    from dataclasses import replace
+
+    return replace(opts, **changes)
+
+
+class Routing:
+    def __init__(self, holder: RouterHolder, rules: Any, args_llm: Callable[..., Any] | None = None) -> None:
+        self.holder = holder
+        self.rules = rules
+        self.args_llm = args_llm
+
+    async def decide(self, messages: list[dict[str, Any]], tools: list[ToolSpec],
+                     forced: str | None = None, require_tool: bool = False) -> RouteDecision:
+        names = {t.name for t in tools}
+        if forced is not None:
+            return RouteDecision(tool=forced, confidence=1.0, threshold=0.0, scores={forced: 1.0},
+                                 reason="tool_choice names this tool", version=self.holder.version or "-",
+                                 rule="tool_choice")
+        if self.rules is not None:
+            hit = self.rules.match(messages)
+            if hit is not None and (hit.tool is None or hit.tool in names):
+                return RouteDecision(tool=hit.tool, confidence=1.0, threshold=0.0,
+                                     scores={hit.tool or "none": 1.0}, reason=f"rule {hit.name}",
+                                     version=self.holder.version or "-", rule=hit.name)
+        router = self.holder.router
+        if router is None:
+            return RouteDecision(tool=None, confidence=0.0, threshold=1.0, scores={},
+                                 reason="router not loaded", version="-")
+        decision: RouteDecision = await asyncio.to_thread(router.decide, messages, tools)
+        if require_tool and decision.tool is None:
+            best = next((k for k in decision.scores if k != "none" and k in names), None)
+            decision.tool, decision.confidence = best, 0.0  # a forced tool with no confidence → fallback
+            decision.reason += "; tool_choice=required"
+        return decision
+
+    async def fill(self, messages: list[dict[str, Any]], tool: ToolSpec) -> ArgsResult:
+        from router.args import fill_arguments
+
+        if self.args_llm is None:
+            return await asyncio.to_thread(fill_arguments, messages, tool)
+        return await asyncio.to_thread(fill_arguments, messages, tool, llm=self.args_llm)
