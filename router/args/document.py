@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from router.args.dates import find_dates
 from router.args.mentions import (
     EMAIL_RE,
+    FILENAME_RE,
     IDENT_RE,
+    IP_RE,
     PHONE_RE,
     URL_RE,
     Mention,
@@ -23,6 +25,7 @@ from router.args.params import singular
 
 _TOKEN_RE = re.compile(r"[\w][\w'’.@+-]*[\w]|[\w]|[^\w\s]")
 _PRIORITY = ("quoted", "url", "email", "phone", "datetime", "date", "time", "number", "ident")
+_TYPED_INSIDE_QUOTES = {"email": EMAIL_RE, "url": URL_RE, "phone": PHONE_RE}
 
 
 @dataclass
@@ -44,11 +47,17 @@ class Document:
         found += find_quoted(text)
         found += find_pattern(text, "url", URL_RE)
         found += find_pattern(text, "email", EMAIL_RE)
+        found += find_pattern(text, "ident", IP_RE)
+        found += find_pattern(text, "ident", FILENAME_RE)
         found += find_pattern(text, "phone", PHONE_RE)
         found += find_dates(text, ref)
         found += find_numbers(text)
         found += find_pattern(text, "ident", IDENT_RE)
         kept: list[Mention] = []
+        for quoted in [m for m in found if m.kind == "quoted"]:  # "phone "555-123-4567"": typed too
+            for kind, pattern in _TYPED_INSIDE_QUOTES.items():
+                if pattern.fullmatch(quoted.value):
+                    kept.append(Mention(kind, quoted.value, quoted.start, quoted.end, quoted.text))
         for mention in sorted(found, key=lambda m: _PRIORITY.index(m.kind)):
             clash = [k for k in kept if k.overlaps(mention)]
             # a value inside quotes stays part of the quoted string; otherwise first kind wins

@@ -17,7 +17,7 @@ from router.args.params import Param, singular
 
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
              "omit", "n't", "doesn't", "shouldn't", "won't", "nor", "except"}  # fmt: skip
-_LINKERS = r"(?:\s+(?:is|are|was|=|:|named|called|titled|of|as|to|at|be|being|reads?|says?|set\s+to|categori[sz]ed\s+as|being)\b|\s*[:=])"
+_LINKERS = r"(?:\s+(?:is|are|was|named|called|titled|as|be|being|reads?|says?|set\s+to|categori[sz]ed\s+as)\b|\s*[:=])"
 _STOP_VALUE = {
     "and", "with", "for", "in", "on", "at", "to", "from", "by", "that", "which", "please", "so", "but", "or",
     "the", "a", "an", "my", "your", "this", "it", "is", "are", "of", "about", "me", "i", "you", "we", "can",
@@ -217,8 +217,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     found: list[Candidate] = []
     cue_positions = doc.cue_positions(param.cues)
     for q in doc.of("quoted"):
-        bonus = 0.3 if param.role in ("text", "name") else 0.0
-        found.append(Candidate(q.value, q.start, q.end, 0.4 + bonus + _proximity(doc, param, q.start, q.end), "quoted"))
+        bonus = 0.2 if param.role in ("text", "name") else 0.0
+        found.append(Candidate(q.value, q.start, q.end, 0.35 + bonus + _proximity(doc, param, q.start, q.end), "quoted"))
     # "<cue> is X", "<cue>: X", "named X": the strongest free-text signal
     for pos in cue_positions:
         cue_end = doc.token_ends[pos]
@@ -253,19 +253,34 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                     capital = value[:1].isupper()
                     found.append(Candidate(value, start, end, 0.7 if capital else 0.3, "span"))
         for s in doc.spans:
-            found.append(Candidate(s.value, s.start, s.end, 0.35 + 0.5 * _proximity(doc, param, s.start, s.end), "span"))
+            found.append(Candidate(s.value, s.start, s.end, 0.2 + 0.5 * _proximity(doc, param, s.start, s.end), "span"))
     elif param.role == "name":
         for s in doc.spans:
             found.append(Candidate(s.value, s.start, s.end, 0.3 + _proximity(doc, param, s.start, s.end), "span"))
     elif param.role == "ident":
-        for m in doc.of("ident"):
-            found.append(Candidate(m.value, m.start, m.end, 0.5 + _proximity(doc, param, m.start, m.end), "span"))
-    elif param.role == "text":
+        for m in doc.of("ident", "number"):
+            found.append(Candidate(m.text, m.start, m.end, 0.5 + _proximity(doc, param, m.start, m.end), "span"))
+    if param.role != "ident":  # numbers and identifiers right next to the parameter's name
+        for m in doc.of("number", "ident"):
+            near = _proximity(doc, param, m.start, m.end, reach=2)
+            if near:
+                found.append(Candidate(m.text, m.start, m.end, 0.3 + near, "span"))
+    if param.role == "text":
         rest = request_content(text)
         if rest:
             start = text.find(rest)
             found.append(Candidate(rest, start, start + len(rest), 0.25, "span", shared=True))
-    return found
+    return drop_overlapping_typed(doc, found)
+
+
+def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candidate]:
+    """Free-text spans must not swallow a date, number, email, URL or phone found in the text."""
+    typed = doc.of("datetime", "date", "time", "number", "email", "url", "phone")
+    return [
+        c
+        for c in found
+        if c.source != "span" or c.shared or not any(c.start < m.end and m.start < c.end and m.text != c.value for m in typed)
+    ]
 
 
 def request_content(text: str) -> str:

@@ -25,9 +25,11 @@ from router.types import ArgsResult, ToolSpec
 
 ArgsLLM = Callable[[ToolSpec, list[dict[str, Any]]], dict[str, Any] | None]
 
+_AFFIRMATION_RE = re.compile(r"^(?:yes|yeah|yep|no|nope|ok|okay|sure|correct|right|that's|thanks|thank you|great|fine)\b", re.I)
 MAX_TURNS = 4  # user turns searched: the last one, then up to three earlier ones
 REQUIRED_MIN_SCORE = 0.25
-OPTIONAL_MIN_SCORE = 0.55
+OPTIONAL_MIN_SCORE = 0.6
+TURN_DECAY = 0.8
 
 
 def fill_arguments(
@@ -48,8 +50,12 @@ def fill_arguments(
     ref = reference_date(messages, today)
     docs = [Document.parse(text, ref) for text in user_turns(messages)[:MAX_TURNS]]
     question = question_before_last_user(messages)
-    arguments, sources = fill_object(schema, docs, question)
-    _fill_from_tool_outputs(schema, messages, arguments, sources)
+    from_tools = _from_tool_outputs(schema, messages)
+    remaining = {**schema, "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k not in from_tools}}
+    arguments, sources = fill_object(remaining, docs, question)
+    for name, value in from_tools.items():
+        arguments[name] = value
+        sources[name] = "context"
     _fill_defaults(schema, arguments, sources)
     arguments, missing, errors = _check(schema, arguments, sources)
     if llm is not None and (missing or errors):
@@ -65,15 +71,9 @@ def fill_object(
     params = describe_object(schema)
     arguments: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    asked = _asked_params(params, question)
-    for index, doc in enumerate(docs):
-        todo = [p for p in params if p.name not in arguments]
-        if not todo:
-            break
-        filled = _assign(doc, todo, asked if index == 0 else set())
-        for name, (value, source) in filled.items():
-            arguments[name] = value
-            sources[name] = source if index == 0 else "context"
+    for name, (value, source) in _assign(docs, params, _asked_params(params, question)).items():
+        arguments[name] = value
+        sources[name] = source
     for param in params:  # nested objects: filled from the same turns, kept when anything was found
         if param.kind == "object" and param.name not in arguments and param.schema.get("properties"):
             nested, nested_sources = fill_object(param.schema, docs)
@@ -110,7 +110,7 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
         found = string_candidates(doc, param)
         if asked:
             rest = request_content(doc.text)
-            if rest and len(rest.split()) <= 6:
+            if rest and len(rest.split()) <= 6 and not _AFFIRMATION_RE.match(rest):
                 start = doc.text.find(rest)
                 found.append(Candidate(rest, start, start + len(rest), 0.5, "span"))
     elif kind == "array":
@@ -162,44 +162,53 @@ def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
-def _assign(doc: Document, params: list[Param], asked: set[str]) -> dict[str, tuple[Any, str]]:
-    """Greedy assignment: best (parameter, candidate) pairs first, each text span used once."""
+def _assign(docs: list[Document], params: list[Param], asked: set[str]) -> dict[str, tuple[Any, str]]:
+    """Greedy assignment over all turns: best (parameter, candidate) pairs first, each span used once.
+
+    Candidates from earlier turns are discounted (``TURN_DECAY`` per turn back) so the latest turn
+    wins ties ("and in Paris?") while a strong earlier value still beats a weak guess.
+    """
     filled: dict[str, tuple[Any, str]] = {}
-    pool: list[tuple[float, int, Param, Candidate]] = []
-    for order, param in enumerate(params):
-        if param.kind == "boolean":
-            flag = boolean_value(doc, param)
-            if flag is not None:
-                filled[param.name] = (flag.value, "boolean")
-            continue
-        for cand in _candidates(doc, param, param.name in asked):
+    pool: list[tuple[float, int, Param, Candidate, int]] = []
+    for index, doc in enumerate(docs):
+        decay = TURN_DECAY**index
+        for order, param in enumerate(params):
+            if param.kind == "boolean":
+                if param.name not in filled:
+                    flag = boolean_value(doc, param)
+                    if flag is not None:
+                        filled[param.name] = (flag.value, "boolean" if index == 0 else "context")
+                continue
             threshold = REQUIRED_MIN_SCORE if param.required else OPTIONAL_MIN_SCORE
-            if cand.score >= threshold and is_valid(coerce(cand.value, param.schema), param.schema):
-                pool.append((cand.score, order, param, cand))
-    used: list[tuple[int, int]] = []
-    for _score, _order, param, cand in sorted(pool, key=lambda t: (-t[0], t[1])):
+            for cand in _candidates(doc, param, index == 0 and param.name in asked):
+                score = cand.score * decay
+                if score >= threshold and is_valid(coerce(cand.value, param.schema), param.schema):
+                    pool.append((score, order, param, cand, index))
+    used: dict[int, list[tuple[int, int]]] = {}
+    for _score, _order, param, cand, index in sorted(pool, key=lambda t: (-t[0], t[4], t[1])):
         if param.name in filled:
             continue
-        if not cand.shared and any(cand.start < e and s < cand.end for s, e in used):
+        spans = used.setdefault(index, [])
+        if not cand.shared and any(cand.start < e and s < cand.end for s, e in spans):
             continue
-        filled[param.name] = (cand.value, cand.source)
+        filled[param.name] = (cand.value, cand.source if index == 0 else "context")
         if not cand.shared:
-            used.append((cand.start, cand.end))
+            spans.append((cand.start, cand.end))
     return filled
 
 
-def _fill_from_tool_outputs(
-    schema: dict[str, Any], messages: list[dict[str, Any]], arguments: dict[str, Any], sources: dict[str, str]
-) -> None:
+def _from_tool_outputs(schema: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """Values of same-named keys in earlier tool results (e.g. a ``token`` from a login tool)."""
+    found: dict[str, Any] = {}
     properties = schema.get("properties") or {}
     for output in tool_outputs(messages):
         for name, sub in properties.items():
-            if name in arguments or name not in output or not isinstance(sub, dict):
+            if name in found or name not in output or not isinstance(sub, dict):
                 continue
             value = coerce(output[name], sub)
             if is_valid(value, sub):
-                arguments[name] = value
-                sources[name] = "context"
+                found[name] = value
+    return found
 
 
 def _fill_defaults(schema: dict[str, Any], arguments: dict[str, Any], sources: dict[str, str]) -> None:
