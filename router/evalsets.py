@@ -19,6 +19,7 @@ or ``{name: {"description", "parameters"}}``, a JSON list of tool objects, or JS
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -153,8 +154,9 @@ def parse_row(row: Mapping[str, Any], catalogue: Catalogue | None = None, source
 
 
 def iter_jsonl(path: str | Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(source, row) for each non-blank line of a JSONL file."""
-    with open(path, encoding="utf-8") as handle:
+    """(source, row) for each non-blank line of a JSONL file (``.gz`` files are decompressed)."""
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
                 continue

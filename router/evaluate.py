@@ -54,6 +54,7 @@ DESCRIPTIONS: dict[str, str] = {
     "n_tool": "rows whose answer is a tool",
     "n_none": "rows whose answer is NONE",
     "answerable_routed": "rows needing a tool: some tool chosen (not NONE)",
+    "tool_choice_accuracy": "rows needing a tool: best tool score is gold (NONE aside)",
     "top3_tool_accuracy": "rows needing a tool: gold among the 3 best tool scores",
     "ece": "expected calibration error (10 bins)",
     "n_args": "rows scored for arguments",
@@ -94,6 +95,7 @@ def evaluate_case(case: EvalCase, decide: Decide, fill: Fill | None) -> tuple[Ro
         latency_ms=latency_ms,
         args=args,
         in_top3=any(g in top for g in case.gold) if case.gold else None,
+        tool_choice=top[0] if top else None,
     )
     record = {
         "source": case.source,

@@ -20,6 +20,8 @@ Definitions (one row = one conversation the router decided on):
 - ``args_exact``: of those filled rows, every scored argument right (see :func:`arguments_match`).
 - ``latency_ms_p50`` / ``latency_ms_p99``: wall-clock time of ``decide`` (linear-interpolated percentiles).
 - ``ece``: expected calibration error of the decision confidence over 10 equal-width bins.
+- ``tool_choice_accuracy``: rows with a gold tool whose best-scoring tool (NONE left aside) is gold:
+  "which of the offered tools", without the "whether a tool" question.
 - ``top3_tool_accuracy``: rows with a gold tool whose gold is among the decision's 3 best tool scores.
 """
 
@@ -69,6 +71,7 @@ class RowOutcome:
     latency_ms: float = 0.0
     args: ArgsOutcome | None = None  # None: not scored (wrong tool, no gold args, or no filler)
     in_top3: bool | None = None  # gold among the 3 best tool scores; None for NONE rows
+    tool_choice: str | None = None  # best-scoring tool when NONE is left aside
 
     @property
     def gold_is_none(self) -> bool:
@@ -225,6 +228,7 @@ def compute_metrics(outcomes: Sequence[RowOutcome]) -> dict[str, Any]:
     args_rows = [o.args for o in outcomes if o.args is not None]
     filled = [a for a in args_rows if a.filled]
     top3 = [o.in_top3 for o in tool_rows if o.in_top3 is not None]
+    choices = [o.tool_choice in o.gold for o in tool_rows if o.tool_choice is not None]
     latencies = [o.latency_ms for o in outcomes]
     return {
         "n": n,
@@ -242,6 +246,7 @@ def compute_metrics(outcomes: Sequence[RowOutcome]) -> dict[str, Any]:
         "n_tool": len(tool_rows),
         "n_none": len(none_rows),
         "answerable_routed": _fraction(sum(o.predicted is not None for o in tool_rows), len(tool_rows)),
+        "tool_choice_accuracy": _fraction(sum(choices), len(choices)),
         "top3_tool_accuracy": _fraction(sum(top3), len(top3)),
         "ece": expected_calibration_error(outcomes),
         "n_args": len(args_rows),

