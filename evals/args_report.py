@@ -47,7 +47,9 @@ def normalise(value: Any) -> Any:
     return value
 
 
-def load_examples(folder: Path, limit: int, seed: int) -> list[tuple[list[dict[str, Any]], ToolSpec, dict[str, Any]]]:
+def load_examples(
+    folder: Path, limit: int, seed: int
+) -> list[tuple[list[dict[str, Any]], ToolSpec, dict[str, Any]]]:
     tools = {}
     for line in (folder / "tools.jsonl").open():
         row = json.loads(line)
@@ -67,13 +69,19 @@ def load_examples(folder: Path, limit: int, seed: int) -> list[tuple[list[dict[s
 
 
 def score(result: ArgsResult, gold: dict[str, Any]) -> tuple[bool, int, int, int]:
-    ours = {k: v for k, v in result.arguments.items() if not (result.sources.get(k) == "default" and k not in gold)}
+    ours = {
+        k: v
+        for k, v in result.arguments.items()
+        if not (result.sources.get(k) == "default" and k not in gold)
+    }
     hits = sum(1 for k, v in ours.items() if k in gold and normalise(v) == normalise(gold[k]))
     return normalise(ours) == normalise(gold), hits, len(ours), len(gold)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--data", type=Path, default=Path("/work/shared/data"))
     parser.add_argument("--limit", type=int, default=2000, help="examples per corpus (random sample)")
     parser.add_argument("--seed", type=int, default=0)
@@ -82,14 +90,24 @@ def main() -> None:
     args = parser.parse_args()
 
     table = Table(title="argument filling on gold calls (single-call examples)")
-    for column in ("corpus", "n", "with required", "coverage", "complete", "exact", "param_p", "param_r", "ms"):
+    for column in (
+        "corpus",
+        "n",
+        "with required",
+        "coverage",
+        "complete",
+        "exact",
+        "param_p",
+        "param_r",
+        "ms",
+    ):
         table.add_column(column, justify="left" if column == "corpus" else "right")
     console = Console()
     for name in args.corpus:
         examples = load_examples(args.data / name, args.limit, args.seed)
         n_req = covered = complete = exact = hits = predicted = gold_total = 0
         elapsed = 0.0
-        misses = []
+        misses: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, str]]] = []
         for messages, tool, gold in examples:
             started = time.perf_counter()
             result = fill_arguments(messages, tool)

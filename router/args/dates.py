@@ -31,19 +31,46 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("slash_ymd", re.compile(r"\b(\d{4})/(\d{1,2})/(\d{1,2})\b")),
     ("slash", re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{2,4})\b")),
     ("month_day", re.compile(rf"\b({_MONTH_RE})\.?\s+{_ORD}\b(?:,?\s+(\d{{4}}))?", re.I)),
-    ("day_month", re.compile(rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?", re.I)),
+    (
+        "day_month",
+        re.compile(rf"\b(?:the\s+)?{_ORD}\s+(?:of\s+)?({_MONTH_RE})\b\.?(?:,?\s+(\d{{4}}))?", re.I),
+    ),
     ("month_year", re.compile(rf"\b({_MONTH_RE})\s+(\d{{4}})\b", re.I)),
-    ("relative_day", re.compile(r"\b(the day after tomorrow|the day before yesterday|today|tonight|tomorrow|yesterday)\b", re.I)),
+    (
+        "relative_day",
+        re.compile(
+            r"\b(the day after tomorrow|the day before yesterday|today|tonight|tomorrow|yesterday)\b", re.I
+        ),
+    ),
     ("weekday", re.compile(rf"\b(?:(next|this|last|coming)\s+)?({_WEEKDAY_RE})\b\.?", re.I)),
-    ("in_n", re.compile(r"\bin\s+(\d+|a|an|one|two|three|four|five|six|seven|ten)\s+(days?|weeks?|fortnight)\b", re.I)),
-    ("n_ago", re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|ten)\s+(days?|weeks?)\s+ago\b", re.I)),
+    (
+        "in_n",
+        re.compile(
+            r"\bin\s+(\d+|a|an|one|two|three|four|five|six|seven|ten)\s+(days?|weeks?|fortnight)\b", re.I
+        ),
+    ),
+    (
+        "n_ago",
+        re.compile(r"\b(\d+|a|an|one|two|three|four|five|six|seven|ten)\s+(days?|weeks?)\s+ago\b", re.I),
+    ),
     ("next_unit", re.compile(r"\b(next|last|this)\s+(week|month|year)\b", re.I)),
 ]
 _TIME_RE = re.compile(
     r"\b(?:(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?|(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)|(noon|midday|midnight))",
     re.I,
 )
-_SMALL = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_SMALL = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "ten": 10,
+}
 
 
 def _count(word: str) -> int:
@@ -60,10 +87,9 @@ def _year(text: str | None, ref: dt.date) -> int:
 def _resolve(kind: str, m: re.Match[str], ref: dt.date) -> dt.date | dt.datetime | None:
     g = m.groups()
     if kind == "iso":
-        day = dt.date(int(g[0]), int(g[1]), int(g[2]))
         if g[3] is not None:
-            return dt.datetime(day.year, day.month, day.day, int(g[3]), int(g[4]), int(g[5] or 0))
-        return day
+            return dt.datetime(int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4]), int(g[5] or 0))
+        return dt.date(int(g[0]), int(g[1]), int(g[2]))
     if kind == "slash_ymd":
         return dt.date(int(g[0]), int(g[1]), int(g[2]))
     if kind == "slash":  # month/day/year (US order) unless the first part cannot be a month
@@ -155,9 +181,7 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
                     used.add(i)
                     stamp = dt.datetime.combine(d.value, t.value)
                     start, end = min(d.start, t.start), max(d.end, t.end)
-                    merged.append(
-                        Mention("datetime", stamp, start, end, text[start:end])
-                    )
+                    merged.append(Mention("datetime", stamp, start, end, text[start:end]))
                     break
             else:
                 merged.append(d)
@@ -169,7 +193,9 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
 
 _STRFTIME_RE = re.compile(r"%[YmdHMSIpbBaAyj]")
 _TOKEN_FORMATS = [("YYYY", "%Y"), ("MM", "%m"), ("DD", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")]
-_TOKEN_FORMAT_RE = re.compile(r"\b(YYYY[-/.]MM[-/.]DD(?:[ T]HH:mm(?::ss)?)?|HH:mm(?::ss)?|MM/DD/YYYY|DD/MM/YYYY)\b")
+_TOKEN_FORMAT_RE = re.compile(
+    r"\b(YYYY[-/.]MM[-/.]DD(?:[ T]HH:mm(?::ss)?)?|HH:mm(?::ss)?|MM/DD/YYYY|DD/MM/YYYY)\b"
+)
 
 
 def format_hint(description: str) -> str | None:

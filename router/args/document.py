@@ -66,7 +66,9 @@ class Document:
         by_kind: dict[str, list[Mention]] = {}
         for mention in sorted(kept, key=lambda m: m.start):
             by_kind.setdefault(mention.kind, []).append(mention)
-        spans = [s for s in find_capitalised(text) if not any(k.overlaps(s) and k.kind != "ident" for k in kept)]
+        spans = [
+            s for s in find_capitalised(text) if not any(k.overlaps(s) and k.kind != "ident" for k in kept)
+        ]
         return cls(text, [t.start() for t in tokens], [t.end() for t in tokens], words, by_kind, spans)
 
     def of(self, *kinds: str) -> list[Mention]:

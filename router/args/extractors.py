@@ -93,7 +93,9 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
         if isinstance(value, int | float):
             for m in numeric:
                 if m.value == value:
-                    found.append(Candidate(value, m.start, m.end, 1.2 + _proximity(doc, param, m.start, m.end), "enum"))
+                    found.append(
+                        Candidate(value, m.start, m.end, 1.2 + _proximity(doc, param, m.start, m.end), "enum")
+                    )
             continue
         terms = [str(value)] + list(_ENUM_SYNONYMS.get(str(value).lower(), ()))
         for i, term in enumerate(terms):
@@ -176,16 +178,17 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
         value = format_value(m, param.date_format, str(fmt) if fmt else None)
         score = 0.6 + _proximity(doc, param, m.start, m.end)
         cues = set(param.cues)
-        if len(mentions) > 1:
-            if cues & _START_WORDS and index == 0 or cues & _END_WORDS and index == len(mentions) - 1:
-                score += 0.3
+        first, last = index == 0, index == len(mentions) - 1
+        if len(mentions) > 1 and (cues & _START_WORDS and first or cues & _END_WORDS and last):
+            score += 0.3
         found.append(Candidate(value, m.start, m.end, score, "date"))
     return found
 
 
 def typed_candidates(doc: Document, param: Param, kind: str) -> list[Candidate]:
     return [
-        Candidate(m.value, m.start, m.end, 1.0 + _proximity(doc, param, m.start, m.end), kind) for m in doc.of(kind)
+        Candidate(m.value, m.start, m.end, 1.0 + _proximity(doc, param, m.start, m.end), kind)
+        for m in doc.of(kind)
     ]
 
 
@@ -209,7 +212,11 @@ def _value_after(text: str, start: int) -> tuple[str, int, int] | None:
             break
     if not picked:
         return None
-    return text[start + picked[0].start() : start + picked[-1].end()], start + picked[0].start(), start + picked[-1].end()
+    return (
+        text[start + picked[0].start() : start + picked[-1].end()],
+        start + picked[0].start(),
+        start + picked[-1].end(),
+    )
 
 
 def string_candidates(doc: Document, param: Param) -> list[Candidate]:
@@ -218,7 +225,11 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     cue_positions = doc.cue_positions(param.cues)
     for q in doc.of("quoted"):
         bonus = 0.2 if param.role in ("text", "name") else 0.0
-        found.append(Candidate(q.value, q.start, q.end, 0.35 + bonus + _proximity(doc, param, q.start, q.end), "quoted"))
+        found.append(
+            Candidate(
+                q.value, q.start, q.end, 0.35 + bonus + _proximity(doc, param, q.start, q.end), "quoted"
+            )
+        )
     # "<cue> is X", "<cue>: X", "named X": the strongest free-text signal
     for pos in cue_positions:
         cue_end = doc.token_ends[pos]
@@ -236,14 +247,26 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             prev -= 1
         if prev >= 0 and doc.words[prev] not in _STOP_VALUE and re.match(r"\w", doc.words[prev]):
             first = prev
-            if first - 1 >= 0 and doc.words[first - 1] not in _STOP_VALUE and re.match(r"[a-z]", doc.words[first - 1]):
-                if text[doc.token_starts[first - 1] : doc.token_starts[first - 1] + 1].isupper():
-                    first -= 1
+            before = first - 1
+            if (
+                before >= 0
+                and doc.words[before] not in _STOP_VALUE
+                and text[doc.token_starts[before] : doc.token_starts[before] + 1].isupper()
+            ):
+                first = before
             start, end = doc.token_starts[first], doc.token_ends[prev]
             found.append(Candidate(text[start:end], start, end, 0.45, "span"))
     for example in param.examples:
         for start, end in find_term(text, example):
-            found.append(Candidate(text[start:end].rstrip("s") if not example.endswith("s") else text[start:end], start, end, 0.85, "span"))
+            found.append(
+                Candidate(
+                    text[start:end].rstrip("s") if not example.endswith("s") else text[start:end],
+                    start,
+                    end,
+                    0.85,
+                    "span",
+                )
+            )
     if param.role == "location":
         for i, word in enumerate(doc.words):
             if word in _LOCATION_PREPS and i + 1 < len(doc.words):
@@ -253,13 +276,19 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                     capital = value[:1].isupper()
                     found.append(Candidate(value, start, end, 0.7 if capital else 0.3, "span"))
         for s in doc.spans:
-            found.append(Candidate(s.value, s.start, s.end, 0.2 + 0.5 * _proximity(doc, param, s.start, s.end), "span"))
+            found.append(
+                Candidate(s.value, s.start, s.end, 0.2 + 0.5 * _proximity(doc, param, s.start, s.end), "span")
+            )
     elif param.role == "name":
         for s in doc.spans:
-            found.append(Candidate(s.value, s.start, s.end, 0.3 + _proximity(doc, param, s.start, s.end), "span"))
+            found.append(
+                Candidate(s.value, s.start, s.end, 0.3 + _proximity(doc, param, s.start, s.end), "span")
+            )
     elif param.role == "ident":
         for m in doc.of("ident", "number"):
-            found.append(Candidate(m.text, m.start, m.end, 0.5 + _proximity(doc, param, m.start, m.end), "span"))
+            found.append(
+                Candidate(m.text, m.start, m.end, 0.5 + _proximity(doc, param, m.start, m.end), "span")
+            )
     if param.role != "ident":  # numbers and identifiers right next to the parameter's name
         for m in doc.of("number", "ident"):
             near = _proximity(doc, param, m.start, m.end, reach=2)
@@ -279,7 +308,9 @@ def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candid
     return [
         c
         for c in found
-        if c.source != "span" or c.shared or not any(c.start < m.end and m.start < c.end and m.text != c.value for m in typed)
+        if c.source != "span"
+        or c.shared
+        or not any(c.start < m.end and m.start < c.end and m.text != c.value for m in typed)
     ]
 
 

@@ -25,7 +25,9 @@ from router.types import ArgsResult, ToolSpec
 
 ArgsLLM = Callable[[ToolSpec, list[dict[str, Any]]], dict[str, Any] | None]
 
-_AFFIRMATION_RE = re.compile(r"^(?:yes|yeah|yep|no|nope|ok|okay|sure|correct|right|that's|thanks|thank you|great|fine)\b", re.I)
+_AFFIRMATION_RE = re.compile(
+    r"^(?:yes|yeah|yep|no|nope|ok|okay|sure|correct|right|that's|thanks|thank you|great|fine)\b", re.I
+)
 MAX_TURNS = 4  # user turns searched: the last one, then up to three earlier ones
 REQUIRED_MIN_SCORE = 0.25
 OPTIONAL_MIN_SCORE = 0.6
@@ -51,7 +53,10 @@ def fill_arguments(
     docs = [Document.parse(text, ref) for text in user_turns(messages)[:MAX_TURNS]]
     question = question_before_last_user(messages)
     from_tools = _from_tool_outputs(schema, messages)
-    remaining = {**schema, "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k not in from_tools}}
+    remaining = {
+        **schema,
+        "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k not in from_tools},
+    }
     arguments, sources = fill_object(remaining, docs, question)
     for name, value in from_tools.items():
         arguments[name] = value
@@ -150,7 +155,9 @@ def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
     found = []
     for pos in doc.cue_positions(param.cues):
         tail_start = doc.token_ends[pos]
-        m = re.match(r"\s*(?:are|is|:|include|including|of|like|such as)?\s*([^.;!?]+)", doc.text[tail_start:], re.I)
+        m = re.match(
+            r"\s*(?:are|is|:|include|including|of|like|such as)?\s*([^.;!?]+)", doc.text[tail_start:], re.I
+        )
         if not m:
             continue
         base = tail_start + m.start(1)

@@ -37,12 +37,17 @@ QUOTED_RE = re.compile(
 )
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
-PHONE_RE = re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}(?!\w)")
+PHONE_RE = re.compile(
+    r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}(?!\w)"
+)
 IDENT_RE = re.compile(r"(?<![\w@])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}(?![\w@])")
 _CAP_WORD = r"(?:(?:Dr|Mr|Mrs|Ms|St|Prof|Mt|Jr)\.|[A-Z](?:[\w'&-]|\.(?=\w))*)"
 CAPITALISED_RE = re.compile(rf"(?<![\w']){_CAP_WORD}(?:(?:\s(?:of|the|de|la|van|von|del|&))?\s{_CAP_WORD})*")
 IP_RE = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
-FILENAME_RE = re.compile(r"(?<![\w/])[\w-]+(?:/[\w.-]+)*\.(?:txt|csv|json|xml|pdf|docx?|xlsx?|jpe?g|png|gif|mp[34]|wav|py|js|html?|zip|log|ya?ml|md)\b", re.I)
+FILENAME_RE = re.compile(
+    r"(?<![\w/])[\w-]+(?:/[\w.-]+)*\.(?:txt|csv|json|xml|pdf|docx?|xlsx?|jpe?g|png|gif|mp[34]|wav|py|js|html?|zip|log|ya?ml|md)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -61,7 +66,7 @@ class Mention:
 
 
 def words_to_number(text: str) -> float | None:
-    """"twenty five" -> 25, "two hundred" -> 200, "a dozen" -> 12; None when not a number phrase."""
+    """ "twenty five" -> 25, "two hundred" -> 200, "a dozen" -> 12; None when not a number phrase."""
     phrase = text.lower().replace("-", " ").strip()
     if phrase in _WORD_NUMBERS:
         return float(_WORD_NUMBERS[phrase])
@@ -107,8 +112,20 @@ def find_numbers(text: str) -> list[Mention]:
         end = match.end("unit") if match["unit"] and not (match["pct"] or match["cur"]) else match.end()
         if match["unit"] and (match["pct"] or match["cur"]):
             end = match.end("pct") if match["pct"] else match.end("digits")
-        start = match.start("cur") if match["cur"] else match.start("digits") if match["digits"] else match.start("words")
-        num_end = match.end("suffix") if match["suffix"] else match.end("digits") if match["digits"] else match.end("words")
+        start = (
+            match.start("cur")
+            if match["cur"]
+            else match.start("digits")
+            if match["digits"]
+            else match.start("words")
+        )
+        num_end = (
+            match.end("suffix")
+            if match["suffix"]
+            else match.end("digits")
+            if match["digits"]
+            else match.end("words")
+        )
         if match["pct"]:
             num_end = match.end("pct")
         found.append(Mention("number", value, start, max(end, num_end), text[start:num_end], unit))
@@ -135,7 +152,7 @@ def find_capitalised(text: str) -> list[Mention]:
     for match in CAPITALISED_RE.finditer(text):
         value = match.group(0).rstrip(".'")
         before = text[: match.start()].rstrip()
-        sentence_start = not before or before[-1] in ".!?:\"“"
+        sentence_start = not before or before[-1] in '.!?:"“'
         if sentence_start and " " not in value:
             continue
         if sentence_start:

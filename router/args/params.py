@@ -24,12 +24,23 @@ TEXT_WORDS = {
     "query", "text", "message", "content", "keyword", "keywords", "search", "prompt", "question", "q",
     "body", "term", "terms", "sentence", "phrase", "input", "request", "topic", "subject", "note",
 }  # fmt: skip
-NAME_WORDS = {"name", "username", "user", "person", "artist", "author", "contact", "recipient", "attendee", "owner"}
+NAME_WORDS = {
+    "name",
+    "username",
+    "user",
+    "person",
+    "artist",
+    "author",
+    "contact",
+    "recipient",
+    "attendee",
+    "owner",
+}
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
 
 
 def split_words(name: str) -> list[str]:
-    """"maxResults" -> ["max", "results"], "start_time" -> ["start", "time"]."""
+    """ "maxResults" -> ["max", "results"], "start_time" -> ["start", "time"]."""
     return [w.lower() for w in _CAMEL_RE.findall(name)]
 
 
@@ -103,7 +114,13 @@ def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
             kind = "date"
         elif fmt in ("email", "idn-email") or "email" in words or "e-mail" in lowered:
             kind = "email"
-        elif fmt in ("uri", "url", "iri", "uri-reference") or {"url", "uri", "link", "website", "homepage"} & set(words):
+        elif fmt in ("uri", "url", "iri", "uri-reference") or {
+            "url",
+            "uri",
+            "link",
+            "website",
+            "homepage",
+        } & set(words):
             kind = "url"
         elif {"phone", "telephone", "mobile", "tel"} & set(words):
             kind = "phone"
@@ -127,7 +144,9 @@ def _is_date_name(words: list[str], description: str) -> bool:
     date_words = {"date", "day", "deadline", "birthday", "datetime", "timestamp", "when", "dob"}
     if set(words) & date_words:
         return "as said" not in description.lower()
-    return bool(re.search(r"\b(?:date|YYYY|ISO 8601)\b", description)) and "as said" not in description.lower()
+    return (
+        bool(re.search(r"\b(?:date|YYYY|ISO 8601)\b", description)) and "as said" not in description.lower()
+    )
 
 
 def describe_object(schema: dict[str, Any]) -> list[Param]:
@@ -135,5 +154,6 @@ def describe_object(schema: dict[str, Any]) -> list[Param]:
     properties = schema.get("properties") or {}
     required = set(schema.get("required") or [])
     return [
-        describe(name, sub if isinstance(sub, dict) else {}, name in required) for name, sub in properties.items()
+        describe(name, sub if isinstance(sub, dict) else {}, name in required)
+        for name, sub in properties.items()
     ]

@@ -49,7 +49,10 @@ def coerce(value: Any, schema: dict[str, Any]) -> Any:
         return [coerce(v, items) for v in value] if isinstance(items, dict) else value
     elif kind == "object" and isinstance(value, dict):
         properties = schema.get("properties") or {}
-        return {k: coerce(v, properties[k]) if isinstance(properties.get(k), dict) else v for k, v in value.items()}
+        return {
+            k: coerce(v, properties[k]) if isinstance(properties.get(k), dict) else v
+            for k, v in value.items()
+        }
     return value
 
 

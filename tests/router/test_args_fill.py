@@ -1,0 +1,357 @@
+"""fill_arguments: hand-made conversations with known answers, one extractor at a time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from router.args import fill_arguments
+from router.types import ToolSpec
+
+TODAY = dt.date(2024, 5, 8)  # a Wednesday
+
+
+def tool(properties: dict[str, Any], required: list[str] | None = None, name: str = "t") -> ToolSpec:
+    return ToolSpec(name, "", {"type": "object", "properties": properties, "required": required or []})
+
+
+def user(text: str) -> list[dict[str, Any]]:
+    return [{"role": "user", "content": text}]
+
+
+WEATHER = tool(
+    {
+        "city": {"type": "string", "description": "City name"},
+        "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+    },
+    ["city"],
+    name="get_weather",
+)
+
+
+def test_enum_and_location() -> None:
+    result = fill_arguments(user("what's the weather in London in fahrenheit?"), WEATHER)
+    assert result.arguments == {"city": "London", "unit": "fahrenheit"}
+    assert result.sources == {"city": "span", "unit": "enum"}
+    assert result.complete
+
+
+def test_follow_up_takes_new_city_and_keeps_earlier_unit() -> None:
+    messages = [
+        {"role": "user", "content": "what's the weather in London in fahrenheit?"},
+        {"role": "assistant", "content": "It is 61°F in London."},
+        {"role": "user", "content": "and in Paris?"},
+    ]
+    result = fill_arguments(messages, WEATHER)
+    assert result.arguments == {"city": "Paris", "unit": "fahrenheit"}
+    assert result.sources["unit"] == "context"
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("20 degrees C", "celsius"), ("weather in Rome, in Celsius please", "celsius"), ("in °F", "fahrenheit")],
+)
+def test_enum_synonyms(text: str, unit: str) -> None:
+    assert fill_arguments(user(text), WEATHER).arguments["unit"] == unit
+
+
+def test_enum_longest_match_wins() -> None:
+    sizes = tool({"size": {"type": "string", "enum": ["large", "extra large", "small"]}}, ["size"])
+    assert fill_arguments(user("one extra large pizza"), sizes).arguments == {"size": "extra large"}
+
+
+def test_enum_values_with_underscores_match_spaces() -> None:
+    frame = tool({"timeFrame": {"type": "string", "enum": ["last_month", "last_year"]}}, ["timeFrame"])
+    assert fill_arguments(user("sales over the last month"), frame).arguments == {"timeFrame": "last_month"}
+
+
+def test_numbers_with_units_go_to_the_matching_parameter() -> None:
+    run = tool(
+        {
+            "distance_km": {"type": "number", "description": "Distance in kilometers"},
+            "budget": {"type": "number", "description": "Budget in dollars"},
+            "discount": {"type": "number", "description": "Discount percentage"},
+            "people": {"type": "integer", "description": "Number of people"},
+        },
+        ["distance_km", "budget", "discount", "people"],
+    )
+    result = fill_arguments(user("Plan a 5 km run for two people with $20 and a 3.5% discount"), run)
+    assert result.arguments == {"distance_km": 5, "budget": 20, "discount": 3.5, "people": 2}
+    assert set(result.sources.values()) == {"number"}
+
+
+def test_integer_parameter_rejects_fractions() -> None:
+    count = tool({"count": {"type": "integer"}}, ["count"])
+    result = fill_arguments(user("give me 2.5 of them"), count)
+    assert result.missing == ["count"]
+    assert result.arguments == {}
+
+
+def test_number_words() -> None:
+    rooms = tool({"room_count": {"type": "integer", "description": "Number of rooms"}}, ["room_count"])
+    assert fill_arguments(user("book twenty five rooms"), rooms).arguments == {"room_count": 25}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("search cats and include images", True),
+        ("search cats with images", True),
+        ("search cats without images", False),
+        ("search cats, no images please", False),
+        ("search cats, don't include images", False),
+    ],
+)
+def test_booleans_from_phrasing(text: str, expected: bool) -> None:
+    search = tool({"query": {"type": "string"}, "include_images": {"type": "boolean"}}, ["query"])
+    result = fill_arguments(user(text), search)
+    assert result.arguments["include_images"] is expected
+    assert result.sources["include_images"] == "boolean"
+
+
+def test_boolean_not_mentioned_stays_unset() -> None:
+    search = tool({"query": {"type": "string"}, "include_images": {"type": "boolean"}}, ["query"])
+    assert "include_images" not in fill_arguments(user("search for cats"), search).arguments
+
+
+@pytest.mark.parametrize(
+    ("text", "schema", "expected"),
+    [
+        ("remind me tomorrow", {"type": "string", "format": "date"}, "2024-05-09"),
+        ("remind me next friday", {"type": "string", "format": "date"}, "2024-05-10"),
+        ("remind me on June 3rd", {"type": "string", "format": "date"}, "2024-06-03"),
+        ("remind me on 2024-05-01", {"type": "string", "format": "date"}, "2024-05-01"),
+        ("remind me tomorrow at 3pm", {"type": "string", "format": "date-time"}, "2024-05-09T15:00:00"),
+        (
+            "remind me June 3rd at 9am",
+            {"type": "string", "description": "Format: %Y-%m-%d %H:%M:%S"},
+            "2024-06-03 09:00:00",
+        ),
+    ],
+)
+def test_dates_are_formatted_per_schema(text: str, schema: dict[str, Any], expected: str) -> None:
+    remind = tool({"when": schema}, ["when"])
+    result = fill_arguments(user(text), remind, today=TODAY)
+    assert result.arguments == {"when": expected}
+    assert result.sources == {"when": "date"}
+
+
+def test_start_and_end_dates_in_order() -> None:
+    hotel = tool(
+        {"check_in": {"type": "string", "format": "date"}, "check_out": {"type": "string", "format": "date"}},
+        ["check_in", "check_out"],
+    )
+    result = fill_arguments(user("a room from June 3rd to June 7th"), hotel, today=TODAY)
+    assert result.arguments == {"check_in": "2024-06-03", "check_out": "2024-06-07"}
+
+
+def test_today_defaults_to_a_system_message_date() -> None:
+    remind = tool({"date": {"type": "string", "format": "date"}}, ["date"])
+    messages = [{"role": "system", "content": "Today is 2023-12-14, Thursday."}, *user("remind me tomorrow")]
+    assert fill_arguments(messages, remind).arguments == {"date": "2023-12-15"}
+
+
+def test_quoted_email_url_phone() -> None:
+    send = tool(
+        {
+            "to": {"type": "string", "format": "email"},
+            "subject": {"type": "string", "description": "Subject line"},
+            "link": {"type": "string", "format": "uri"},
+            "phone": {"type": "string", "description": "Phone number"},
+        },
+        ["to", "subject", "link", "phone"],
+    )
+    text = 'Email jane.doe@example.com with subject "Launch day" and the link https://example.com/launch, call +1 555-123-4567'
+    result = fill_arguments(user(text), send)
+    assert result.arguments == {
+        "to": "jane.doe@example.com",
+        "subject": "Launch day",
+        "link": "https://example.com/launch",
+        "phone": "+1 555-123-4567",
+    }
+    assert result.sources == {"to": "email", "subject": "quoted", "link": "url", "phone": "phone"}
+
+
+def test_quoted_values_go_to_the_nearest_parameter_name() -> None:
+    note = tool({"title": {"type": "string"}, "message": {"type": "string"}}, ["title", "message"])
+    result = fill_arguments(user('Post the message "Hello all" with the title "Greetings"'), note)
+    assert result.arguments == {"title": "Greetings", "message": "Hello all"}
+
+
+def test_key_value_phrasing() -> None:
+    login = tool({"username": {"type": "string"}, "password": {"type": "string"}}, ["username", "password"])
+    result = fill_arguments(user("My username is JaneSmith and my password is hunter2."), login)
+    assert result.arguments == {"username": "JaneSmith", "password": "hunter2"}
+
+
+def test_description_examples_guide_free_text() -> None:
+    crops = tool(
+        {"crop_name": {"type": "string", "description": "The name of the crop (e.g., wheat, rice, corn)"}},
+        ["crop_name"],
+    )
+    assert fill_arguments(user("Monitor pests in rice fields."), crops).arguments == {"crop_name": "rice"}
+
+
+def test_query_is_the_remaining_request() -> None:
+    search = tool({"query": {"type": "string", "description": "What to search for"}}, ["query"])
+    result = fill_arguments(user("Can you search the web for cheap flights to Lisbon?"), search)
+    assert result.arguments == {"query": "cheap flights to Lisbon"}
+
+
+def test_names_are_capitalised_spans() -> None:
+    visit = tool(
+        {"patient_name": {"type": "string"}, "doctor_name": {"type": "string"}},
+        ["patient_name", "doctor_name"],
+    )
+    result = fill_arguments(user("Book patient John Smith with doctor Dr. Johnson"), visit)
+    assert result.arguments == {"patient_name": "John Smith", "doctor_name": "Dr. Johnson"}
+
+
+def test_arrays_of_enums_and_strings() -> None:
+    report = tool(
+        {
+            "metrics": {"type": "array", "items": {"type": "string", "enum": ["cpu", "memory", "disk"]}},
+            "nodes": {"type": "array", "items": {"type": "string"}, "description": "Node IDs"},
+        },
+        ["metrics", "nodes"],
+    )
+    result = fill_arguments(user("Show cpu and disk usage for nodes N-123, N-456 and N-789"), report)
+    assert result.arguments == {"metrics": ["cpu", "disk"], "nodes": ["N-123", "N-456", "N-789"]}
+
+
+def test_defaults_fill_unmentioned_optional_parameters() -> None:
+    search = tool({"query": {"type": "string"}, "limit": {"type": "integer", "default": 10}}, ["query"])
+    result = fill_arguments(user("search for llamas"), search)
+    assert result.arguments["limit"] == 10
+    assert result.sources["limit"] == "default"
+
+
+def test_missing_required_is_never_invented() -> None:
+    transfer = tool(
+        {"amount": {"type": "number"}, "account_id": {"type": "string", "description": "Target account ID"}},
+        ["amount", "account_id"],
+    )
+    result = fill_arguments(user("please transfer some money"), transfer)
+    assert result.arguments == {}
+    assert result.missing == ["amount", "account_id"]
+    assert not result.complete
+
+
+def test_tool_results_provide_context_values() -> None:
+    agenda = tool({"token": {"type": "string"}, "content": {"type": "string"}}, ["token", "content"])
+    messages = [
+        {"role": "user", "content": 'Add "Dentist" to my agenda'},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {"id": "c1", "type": "function", "function": {"name": "login", "arguments": "{}"}}
+            ],
+        },
+        {"role": "tool", "tool_call_id": "c1", "content": '{"output": {"token": "abc123"}}'},
+    ]
+    result = fill_arguments(messages, agenda)
+    assert result.arguments == {"token": "abc123", "content": "Dentist"}
+    assert result.sources == {"token": "context", "content": "quoted"}
+
+
+def test_nested_objects_are_filled_from_the_same_text() -> None:
+    booking = tool(
+        {
+            "guest": {
+                "type": "object",
+                "properties": {
+                    "email": {"type": "string", "format": "email"},
+                    "adults": {"type": "integer", "description": "number of adults"},
+                },
+                "required": ["email"],
+            }
+        },
+        ["guest"],
+    )
+    result = fill_arguments(user("Two adults, confirmation to amy@example.org"), booking)
+    assert result.arguments == {"guest": {"email": "amy@example.org", "adults": 2}}
+
+
+def test_schema_validation_rejects_values_outside_constraints() -> None:
+    ranged = tool({"stars": {"type": "integer", "minimum": 1, "maximum": 5}}, ["stars"])
+    assert fill_arguments(user("rate it 4 stars"), ranged).arguments == {"stars": 4}
+    result = fill_arguments(user("rate it 9 stars"), ranged)
+    assert result.missing == ["stars"]
+    assert "stars" not in result.arguments
+
+
+def test_invalid_schema_is_reported_as_an_error() -> None:
+    broken = ToolSpec(
+        "b", "", {"type": "object", "properties": {"x": {"type": "no-such-type"}}, "required": []}
+    )
+    result = fill_arguments(user("anything"), broken)
+    assert result.errors and "invalid schema" in result.errors[0]
+    assert not result.complete
+
+
+def test_string_numbers_are_coerced_for_numeric_schema_defaults() -> None:
+    width = tool(
+        {"label": {"type": "string"}, "width": {"type": "integer", "description": "width in pixels"}},
+        ["label", "width"],
+    )
+    result = fill_arguments(user('Add a text field with a label "Type here" and width of 59.'), width)
+    assert result.arguments == {"label": "Type here", "width": 59}
+
+
+class ScriptedLLM:
+    """A fake args model: returns scripted answers and records what it was shown."""
+
+    def __init__(self, answer: dict[str, Any] | None) -> None:
+        self.answer = answer
+        self.calls: list[tuple[ToolSpec, list[dict[str, Any]]]] = []
+
+    def __call__(self, spec: ToolSpec, messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+        self.calls.append((spec, messages))
+        return self.answer
+
+
+def test_llm_fills_missing_required_and_is_validated() -> None:
+    transfer = tool(
+        {"amount": {"type": "number"}, "currency": {"type": "string", "enum": ["USD", "EUR"]}},
+        ["amount", "currency"],
+    )
+    llm = ScriptedLLM({"currency": "EUR", "amount": "999", "extra": 1})
+    result = fill_arguments(user("send 25 to mom"), transfer, llm=llm)
+    assert result.arguments == {"amount": 25, "currency": "EUR"}  # extracted amount kept, llm fills currency
+    assert result.sources == {"amount": "number", "currency": "llm"}
+    assert result.complete
+    ((spec, messages),) = llm.calls
+    assert spec.name == "t" and spec.parameters == transfer.parameters
+    assert messages[-1]["content"] == "send 25 to mom"
+
+
+def test_llm_invalid_output_is_rejected() -> None:
+    transfer = tool({"currency": {"type": "string", "enum": ["USD", "EUR"]}}, ["currency"])
+    result = fill_arguments(user("send money"), transfer, llm=ScriptedLLM({"currency": "bitcoin"}))
+    assert result.missing == ["currency"]
+    assert "currency" not in result.arguments
+
+
+def test_llm_not_called_when_extraction_is_complete() -> None:
+    llm = ScriptedLLM({"city": "Nowhere"})
+    result = fill_arguments(user("weather in Oslo"), WEATHER, llm=llm)
+    assert result.arguments["city"] == "Oslo"
+    assert llm.calls == []
+
+
+def test_llm_returning_none_leaves_missing() -> None:
+    result = fill_arguments(user("weather please"), WEATHER, llm=ScriptedLLM(None))
+    assert result.missing == ["city"]
+
+
+def test_content_parts_are_read() -> None:
+    messages = [{"role": "user", "content": [{"type": "text", "text": "weather in Madrid"}]}]
+    assert fill_arguments(messages, WEATHER).arguments == {"city": "Madrid"}
+
+
+def test_tool_without_parameters() -> None:
+    result = fill_arguments(user("what time is it"), ToolSpec("now"))
+    assert result.arguments == {} and result.complete
