@@ -59,8 +59,9 @@ class Recorder:
         retry_max_s: float = 2.0,
         engine: Engine | None = None,
     ) -> None:
-        if batch_size < 1 or max_buffer < batch_size:
-            raise ValueError("need 1 <= batch_size <= max_buffer")
+        if batch_size < 1 or max_buffer < 1:
+            raise ValueError("batch_size and max_buffer must be positive")
+        batch_size = min(batch_size, max_buffer)
         self.url = url
         self.batch_size = batch_size
         self.flush_interval_s = flush_interval_s

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, String, insert
+from sqlalchemy import Connection, String, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -153,13 +153,7 @@ def insert_rows(conn: Connection, rows: Sequence[Row]) -> int:
         unique.setdefault(row["id"], row)
     if not unique:
         return 0
-    existing = set(
-        conn.execute(
-            Exchange.__table__.select().with_only_columns(Exchange.id).where(Exchange.id.in_(unique))
-        )
-        .scalars()
-        .all()
-    )
+    existing = set(conn.execute(select(Exchange.id).where(Exchange.id.in_(unique))).scalars().all())
     fresh = [row for key, row in unique.items() if key not in existing]
     if not fresh:
         return 0
