@@ -241,7 +241,7 @@ def test_missing_required_is_never_invented() -> None:
 
 def test_tool_results_provide_context_values() -> None:
     agenda = tool({"token": {"type": "string"}, "content": {"type": "string"}}, ["token", "content"])
-    messages = [
+    messages: list[dict[str, Any]] = [
         {"role": "user", "content": 'Add "Dentist" to my agenda'},
         {
             "role": "assistant",

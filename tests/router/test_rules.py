@@ -8,7 +8,7 @@ import pytest
 
 from router.rules import Rule, RuleError, RuleMatch, RuleSet
 
-CONFIG = [
+CONFIG: list[dict[str, Any]] = [
     {"name": "smalltalk", "pattern": r"^\s*(hi|hello|thanks)\b", "tool": None},
     {"name": "weather", "pattern": r"\b(weather|forecast)\b", "tool": "get_weather"},
     {"name": "any-forecast", "pattern": r"forecast", "tool": "get_forecast"},
@@ -48,12 +48,11 @@ def test_last_user_field_ignores_earlier_turns() -> None:
 
 
 def test_any_user_and_system_fields() -> None:
-    rules = RuleSet.from_config(
-        [
-            {"name": "sys", "pattern": "internal-mode", "tool": "audit", "field": "system"},
-            {"name": "any", "pattern": "weather", "tool": "get_weather", "field": "any_user"},
-        ]
-    )
+    config: list[dict[str, Any]] = [
+        {"name": "sys", "pattern": "internal-mode", "tool": "audit", "field": "system"},
+        {"name": "any", "pattern": "weather", "tool": "get_weather", "field": "any_user"},
+    ]
+    rules = RuleSet.from_config(config)
     messages = convo(("user", "weather in Rome?"), ("assistant", "Sunny."), ("user", "and tomorrow?"))
     assert rules.match(messages) == RuleMatch("any", "get_weather", "weather")
     with_system = [{"role": "system", "content": "internal-mode on"}, *messages]
@@ -104,7 +103,8 @@ def test_bad_rules_raise_clear_errors(entry: dict[str, Any], message: str) -> No
 
 def test_unnamed_rules_are_numbered_and_duplicates_rejected() -> None:
     with pytest.raises(RuleError, match="rule #2: expected a mapping"):
-        RuleSet.from_config([{"pattern": "a"}, "not a mapping"])  # type: ignore[list-item]
+        not_a_mapping: list[Any] = [{"pattern": "a"}, "not a mapping"]
+        RuleSet.from_config(not_a_mapping)
     assert RuleSet.from_config([{"pattern": "a"}]).rules[0].name == "rule-1"
     with pytest.raises(RuleError, match="duplicate rule name"):
         RuleSet.from_config([{"name": "x", "pattern": "a"}, {"name": "x", "pattern": "b"}])
