@@ -25,7 +25,7 @@ from proxy.metrics import Metrics
 from proxy.routing import RouterHolder, Routing
 from proxy.upstream import Upstream
 from proxy.validate import parse_body, validate_chat
-from router.types import RouterOptions, ToolSpec
+from router.types import RouterOptions
 from storage.records import TraceRecord
 
 log = logging.getLogger("toolproxy.app")
@@ -86,11 +86,11 @@ class ProxyState:
             from proxy.executors import build_executors
 
             self.executors = await build_executors(cfg.tools)
-            for tool in self.executors.tools:
-                spec = ToolSpec(name=tool.name, description=tool.description, parameters=tool.parameters,
-                                examples=tuple(tool.examples))
-                self.managed[tool.name] = ManagedTool(spec=spec, executor=tool.executor)
+            for tool in self.executors.values():
+                self.managed[tool.name] = ManagedTool(spec=tool.spec(), executor=tool.executor)
                 self.holder.examples[tool.name] = list(tool.examples)
+                if tool.threshold is not None:
+                    self.thresholds[tool.name] = tool.threshold
         routing = None
         if self.load_router:
             from router.rules import RuleSet

@@ -99,9 +99,9 @@ class RuleEntry(_Strict):
 
 class Config(_Strict):
     model_list: list[ModelEntry] = Field(default_factory=list)
-    server: ServerConfig = Field(default_factory=ServerConfig)
-    storage: StorageConfig = Field(default_factory=StorageConfig)
-    router: RouterConfig = Field(default_factory=RouterConfig)
+    server: ServerConfig = Field(default_factory=lambda: ServerConfig())
+    storage: StorageConfig = Field(default_factory=lambda: StorageConfig())
+    router: RouterConfig = Field(default_factory=lambda: RouterConfig())
     tools: list[ToolEntry] = Field(default_factory=list)
     rules: list[RuleEntry] = Field(default_factory=list)
     litellm_settings: dict[str, Any] = Field(default_factory=dict)

@@ -34,7 +34,8 @@ class RouterHolder:
         from router.router import Router
 
         opts = self.options if checkpoint is None else _replace(self.options, checkpoint=checkpoint)
-        new = Router(opts)
+        old = self.router
+        new = Router.load(opts, encoder=old.encoder) if old is not None else Router(opts)
         for tool, queries in self.examples.items():
             if queries:
                 new.add_examples(tool, queries)

@@ -46,6 +46,8 @@ INHERITED_ENV = (
     "SYSTEMROOT",
 )
 READ_CHUNK = 64 * 1024
+EXIT_POLL_S = 0.02
+SETTLE_S = 2.0
 
 
 def fill_item(item: str, arguments: dict[str, Any]) -> str:
@@ -57,6 +59,26 @@ def child_env(extra: dict[str, str]) -> dict[str, str]:
     env = {k: os.environ[k] for k in INHERITED_ENV if k in os.environ}
     env.update({k: resolve_env(v, f"command env {k!r}") for k, v in extra.items()})
     return env
+
+
+async def _until_exit_or_done(proc: asyncio.subprocess.Process, reader: asyncio.Task[None]) -> None:
+    """Return when the reader is done (EOF or cap) or the program has exited.
+
+    ``proc.wait()`` is not enough: it also waits for EOF, which a background child that
+    inherited the pipe would delay until it exits.
+    """
+    while not reader.done() and proc.returncode is None:
+        await asyncio.wait({reader}, timeout=EXIT_POLL_S)
+
+
+async def _settle(proc: asyncio.subprocess.Process, reader: asyncio.Task[None]) -> None:
+    """After the kill: let the reader drain what is buffered, and reap the process."""
+    for awaitable in (reader, proc.wait()):
+        try:
+            async with asyncio.timeout(SETTLE_S):
+                await awaitable
+        except TimeoutError:  # something outside the group holds the pipe: give up on it
+            reader.cancel()
 
 
 def kill_group(pid: int) -> None:
@@ -108,19 +130,18 @@ class CommandExecutor(Executor):
             return exception_result(exc, started, limit)
 
         buf = bytearray()
+        reader = asyncio.create_task(self._read(proc, buf))
         timed_out = False
         try:
             async with asyncio.timeout(self.timeout_s):
-                await self._read(proc, buf)
-                if len(buf) > limit:
-                    kill_group(proc.pid)
-                await proc.wait()
+                await _until_exit_or_done(proc, reader)
         except TimeoutError:
             timed_out = True
         finally:
-            kill_group(proc.pid)  # timeout, overflow, cancellation, or leftovers of a normal exit
-            if proc.returncode is None:
-                await proc.wait()
+            # Timeout, overflow, cancellation, or background children left by a normal exit:
+            # kill the group, so nothing keeps the pipe open, then drain and reap (bounded).
+            kill_group(proc.pid)
+            await _settle(proc, reader)
 
         truncated = len(buf) > limit
         text = bytes(buf[:limit]).decode("utf-8", errors="ignore" if truncated else "replace")
