@@ -122,10 +122,12 @@ def run_eval(
     *,
     catalogue: Catalogue | None = None,
     progress: bool = True,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``decide`` (and ``fill``) on ``rows``; write metrics.json, predictions.jsonl and PNGs.
 
-    ``rows`` are :class:`EvalCase` objects or raw row dicts (parsed with ``catalogue``).
+    ``rows`` are :class:`EvalCase` objects or raw row dicts (parsed with ``catalogue``); ``extra``
+    entries (e.g. the router version) are appended to the metrics.
     Returns the metrics dict (:data:`router.metrics.METRIC_KEYS` first, then diagnostics).
     """
     cases = cases_from_rows(rows, catalogue)
@@ -135,7 +137,7 @@ def run_eval(
         outcome, record = evaluate_case(case, decide, fill)
         outcomes.append(outcome)
         records.append(record)
-    metrics = compute_metrics(outcomes)
+    metrics = compute_metrics(outcomes) | dict(extra or {})
     if out_dir is not None:
         write_outputs(metrics, outcomes, records, out_dir)
     return metrics
@@ -225,8 +227,8 @@ def eval_command(
             for t in c.tools
         }
         warmup(list(unique.values()))
-    metrics = run_eval(cases, router.decide, _load_filler(), out)
-    metrics["router_version"] = str(getattr(router, "version", ""))
+    version = str(getattr(router, "version", ""))
+    metrics = run_eval(cases, router.decide, _load_filler(), out, extra={"router_version": version})
     print_metrics(metrics, title=f"toolproxy eval — {', '.join(data)}")
     if print_json:
         print(json.dumps(metrics), flush=True)
