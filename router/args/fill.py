@@ -20,7 +20,7 @@ from router.args.extractors import (
     typed_candidates,
 )
 from router.args.params import Param, describe, describe_object
-from router.args.validate import coerce, is_valid, validation_errors
+from router.args.validate import SchemaCheck, coerce
 from router.types import ArgsResult, ToolSpec
 
 ArgsLLM = Callable[[ToolSpec, list[dict[str, Any]]], dict[str, Any] | None]
@@ -49,39 +49,40 @@ def fill_arguments(
     missing or invalid, it is asked with only this tool's schema; its values are validated.
     """
     schema = tool.parameters or {}
+    check = SchemaCheck(schema)
     ref = reference_date(messages, today)
     docs = [Document.parse(text, ref) for text in user_turns(messages)[:MAX_TURNS]]
     question = question_before_last_user(messages)
-    from_tools = _from_tool_outputs(schema, messages)
+    from_tools = _from_tool_outputs(schema, messages, check)
     remaining = {
         **schema,
         "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k not in from_tools},
     }
-    arguments, sources = fill_object(remaining, docs, question)
+    arguments, sources = fill_object(remaining, docs, check, question)
     for name, value in from_tools.items():
         arguments[name] = value
         sources[name] = "context"
     _fill_defaults(schema, arguments, sources)
-    arguments, missing, errors = _check(schema, arguments, sources)
-    if llm is not None and (missing or errors):
-        arguments, sources = _ask_llm(llm, tool, messages, schema, arguments, sources, errors)
-        arguments, missing, errors = _check(schema, arguments, sources)
+    arguments, missing, errors = _check(schema, arguments, sources, check)
+    if llm is not None and (missing or errors) and not check.schema_error:
+        arguments, sources = _ask_llm(llm, tool, messages, schema, arguments, sources, errors, check)
+        arguments, missing, errors = _check(schema, arguments, sources, check)
     return ArgsResult(arguments=arguments, missing=missing, errors=errors, sources=sources)
 
 
 def fill_object(
-    schema: dict[str, Any], docs: list[Document], question: str = ""
+    schema: dict[str, Any], docs: list[Document], check: SchemaCheck, question: str = ""
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Fill the properties of an object schema from the documents (newest first)."""
     params = describe_object(schema)
     arguments: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    for name, (value, source) in _assign(docs, params, _asked_params(params, question)).items():
+    for name, (value, source) in _assign(docs, params, _asked_params(params, question), check).items():
         arguments[name] = value
         sources[name] = source
     for param in params:  # nested objects: filled from the same turns, kept when anything was found
         if param.kind == "object" and param.name not in arguments and param.schema.get("properties"):
-            nested, nested_sources = fill_object(param.schema, docs)
+            nested, nested_sources = fill_object(param.schema, docs, check)
             if nested:
                 arguments[param.name] = nested
                 sources[param.name] = _summarise(nested_sources)
@@ -169,7 +170,9 @@ def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
-def _assign(docs: list[Document], params: list[Param], asked: set[str]) -> dict[str, tuple[Any, str]]:
+def _assign(
+    docs: list[Document], params: list[Param], asked: set[str], check: SchemaCheck
+) -> dict[str, tuple[Any, str]]:
     """Greedy assignment over all turns: best (parameter, candidate) pairs first, each span used once.
 
     Candidates from earlier turns are discounted (``TURN_DECAY`` per turn back) so the latest turn
@@ -189,7 +192,7 @@ def _assign(docs: list[Document], params: list[Param], asked: set[str]) -> dict[
             threshold = REQUIRED_MIN_SCORE if param.required else OPTIONAL_MIN_SCORE
             for cand in _candidates(doc, param, index == 0 and param.name in asked):
                 score = cand.score * decay
-                if score >= threshold and is_valid(coerce(cand.value, param.schema), param.schema):
+                if score >= threshold and check.is_valid(coerce(cand.value, param.schema), param.schema):
                     pool.append((score, order, param, cand, index))
     used: dict[int, list[tuple[int, int]]] = {}
     for _score, _order, param, cand, index in sorted(pool, key=lambda t: (-t[0], t[4], t[1])):
@@ -204,7 +207,9 @@ def _assign(docs: list[Document], params: list[Param], asked: set[str]) -> dict[
     return filled
 
 
-def _from_tool_outputs(schema: dict[str, Any], messages: list[dict[str, Any]]) -> dict[str, Any]:
+def _from_tool_outputs(
+    schema: dict[str, Any], messages: list[dict[str, Any]], check: SchemaCheck
+) -> dict[str, Any]:
     """Values of same-named keys in earlier tool results (e.g. a ``token`` from a login tool)."""
     found: dict[str, Any] = {}
     properties = schema.get("properties") or {}
@@ -213,7 +218,7 @@ def _from_tool_outputs(schema: dict[str, Any], messages: list[dict[str, Any]]) -
             if name in found or name not in output or not isinstance(sub, dict):
                 continue
             value = coerce(output[name], sub)
-            if is_valid(value, sub):
+            if check.is_valid(value, sub):
                 found[name] = value
     return found
 
@@ -226,7 +231,7 @@ def _fill_defaults(schema: dict[str, Any], arguments: dict[str, Any], sources: d
 
 
 def _check(
-    schema: dict[str, Any], arguments: dict[str, Any], sources: dict[str, str]
+    schema: dict[str, Any], arguments: dict[str, Any], sources: dict[str, str], check: SchemaCheck
 ) -> tuple[dict[str, Any], list[str], list[str]]:
     """Coerce, drop invalid values (an invalid required one is reported), list missing required ones."""
     properties = schema.get("properties") or {}
@@ -239,7 +244,7 @@ def _check(
             checked[name] = value
             continue
         value = coerce(value, sub)
-        problems = validation_errors(value, sub)
+        problems = check.errors(value, sub)
         if problems:
             sources.pop(name, None)
             if name in required:
@@ -251,7 +256,9 @@ def _check(
         if name not in checked:
             sources.pop(name)
     if not missing and not errors:
-        errors = validation_errors(checked, schema) if schema else []
+        errors = check.errors(checked, schema) if schema else []
+    if check.schema_error and check.schema_error not in errors:
+        errors.insert(0, check.schema_error)
     return checked, missing, errors
 
 
@@ -263,6 +270,7 @@ def _ask_llm(
     arguments: dict[str, Any],
     sources: dict[str, str],
     errors: list[str],
+    check: SchemaCheck,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Ask the optional LLM (seeing only this tool) for the values still missing or invalid."""
     only_this_tool = ToolSpec(name=tool.name, description=tool.description, parameters=schema)
@@ -278,7 +286,7 @@ def _ask_llm(
         if not isinstance(sub, dict) or (name in merged and name not in bad):
             continue
         value = coerce(value, sub)
-        if is_valid(value, sub):
+        if check.is_valid(value, sub):
             merged[name] = value
             merged_sources[name] = "llm"
     return merged, merged_sources

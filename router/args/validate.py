@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -56,20 +57,49 @@ def coerce(value: Any, schema: dict[str, Any]) -> Any:
     return value
 
 
-def validation_errors(instance: Any, schema: dict[str, Any]) -> list[str]:
-    """Human-readable jsonschema errors ("unit: 'kelvin' is not one of [...]"); Draft 2020-12 unless declared."""
+@functools.lru_cache(maxsize=512)
+def _schema_error(schema_json: str) -> str | None:
+    """Checking a schema against its meta-schema costs milliseconds; tools repeat, so memoise."""
+    schema = json.loads(schema_json)
     try:
-        cls = validator_for(schema, default=Draft202012Validator)
-        cls.check_schema(schema)
+        validator_for(schema, default=Draft202012Validator).check_schema(schema)
     except SchemaError as exc:
-        return [f"invalid schema: {exc.message}"]
-    validator = cls(schema)
-    errors = []
-    for error in sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path)):
-        path = "/".join(str(p) for p in error.absolute_path)
-        errors.append(f"{path}: {error.message}" if path else error.message)
-    return errors
+        return f"invalid schema: {exc.message}"
+    return None
 
 
-def is_valid(value: Any, schema: dict[str, Any]) -> bool:
-    return not validation_errors(value, schema)
+class SchemaCheck:
+    """Validates values against a tool schema and its sub-schemas; the schema is checked once.
+
+    Draft 2020-12 unless the schema declares ``$schema``; ``$ref`` in sub-schemas resolves against
+    the tool schema. Build one per ``fill_arguments`` call (validators are cached per sub-schema).
+    """
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        cls = validator_for(schema, default=Draft202012Validator)
+        try:
+            self.schema_error = _schema_error(json.dumps(schema, sort_keys=True, default=str))
+        except (TypeError, ValueError) as exc:
+            self.schema_error = f"invalid schema: {exc}"
+        self._root = cls(schema)
+        self._validators: dict[int, Any] = {id(schema): self._root}
+
+    def errors(self, instance: Any, schema: dict[str, Any]) -> list[str]:
+        """Human-readable errors ("unit: 'kelvin' is not one of [...]"), empty when valid."""
+        if self.schema_error:
+            return [self.schema_error]
+        validator = self._validators.get(id(schema))
+        if validator is None:
+            validator = self._validators[id(schema)] = self._root.evolve(schema=schema)
+        try:
+            found = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+        except Exception as exc:  # a broken $ref or format checker inside the schema
+            return [f"invalid schema: {exc}"]
+        errors = []
+        for error in found:
+            path = "/".join(str(p) for p in error.absolute_path)
+            errors.append(f"{path}: {error.message}" if path else error.message)
+        return errors
+
+    def is_valid(self, instance: Any, schema: dict[str, Any]) -> bool:
+        return not self.errors(instance, schema)
