@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import re
@@ -63,6 +64,38 @@ def tool_outputs(messages: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for value in data.values():
             if isinstance(value, dict):
                 yield value
+
+
+def _flatten(data: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
+    for key, value in data.items():
+        if isinstance(value, dict):
+            _flatten(value, into)
+        elif isinstance(value, str | int | float | bool) and str(key) not in into:
+            into[str(key)] = value
+    return into
+
+
+def system_facts(messages: list[dict[str, Any]]) -> dict[str, Any]:
+    """Scalar key/values of a dict written in a system message ("User profile: {'UserName': ...}")."""
+    facts: dict[str, Any] = {}
+    for message in messages:
+        if message.get("role") not in ("system", "developer"):
+            continue
+        text = content_text(message)
+        start, end = text.find("{"), text.rfind("}")
+        if start < 0 or end <= start:
+            continue
+        literal = text[start : end + 1]
+        try:
+            data = json.loads(literal)
+        except ValueError:
+            try:
+                data = ast.literal_eval(literal)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                continue
+        if isinstance(data, dict):
+            _flatten(data, facts)
+    return facts
 
 
 def reference_date(messages: list[dict[str, Any]], today: dt.date | None) -> dt.date:

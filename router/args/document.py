@@ -17,6 +17,7 @@ from router.args.mentions import (
     URL_RE,
     Mention,
     find_capitalised,
+    find_literals,
     find_numbers,
     find_pattern,
     find_quoted,
@@ -24,7 +25,7 @@ from router.args.mentions import (
 from router.args.params import singular
 
 _TOKEN_RE = re.compile(r"[\w][\w'’.@+-]*[\w]|[\w]|[^\w\s]")
-_PRIORITY = ("quoted", "url", "email", "phone", "datetime", "date", "time", "number", "ident")
+_PRIORITY = ("json", "quoted", "url", "email", "phone", "datetime", "date", "time", "number", "ident")
 _TYPED_INSIDE_QUOTES = {"email": EMAIL_RE, "url": URL_RE, "phone": PHONE_RE}
 
 
@@ -44,6 +45,7 @@ class Document:
         tokens = list(_TOKEN_RE.finditer(text))
         words = [singular(t.group(0).lower().rstrip(".")) for t in tokens]
         found: list[Mention] = []
+        found += find_literals(text)
         found += find_quoted(text)
         found += find_pattern(text, "url", URL_RE)
         found += find_pattern(text, "email", EMAIL_RE)

@@ -56,7 +56,7 @@ class Candidate:
     shared: bool = False  # may overlap other parameters' spans (free text like a whole query)
 
 
-def _proximity(doc: Document, param: Param, start: int, end: int, reach: int = 6) -> float:
+def proximity(doc: Document, param: Param, start: int, end: int, reach: int = 6) -> float:
     d = doc.distance(doc.cue_positions(param.cues), start, end)
     if d is None or d > reach:
         return 0.0
@@ -94,7 +94,7 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
             for m in numeric:
                 if m.value == value:
                     found.append(
-                        Candidate(value, m.start, m.end, 1.2 + _proximity(doc, param, m.start, m.end), "enum")
+                        Candidate(value, m.start, m.end, 1.2 + proximity(doc, param, m.start, m.end), "enum")
                     )
             continue
         terms = [str(value)] + list(_ENUM_SYNONYMS.get(str(value).lower(), ()))
@@ -106,7 +106,7 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
                 spans = find_term(doc.text, term)
             for start, end in spans:
                 length_bonus = min(len(term), 30) / 100.0  # longest match wins
-                score = 2.0 + length_bonus + _proximity(doc, param, start, end) - 0.1 * (i > 0)
+                score = 2.0 + length_bonus + proximity(doc, param, start, end) - 0.1 * (i > 0)
                 found.append(Candidate(value, start, end, score, "enum"))
     return found
 
@@ -156,7 +156,7 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = int(value)
         if m.unit == "%" and param.kind == "number" and "fraction" in param.description.lower():
             value = m.value / 100.0
-        score = 0.3 + _proximity(doc, param, m.start, m.end) + _unit_score(m, param)
+        score = 0.3 + proximity(doc, param, m.start, m.end) + _unit_score(m, param)
         found.append(Candidate(value, m.start, m.end, score, "number"))
     return found
 
@@ -176,7 +176,7 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
         if m.kind == "time" and not wants_time_only and "time" not in param.cues and "hour" not in param.cues:
             continue
         value = format_value(m, param.date_format, str(fmt) if fmt else None)
-        score = 0.6 + _proximity(doc, param, m.start, m.end)
+        score = 0.6 + proximity(doc, param, m.start, m.end)
         cues = set(param.cues)
         first, last = index == 0, index == len(mentions) - 1
         if len(mentions) > 1 and (cues & _START_WORDS and first or cues & _END_WORDS and last):
@@ -187,7 +187,7 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 def typed_candidates(doc: Document, param: Param, kind: str) -> list[Candidate]:
     return [
-        Candidate(m.value, m.start, m.end, 1.0 + _proximity(doc, param, m.start, m.end), kind)
+        Candidate(m.value, m.start, m.end, 1.0 + proximity(doc, param, m.start, m.end), kind)
         for m in doc.of(kind)
     ]
 
@@ -227,7 +227,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         bonus = 0.2 if param.role in ("text", "name") else 0.0
         found.append(
             Candidate(
-                q.value, q.start, q.end, 0.35 + bonus + _proximity(doc, param, q.start, q.end), "quoted"
+                q.value, q.start, q.end, 0.35 + bonus + proximity(doc, param, q.start, q.end), "quoted"
             )
         )
     # "<cue> is X", "<cue>: X", "named X": the strongest free-text signal
@@ -257,16 +257,10 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             start, end = doc.token_starts[first], doc.token_ends[prev]
             found.append(Candidate(text[start:end], start, end, 0.45, "span"))
     for example in param.examples:
+        if example.lower() in _STOP_VALUE or example.lower() in _LOCATION_PREPS:
+            continue
         for start, end in find_term(text, example):
-            found.append(
-                Candidate(
-                    text[start:end].rstrip("s") if not example.endswith("s") else text[start:end],
-                    start,
-                    end,
-                    0.85,
-                    "span",
-                )
-            )
+            found.append(Candidate(example, start, end, 0.85, "span"))
     if param.role == "location":
         for i, word in enumerate(doc.words):
             if word in _LOCATION_PREPS and i + 1 < len(doc.words):
@@ -277,21 +271,21 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                     found.append(Candidate(value, start, end, 0.7 if capital else 0.3, "span"))
         for s in doc.spans:
             found.append(
-                Candidate(s.value, s.start, s.end, 0.2 + 0.5 * _proximity(doc, param, s.start, s.end), "span")
+                Candidate(s.value, s.start, s.end, 0.2 + 0.5 * proximity(doc, param, s.start, s.end), "span")
             )
     elif param.role == "name":
         for s in doc.spans:
             found.append(
-                Candidate(s.value, s.start, s.end, 0.3 + _proximity(doc, param, s.start, s.end), "span")
+                Candidate(s.value, s.start, s.end, 0.3 + proximity(doc, param, s.start, s.end), "span")
             )
     elif param.role == "ident":
         for m in doc.of("ident", "number"):
             found.append(
-                Candidate(m.text, m.start, m.end, 0.5 + _proximity(doc, param, m.start, m.end), "span")
+                Candidate(m.text, m.start, m.end, 0.5 + proximity(doc, param, m.start, m.end), "span")
             )
     if param.role != "ident":  # numbers and identifiers right next to the parameter's name
         for m in doc.of("number", "ident"):
-            near = _proximity(doc, param, m.start, m.end, reach=2)
+            near = proximity(doc, param, m.start, m.end, reach=2)
             if near:
                 found.append(Candidate(m.text, m.start, m.end, 0.3 + near, "span"))
     if param.role == "text":

@@ -7,7 +7,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from router.args.conversation import question_before_last_user, reference_date, tool_outputs, user_turns
+from router.args.conversation import (
+    question_before_last_user,
+    reference_date,
+    system_facts,
+    tool_outputs,
+    user_turns,
+)
 from router.args.document import Document
 from router.args.extractors import (
     Candidate,
@@ -15,11 +21,12 @@ from router.args.extractors import (
     date_candidates,
     enum_candidates,
     number_candidates,
+    proximity,
     request_content,
     string_candidates,
     typed_candidates,
 )
-from router.args.params import Param, describe, describe_object
+from router.args.params import Param, describe, describe_object, split_words
 from router.args.validate import SchemaCheck, coerce
 from router.types import ArgsResult, ToolSpec
 
@@ -62,6 +69,7 @@ def fill_arguments(
     for name, value in from_tools.items():
         arguments[name] = value
         sources[name] = "context"
+    _fill_from_facts(schema, system_facts(messages), arguments, sources, check)
     _fill_defaults(schema, arguments, sources)
     arguments, missing, errors = _check(schema, arguments, sources, check)
     if llm is not None and (missing or errors) and not check.schema_error:
@@ -81,11 +89,14 @@ def fill_object(
         arguments[name] = value
         sources[name] = source
     for param in params:  # nested objects: filled from the same turns, kept when anything was found
-        if param.kind == "object" and param.name not in arguments and param.schema.get("properties"):
+        if param.name in arguments:
+            continue
+        if param.kind == "object" and param.schema.get("properties"):
             nested, nested_sources = fill_object(param.schema, docs, check)
             if nested:
                 arguments[param.name] = nested
                 sources[param.name] = _summarise(nested_sources)
+
     return arguments, sources
 
 
@@ -120,13 +131,25 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
                 start = doc.text.find(rest)
                 found.append(Candidate(rest, start, start + len(rest), 0.5, "span"))
     elif kind == "array":
-        found = _array_candidates(doc, param)
+        found = _json_candidates(doc, param) or _array_candidates(doc, param)
+    elif kind == "object":
+        found = _json_candidates(doc, param)
     else:
         found = []
     if asked:
         for c in found:
             c.score += 0.4
     return found
+
+
+def _json_candidates(doc: Document, param: Param) -> list[Candidate]:
+    """A JSON array/object written in the message ("here it is: [{...}]"), valid for the parameter."""
+    wanted = list if param.kind == "array" else dict
+    return [
+        Candidate(m.value, m.start, m.end, 1.5 + proximity(doc, param, m.start, m.end), "quoted")
+        for m in doc.of("json")
+        if isinstance(m.value, wanted)
+    ]
 
 
 def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
@@ -221,6 +244,39 @@ def _from_tool_outputs(
             if check.is_valid(value, sub):
                 found[name] = value
     return found
+
+
+def _fill_from_facts(
+    schema: dict[str, Any],
+    facts: dict[str, Any],
+    arguments: dict[str, Any],
+    sources: dict[str, str],
+    check: SchemaCheck,
+) -> None:
+    """Required values still missing, from a profile in the system message whose key names match."""
+    if not facts:
+        return
+    keyed = {_key(k): v for k, v in facts.items()}
+    worded = [(set(split_words(k)), v) for k, v in facts.items()]
+    properties = schema.get("properties") or {}
+    for name in schema.get("required") or []:
+        sub = properties.get(name)
+        if name in arguments or not isinstance(sub, dict):
+            continue
+        if _key(name) in keyed:
+            options = [keyed[_key(name)]]
+        else:
+            words = set(split_words(name)) - {"user", "my"}
+            options = [v for key_words, v in worded if words and words <= key_words]
+        if len(options) == 1:
+            value = coerce(options[0], sub)
+            if check.is_valid(value, sub):
+                arguments[name] = value
+                sources[name] = "context"
+
+
+def _key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def _fill_defaults(schema: dict[str, Any], arguments: dict[str, Any], sources: dict[str, str]) -> None:

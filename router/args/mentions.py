@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import json
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -174,3 +176,57 @@ _SENTENCE_STARTERS = {
     "hey", "hi", "hello", "ok", "okay", "yes", "no", "and", "also", "then", "now", "let's", "set", "add",
     "book", "play", "search", "send", "create", "make", "check", "look", "remind", "call", "my", "the",
 }  # fmt: skip
+
+
+def find_literals(text: str) -> list[Mention]:
+    """JSON (or Python-literal) arrays and objects written in the text: ``[{"id": 1}, ...]``."""
+    found: list[Mention] = []
+    position = 0
+    while True:
+        starts = [i for i in (text.find("[", position), text.find("{", position)) if i >= 0]
+        if not starts:
+            return found
+        start = min(starts)
+        end = _balanced_end(text, start)
+        if end is None:
+            position = start + 1
+            continue
+        literal = text[start:end]
+        value: Any = None
+        try:
+            value = json.loads(literal)
+        except ValueError:
+            try:
+                value = ast.literal_eval(literal)
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                value = None
+        if isinstance(value, list | dict) and value:
+            found.append(Mention("json", value, start, end, literal))
+            position = end
+        else:
+            position = start + 1
+
+
+def _balanced_end(text: str, start: int) -> int | None:
+    pairs = {"[": "]", "{": "}"}
+    stack: list[str] = []
+    quote: str | None = None
+    escaped = False
+    for i in range(start, min(len(text), start + 20_000)):
+        ch = text[i]
+        if quote:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == quote:
+                quote = None
+        elif ch in "\"'":
+            quote = ch
+        elif ch in pairs:
+            stack.append(pairs[ch])
+        elif stack and ch == stack[-1]:
+            stack.pop()
+            if not stack:
+                return i + 1
+    return None

@@ -9,8 +9,14 @@ from typing import Any
 from router.args.dates import format_hint
 
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
-_EXAMPLES_RE = re.compile(r"\((?:e\.g\.?|eg|i\.e\.?|such as|for example|like)[,:]?\s*([^)]*)\)?", re.I)
-_EXAMPLES_TAIL_RE = re.compile(r"(?:e\.g\.?|such as|for example|like)[,:]?\s+([^.;]*)", re.I)
+_EXAMPLES_RE = re.compile(
+    r"\((?:e\.g\.?|eg|i\.e\.?|such as|for example|like|options?\b(?: are| include)?|one of)[,:]?\s*([^)]*)\)?", re.I
+)
+_EXAMPLES_TAIL_RE = re.compile(
+    r"(?:e\.g\.?|such as|for example|optional values|possible values|options include|options are|"
+    r"choices include|choices are|one of|either)[,:]?\s+([^.;]*)",
+    re.I,
+)
 _CUE_STOP = {
     "the", "of", "a", "an", "to", "for", "in", "on", "by", "is", "are", "be", "get", "set", "include",
     "includes", "including", "enable", "enabled", "use", "with", "has", "have", "should", "whether",
@@ -94,8 +100,8 @@ def _examples(description: str) -> tuple[str, ...]:
     match = _EXAMPLES_RE.search(description) or _EXAMPLES_TAIL_RE.search(description)
     if not match:
         return ()
-    items = re.split(r",|\bor\b|\band\b|/", match.group(1))
-    cleaned = [i.strip().strip("'\"`.").strip() for i in items]
+    items = re.split(r",|\bor\b|\band\b|/|\betc\b", match.group(1))
+    cleaned = [i.strip().strip("'\"`.()’‘").strip() for i in items]
     return tuple(i for i in cleaned if i and len(i) <= 40 and i.lower() not in ("etc", "etc."))
 
 

@@ -355,3 +355,79 @@ def test_content_parts_are_read() -> None:
 def test_tool_without_parameters() -> None:
     result = fill_arguments(user("what time is it"), ToolSpec("now"))
     assert result.arguments == {} and result.complete
+
+
+def test_json_literal_in_the_message_fills_an_array_of_objects() -> None:
+    teams = tool(
+        {
+            "teamData": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"leader": {"type": "string"}, "size": {"type": "integer"}},
+                    "required": ["leader"],
+                },
+            }
+        },
+        ["teamData"],
+    )
+    text = 'Here is the team data: [{"leader": "Ann", "size": 4}, {"leader": "Bo", "size": 2}]'
+    result = fill_arguments(user(text), teams)
+    assert result.arguments == {"teamData": [{"leader": "Ann", "size": 4}, {"leader": "Bo", "size": 2}]}
+    assert result.complete
+
+
+def test_arrays_of_objects_are_not_guessed_from_prose() -> None:
+    tasks = tool(
+        {
+            "tasks": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "priority": {"type": "string", "enum": ["high", "low"]},
+                    },
+                    "required": ["name", "priority"],
+                },
+            }
+        },
+        ["tasks"],
+    )
+    result = fill_arguments(user("tasks: write report with high priority, call Bob with low priority"), tasks)
+    assert result.missing == ["tasks"]
+
+
+def test_value_sets_in_descriptions_act_like_enums() -> None:
+    ship = tool(
+        {
+            "method": {
+                "type": "string",
+                "description": "Preferred method of shipping (optional values: Standard, Express, Overnight)",
+            }
+        },
+        ["method"],
+    )
+    result = fill_arguments(user("ship it with express delivery"), ship)
+    assert result.arguments == {"method": "Express"}
+
+
+def test_profile_in_system_message_fills_missing_required_values() -> None:
+    review = tool(
+        {
+            "UserName": {"type": "string"},
+            "email": {"type": "string", "format": "email"},
+            "stars": {"type": "integer"},
+        },
+        ["UserName", "email", "stars"],
+    )
+    messages = [
+        {
+            "role": "system",
+            "content": "User profile: {'basic_features': {'UserName': 'Dana Lee', 'UserEmail': 'dana@example.com'}}",
+        },
+        *user("Post a 4 stars review for me"),
+    ]
+    result = fill_arguments(messages, review)
+    assert result.arguments == {"UserName": "Dana Lee", "email": "dana@example.com", "stars": 4}
+    assert result.sources == {"UserName": "context", "email": "context", "stars": "number"}
