@@ -95,7 +95,7 @@ class ProxyState:
         if self.load_router:
             from router.rules import RuleSet
 
-            rules = RuleSet.from_config([r.model_dump() for r in cfg.rules]) if cfg.rules else None
+            rules = RuleSet.from_config([r.model_dump(exclude_none=True) for r in cfg.rules]) if cfg.rules else None
             routing = Routing(self.holder, rules, self._args_llm())
             self.tasks.append(asyncio.create_task(self._load_router()))
             if cfg.router.reload_poll_s:

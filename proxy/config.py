@@ -94,7 +94,8 @@ class RuleEntry(_Strict):
     name: str | None = None
     pattern: str
     tool: str | None = Field(None, description="Tool name, or null/'none' for no tool.")
-    field: Literal["last_user"] = "last_user"
+    field: str = Field("last_user", description="Text the pattern is matched against.")
+    case_sensitive: bool = False
 
 
 class Config(_Strict):
@@ -137,6 +138,13 @@ def parse_config(data: Any, source: str = "config") -> Config:
     for i, tool in enumerate(cfg.tools):
         if tool.name is None and tool.executor.type != "mcp":
             raise ConfigError(f"{source}: tools.{i}.name: required for {tool.executor.type} executors")
+    if cfg.rules:
+        from router.rules import RuleError, RuleSet
+
+        try:
+            RuleSet.from_config([r.model_dump(exclude_none=True) for r in cfg.rules])
+        except RuleError as exc:
+            raise ConfigError(f"{source}: rules: {exc}") from None
     if cfg.router.args_model and cfg.model(cfg.router.args_model) is None:
         raise ConfigError(f"{source}: router.args_model: {cfg.router.args_model!r} is not a model_name in model_list")
     return cfg

@@ -68,11 +68,11 @@ class Routing:
                                  reason="tool_choice names this tool", version=self.holder.version or "-",
                                  rule="tool_choice")
         if self.rules is not None:
-            hit = self.rules.match(messages)
-            if hit is not None and (hit.tool is None or hit.tool in names):
+            hit = self.rules.match(messages, names)
+            if hit is not None:
                 return RouteDecision(tool=hit.tool, confidence=1.0, threshold=0.0,
-                                     scores={hit.tool or "none": 1.0}, reason=f"rule {hit.name}",
-                                     version=self.holder.version or "-", rule=hit.name)
+                                     scores={hit.tool or "none": 1.0}, reason=f"rule {hit.rule}",
+                                     version=self.holder.version or "-", rule=hit.rule)
         router = self.holder.router
         if router is None:
             return RouteDecision(tool=None, confidence=0.0, threshold=1.0, scores={},

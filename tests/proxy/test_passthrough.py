@@ -26,6 +26,20 @@ def exchanges(db_url: str) -> list[Exchange]:
     return rows
 
 
+def exchange(db_url: str, trace_id: str, timeout: float = 15.0) -> Exchange:
+    """The row for one trace, waiting for the asynchronous recorder to write it."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [r for r in exchanges(db_url) if r.id == trace_id]
+        if found:
+            return found[0]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"trace {trace_id} never reached the database")
+        time.sleep(0.05)
+
+
 def steps(db_url: str, exchange_id: str) -> list[Step]:
     engine = make_engine(db_url)
     with Session(engine) as s:

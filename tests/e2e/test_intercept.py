@@ -1,0 +1,244 @@
+"""Interception end to end: the openai SDK → a real proxy (real model) → a real local upstream."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+
+from tests.conftest import base_config
+from tests.fakes.upstream import FakeUpstream
+from tests.proxy.test_passthrough import exchange, exchanges, steps
+from tests.servers import serve_in_thread
+
+WEATHER = {
+    "name": "get_weather",
+    "description": "Get the current weather (temperature, sky) for a city.",
+    "parameters": {"type": "object", "properties": {
+        "city": {"type": "string", "description": "City name, e.g. Paris"},
+        "unit": {"type": "string", "enum": ["celsius", "fahrenheit"], "default": "celsius"}},
+        "required": ["city"]},
+    "examples": ["what's the weather like in Berlin?", "is it cold in Oslo today?"],
+    "executor": {"type": "python", "callable": "tests.fixtures.tools:get_weather", "timeout_s": 5},
+}
+STOCK_TOOL = {"type": "function", "function": {
+    "name": "get_stock_price", "description": "Get the latest stock price for a ticker symbol.",
+    "parameters": {"type": "object", "properties": {"symbol": {"type": "string", "description": "Ticker symbol"}},
+                   "required": ["symbol"]}}}
+MCP_SERVER = str(Path(__file__).resolve().parents[1] / "fixtures" / "mcp_server.py")
+
+
+@pytest.fixture(scope="module")
+def fake() -> Iterator[tuple[FakeUpstream, str]]:
+    up = FakeUpstream()
+    with serve_in_thread(up.app) as url:
+        yield up, url
+
+
+@pytest.fixture(scope="module")
+def proxy(fake: tuple[FakeUpstream, str], tmp_path_factory: Any) -> Iterator[tuple[str, str, FakeUpstream]]:
+    from proxy.app import create_app
+    from proxy.config import parse_config
+    from storage.db import upgrade
+    from tests.conftest import _wait_ready
+
+    up, url = fake
+    db = f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'e2e.db'}"
+    cfg = parse_config(base_config(
+        url, db, router={"mode": "intercept", "reload_poll_s": None},
+        tools=[WEATHER, {"executor": {"type": "mcp", "command": [sys.executable, MCP_SERVER], "include": ["add"]}}],
+        rules=[{"name": "hamlet-no-tool", "pattern": r"\bhamlet\b", "tool": None},
+               {"name": "forecast-kw", "pattern": r"^forecast:", "tool": "get_weather"}]))
+    upgrade(db)
+    with serve_in_thread(create_app(cfg)) as base:
+        _wait_ready(base)
+        yield base, db, up
+
+
+def client(base: str, mode: str | None = None) -> openai.OpenAI:
+    headers = {"x-toolproxy-mode": mode} if mode else None
+    return openai.OpenAI(base_url=base + "/v1", api_key="x", max_retries=0, default_headers=headers)
+
+
+def user(text: str) -> list[dict[str, Any]]:
+    return [{"role": "user", "content": text}]
+
+
+def ask(base: str, messages: list[dict[str, Any]], mode: str | None = None, **kw: Any) -> Any:
+    return client(base, mode).chat.completions.with_raw_response.create(model="fake-model", messages=messages, **kw)
+
+
+def stream_text(base: str, messages: list[dict[str, Any]], **kw: Any) -> tuple[str, httpx.Headers, list[Any]]:
+    with client(base).chat.completions.with_streaming_response.create(
+            model="fake-model", messages=messages, stream=True, **kw) as resp:
+        chunks = list(resp.parse())
+    text = "".join((c.choices[0].delta.content or "") for c in chunks if c.choices)
+    return text, resp.headers, chunks
+
+
+def system_texts(body: dict[str, Any]) -> str:
+    return "\n".join(m["content"] for m in body["messages"] if m["role"] == "system")
+
+
+def test_managed_tool_routed_locally(proxy: Any) -> None:
+    base, db, up = proxy
+    up.reset()
+    raw = ask(base, user("What's the weather in Paris right now?"))
+    assert raw.headers["x-toolproxy-route"] == "local:get_weather"
+    assert 0.0 < float(raw.headers["x-toolproxy-confidence"]) <= 1.0
+    sent = up.received[-1]
+    assert "tools" not in sent and "tool_choice" not in sent
+    assert '"city":"Paris"' in system_texts(sent) and "18.0" in system_texts(sent)
+    assert raw.parse().choices[0].message.content.startswith("echo: ")
+    # with client-sent tools too: still local, still no schema upstream
+    raw = ask(base, user("What's the weather in Paris right now?"), tools=[STOCK_TOOL])
+    assert raw.headers["x-toolproxy-route"] == "local:get_weather"
+    assert "tools" not in up.received[-1]
+    trace_id = raw.headers["x-toolproxy-trace-id"]
+    row = exchange(db, trace_id)
+    assert row.route == "local:get_weather" and row.route_tool == "get_weather" and row.tokens_saved
+    kinds = {s.kind: s for s in steps(db, trace_id)}
+    assert set(kinds) >= {"decision", "arguments", "tool_run", "upstream"}
+    assert kinds["decision"].payload["scores"]["get_weather"] > 0
+    assert kinds["arguments"].payload["arguments"]["city"] == "Paris"
+    assert kinds["tool_run"].status == "ok" and "18.0" in kinds["tool_run"].payload["output"]
+
+
+def test_unrelated_question_goes_without_tools(proxy: Any) -> None:
+    base, db, up = proxy
+    up.reset()
+    raw = ask(base, user("Can you write a two-line poem about autumn leaves?"), tools=[STOCK_TOOL])
+    assert raw.headers["x-toolproxy-route"] == "none"
+    assert "tools" not in up.received[-1]
+    assert up.received[-1]["messages"] == user("Can you write a two-line poem about autumn leaves?")
+    row = exchange(db, raw.headers["x-toolproxy-trace-id"])
+    assert row.route == "none" and row.confidence is not None
+
+
+def test_follow_up_uses_previous_turns(proxy: Any) -> None:
+    base, _, up = proxy
+    up.reset()
+    convo = [*user("What's the weather in Paris in fahrenheit?"),
+             {"role": "assistant", "content": "It is 64.4F and clear in Paris."}, *user("and in Boston?")]
+    raw = ask(base, convo)
+    assert raw.headers["x-toolproxy-route"] == "local:get_weather"
+    text = system_texts(up.received[-1])
+    assert '"city":"Boston"' in text and "fahrenheit" in text
+
+
+def test_fallback_executes_llm_tool_calls_and_records_label(proxy: Any) -> None:
+    base, db, up = proxy
+    up.reset()
+    up.script.extend([{"tool_calls": [{"name": "get_weather", "arguments": {"city": "Tokyo"}}]},
+                      {"content": "It is 22C in Tokyo."}])
+    # the tool is forced but its required argument cannot be found locally → fallback
+    raw = ask(base, user("Tell me about the conditions over there"),
+              tool_choice={"type": "function", "function": {"name": "get_weather"}})
+    assert raw.headers["x-toolproxy-route"] == "fallback"
+    assert raw.parse().choices[0].message.content == "It is 22C in Tokyo."
+    first, second = up.received[-2], up.received[-1]
+    assert [t["function"]["name"] for t in first["tools"]] == ["get_weather", "add"]
+    assert second["messages"][-1]["role"] == "tool" and "22.0" in second["messages"][-1]["content"]
+    row = exchange(db, raw.headers["x-toolproxy-trace-id"])
+    assert row.route == "fallback" and row.llm_tool == "get_weather"
+
+
+def test_low_confidence_falls_back(fake: Any, tmp_path: Any) -> None:
+    from proxy.app import create_app
+    from proxy.config import parse_config
+    from storage.db import upgrade
+    from tests.conftest import _wait_ready
+
+    up, url = fake
+    up.reset()
+    db = f"sqlite:///{tmp_path / 'fb.db'}"
+    cfg = parse_config(base_config(url, db, router={"mode": "intercept", "threshold": 1.0, "reload_poll_s": None}))
+    upgrade(db)
+    with serve_in_thread(create_app(cfg)) as base:
+        _wait_ready(base)
+        up.script.append({"tool_calls": [{"name": "get_stock_price", "arguments": {"symbol": "ACME"}}]})
+        raw = ask(base, user("how is ACME doing on the market?"), tools=[STOCK_TOOL])
+        assert raw.headers["x-toolproxy-route"] == "fallback"
+        msg = raw.parse().choices[0].message
+        assert msg.tool_calls[0].function.name == "get_stock_price"  # client tool: handed back to the client
+        assert up.received[-1]["tools"] == [STOCK_TOOL]
+    assert exchanges(db)[0].llm_tool == "get_stock_price"
+
+
+def test_client_executed_tool_round_trip(proxy: Any) -> None:
+    base, db, up = proxy
+    up.reset()
+    raw = ask(base, user("What is the stock price of NVDA?"), tools=[STOCK_TOOL])
+    assert raw.headers["x-toolproxy-route"] == "client_tool:get_stock_price"
+    msg = raw.parse().choices[0]
+    assert msg.finish_reason == "tool_calls" and up.received == []
+    call = msg.message.tool_calls[0]
+    assert json.loads(call.function.arguments) == {"symbol": "NVDA"}
+    follow = [*user("What is the stock price of NVDA?"), msg.message.model_dump(exclude_none=True),
+              {"role": "tool", "tool_call_id": call.id, "content": "NVDA: 131.2 USD"}]
+    raw2 = ask(base, follow, tools=[STOCK_TOOL])
+    assert raw2.headers["x-toolproxy-route"] == "none"
+    sent = up.received[-1]
+    assert "tools" not in sent and all(m["role"] != "tool" for m in sent["messages"])
+    assert "131.2 USD" in system_texts(sent)
+
+
+def test_rules_win_first(proxy: Any) -> None:
+    base, _, up = proxy
+    up.reset()
+    assert ask(base, user("Who wrote Hamlet?")).headers["x-toolproxy-route"] == "rule:none"
+    raw = ask(base, user("forecast: weather in Tokyo"))
+    assert raw.headers["x-toolproxy-route"] == "rule:get_weather"
+    assert '"city":"Tokyo"' in system_texts(up.received[-1])
+
+
+def test_mcp_tool_discovered_routed_and_run(proxy: Any) -> None:
+    base, _, up = proxy
+    up.reset()
+    raw = ask(base, user("add 19 and 23"))
+    assert raw.headers["x-toolproxy-route"] == "local:add"
+    assert "42" in system_texts(up.received[-1])
+
+
+def test_observe_and_shadow_modes(proxy: Any) -> None:
+    base, db, up = proxy
+    up.reset()
+    raw = ask(base, user("What's the weather in Paris right now?"), mode="observe", tools=[STOCK_TOOL])
+    assert raw.headers["x-toolproxy-route"] == "passthrough"
+    assert up.received[-1]["tools"] == [STOCK_TOOL]
+    raw = ask(base, user("What's the weather in Paris right now?"), mode="shadow", tools=[STOCK_TOOL])
+    assert raw.headers["x-toolproxy-route"] == "passthrough"
+    row = exchange(db, raw.headers["x-toolproxy-trace-id"])
+    assert row.mode == "shadow" and row.route == "passthrough"
+    decision = [s for s in steps(db, row.id) if s.kind == "decision"]
+    assert decision and decision[0].tool == "get_weather"
+    bad = httpx.post(base + "/v1/chat/completions", headers={"x-toolproxy-mode": "yolo"},
+                     json={"model": "fake-model", "messages": user("hi")})
+    assert bad.status_code == 400 and bad.json()["error"]["param"] == "x-toolproxy-mode"
+
+
+def test_streaming_on_every_branch(proxy: Any) -> None:
+    base, _, up = proxy
+    up.reset()
+    text, headers, _ = stream_text(base, user("What's the weather in Paris right now?"))
+    assert headers["x-toolproxy-route"] == "local:get_weather" and text.startswith("echo: ")
+    text, headers, _ = stream_text(base, user("Can you write a two-line poem about autumn leaves?"))
+    assert headers["x-toolproxy-route"] == "none" and text.startswith("echo: Can you write")
+    text, headers, chunks = stream_text(base, user("What is the stock price of NVDA?"), tools=[STOCK_TOOL])
+    assert headers["x-toolproxy-route"] == "client_tool:get_stock_price"
+    calls = [tc for c in chunks if c.choices for tc in (c.choices[0].delta.tool_calls or [])]
+    assert calls and calls[0].function.name == "get_stock_price"
+    assert chunks[-1].choices[0].finish_reason == "tool_calls"
+    up.script.extend([{"tool_calls": [{"name": "get_weather", "arguments": {"city": "Tokyo"}}]},
+                      {"content": "Sunny in Tokyo."}])
+    text, headers, _ = stream_text(base, user("Tell me about the conditions over there"),
+                                   tool_choice={"type": "function", "function": {"name": "get_weather"}})
+    assert headers["x-toolproxy-route"] == "fallback" and text == "Sunny in Tokyo."
+    text, headers, _ = stream_text(base, user("Who wrote Hamlet?"))
+    assert headers["x-toolproxy-route"] == "rule:none"
