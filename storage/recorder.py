@@ -86,6 +86,7 @@ class Recorder:
         self._close_deadline = float("inf")
         self._prefer_spool = False
         self._closed = False
+        self._abandoned = False  # close() returned while the writer was stuck in a database call
         self.written_total = 0  # exchanges inserted
         self.duplicates_total = 0  # exchanges skipped because their id was already stored
         self.failed_batches = 0  # batch writes that failed and will be retried
@@ -119,6 +120,11 @@ class Recorder:
     def spool_size(self) -> int:
         """Records in the spool file, not yet written."""
         return self._spool.pending if self._spool is not None else 0
+
+    @property
+    def running(self) -> bool:
+        """True while a worker thread is alive (after ``close()`` only if it was stuck in a call)."""
+        return any(thread.is_alive() for thread in self._threads)
 
     def stats(self) -> dict[str, int]:
         return {
@@ -183,11 +189,13 @@ class Recorder:
             with self._move_lock:
                 rows = [] if self._pending_spool else list(self._pending)
                 rows += self._take_rows(len(self._buffer))
-            self._spool_or_drop(rows, "shutdown")
-        elif self._engine is not None and self._owns_engine:
-            self._engine.dispose()
-        if self._spool is not None:
-            self._spool.close()
+                self._spool_or_drop(rows, "shutdown")
+                self._abandoned = True  # the writer closes the spool when its call returns
+        else:
+            if self._engine is not None and self._owns_engine:
+                self._engine.dispose()
+            if self._spool is not None:
+                self._spool.close()
         if self.queue_depth or self.spool_size:
             log.warning("recorder closed with %d traces spooled in %s", self.spool_size, self.spool_path)
 
@@ -313,6 +321,9 @@ class Recorder:
                 delay = min(max(delay * 2, self.retry_initial_s), self.retry_max_s)
                 self._stop.wait(delay)
         self._final_flush()
+        with self._move_lock:
+            if self._abandoned and self._spool is not None:
+                self._spool.close()
 
     def _final_flush(self) -> None:
         """On close: write the buffer while the database answers and time allows; spool the rest."""

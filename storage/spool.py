@@ -91,6 +91,8 @@ class Spool:
                 handle.close()
 
     def _append_lines(self, lines: list[bytes]) -> None:
+        if self._file.closed:
+            raise OSError(f"spool {self.path} is closed")
         self._file.seek(0, os.SEEK_END)
         self._file.write(b"".join(line + b"\n" for line in lines))
         self._file.flush()

@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from storage.db import make_engine, upgrade
 from storage.models import Exchange, Step
@@ -152,8 +152,8 @@ def test_close_with_database_down_spools_and_next_start_replays(pg_migrated: str
 
     engine = make_engine(pg_migrated)
     with engine.begin() as conn:
-        conn.execute(Step.__table__.delete())
-        conn.execute(Exchange.__table__.delete())
+        conn.execute(delete(Step))
+        conn.execute(delete(Exchange))
     engine.dispose()
     replay = Recorder(pg_migrated, flush_interval_s=0.02, spool_path=str(spool))
     assert replay.spool_size == 0  # not opened before start()
@@ -176,3 +176,30 @@ def test_close_without_spool_path_counts_what_it_drops(tmp_path: Path) -> None:
     recorder.close(timeout=2)
     assert recorder.dropped_total == 30
     assert recorder.written_total == 0
+
+
+def test_close_while_the_writer_is_stuck_spools_and_replay_stays_exactly_once(tmp_path: Path) -> None:
+    path = tmp_path / "stuck.db"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    spool = tmp_path / "spool.jsonl"
+    locker = sqlite3.connect(path, isolation_level=None, timeout=0)
+    locker.execute("BEGIN EXCLUSIVE")
+    recorder = Recorder(url, batch_size=10, flush_interval_s=0.02, spool_path=str(spool))  # busy timeout 5 s
+    recorder.start()
+    traces = [make_trace(i) for i in range(60)]
+    for trace in traces:
+        recorder.record(trace)
+    time.sleep(0.2)  # let the writer take a batch and block on the lock
+    recorder.close(timeout=0.5)  # returns although the writer is blocked
+    assert len(spool.read_bytes().splitlines()) == 60  # the blocked batch is spooled too
+    assert recorder.running
+    locker.execute("COMMIT")  # the blocked write now goes through: its rows exist twice (DB + spool)
+    locker.close()
+    assert wait_for(lambda: not recorder.running)  # it then releases the spool file
+    replay = Recorder(url, flush_interval_s=0.02, spool_path=str(spool))
+    replay.start()
+    assert replay.flush(30), replay.stats()
+    replay.close()
+    assert replay.duplicates_total > 0  # the copies of the batch that went through were skipped
+    assert_exactly_once(url, [t.id for t in traces])
