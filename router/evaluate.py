@@ -187,20 +187,43 @@ def print_metrics(metrics: Mapping[str, Any], title: str = "toolproxy eval", fil
     Console(file=file or sys.stdout).print(table)
 
 
-def _load_router(encoder: str | None, checkpoint: str | None) -> Any:
+def load_router(encoder: str | None, checkpoint: str | None) -> Any:
     from router.router import Router
     from router.types import RouterOptions
 
     return Router(RouterOptions(encoder=encoder, checkpoint=checkpoint))
 
 
-def _load_filler() -> Fill | None:
+def load_filler() -> Fill | None:
     try:
         module = importlib.import_module("router.args")
     except ImportError:
         return None
     fill: Fill | None = getattr(module, "fill_arguments", None)
     return fill
+
+
+def evaluate_files(
+    router: Any,
+    data: Sequence[str],
+    tools: str | None = None,
+    out: str | None = None,
+    *,
+    fill: Fill | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Evaluate an already-loaded router on JSONL files; tool text is embedded up front (warm-up)."""
+    cases = load_cases(list(data), tools)
+    warmup = getattr(router, "warmup", None)
+    if callable(warmup):
+        unique = {
+            (t.name, t.description, json.dumps(t.parameters, sort_keys=True)): t
+            for c in cases
+            for t in c.tools
+        }
+        warmup(list(unique.values()))
+    version = str(getattr(router, "version", ""))
+    return run_eval(cases, router.decide, fill, out, progress=progress, extra={"router_version": version})
 
 
 def eval_command(
@@ -214,21 +237,12 @@ def eval_command(
 ) -> dict[str, Any]:
     """``toolproxy eval``: rows from ``data`` (+ ``tools`` catalogue), the Router from ``checkpoint``.
 
-    Prints the table, writes ``out/metrics.json`` + plots when ``out`` is given, and (``print_json``)
-    prints the metrics as one JSON object on the last stdout line. Returns the metrics.
+    Prints the table, writes ``out/metrics.json``, ``out/predictions.jsonl`` and the PNG plots when
+    ``out`` is given, and (``print_json``) prints the metrics as one JSON object on the last stdout
+    line. Returns the metrics. The argument filler (``router.args.fill_arguments``) scores arguments.
     """
-    cases = load_cases(data, tools)
-    router = _load_router(encoder, checkpoint)
-    warmup = getattr(router, "warmup", None)
-    if callable(warmup):
-        unique = {
-            (t.name, t.description, json.dumps(t.parameters, sort_keys=True)): t
-            for c in cases
-            for t in c.tools
-        }
-        warmup(list(unique.values()))
-    version = str(getattr(router, "version", ""))
-    metrics = run_eval(cases, router.decide, _load_filler(), out, extra={"router_version": version})
+    router = load_router(encoder, checkpoint)
+    metrics = evaluate_files(router, data, tools, out, fill=load_filler())
     print_metrics(metrics, title=f"toolproxy eval — {', '.join(data)}")
     if print_json:
         print(json.dumps(metrics), flush=True)
@@ -263,6 +277,7 @@ def _path_stats(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         "completion_tokens_mean": _mean(numbers("completion_tokens")),
         "latency_ms_mean": _mean(latencies),
         "latency_ms_p50": latencies[len(latencies) // 2] if latencies else None,
+        "tokens_saved_mean": _mean(numbers("tokens_saved")),
     }
 
 
@@ -343,6 +358,9 @@ __all__ = [
     "confusions",
     "eval_command",
     "evaluate_case",
+    "evaluate_files",
+    "load_filler",
+    "load_router",
     "print_metrics",
     "route_path",
     "run_eval",

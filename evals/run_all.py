@@ -1,0 +1,123 @@
+"""Run every eval set against one checkpoint and write a summary.
+
+    python evals/run_all.py [--checkpoint PATH] [--out evals/results] [--only NAME ...] [--limit N]
+
+Sets (see evals/README.md for how each was made):
+- ``metatool_test``: the held-out MetaTool split (199 tools, whole catalogue offered) — seen catalogue;
+- ``api_bank_unseen`` / ``callnavi_unseen``: handful-of-similar-tools rows + the same rows with the
+  gold tool removed (NONE), corpora held out of the default checkpoint's training;
+- ``assistant_chat``: the hand-written assistant set (follow-ups, negations, chit-chat).
+
+Each set gets ``<out>/<name>/`` with metrics.json, predictions.jsonl and the PNG plots;
+``<out>/summary.json`` and ``<out>/SUMMARY.md`` hold the key numbers of all sets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+METATOOL_TOOLS = "/work/shared/data/metatool/metatool_tools.json"
+
+SETS: dict[str, tuple[list[str], str | None]] = {
+    "metatool_test": ([str(HERE / "metatool" / "test.jsonl")], METATOOL_TOOLS),
+    "api_bank_unseen": (
+        [str(HERE / "unseen" / "api_bank_handful.jsonl.gz"), str(HERE / "unseen" / "api_bank_none.jsonl.gz")],
+        None,
+    ),
+    "callnavi_unseen": (
+        [str(HERE / "unseen" / "callnavi_handful.jsonl.gz"), str(HERE / "unseen" / "callnavi_none.jsonl.gz")],
+        None,
+    ),
+    "assistant_chat": ([str(HERE / "assistant_chat.jsonl")], None),
+}
+
+COLUMNS = (
+    "n",
+    "accuracy",
+    "tool_accuracy",
+    "tool_choice_accuracy",
+    "answerable_routed",
+    "none_recall",
+    "none_precision",
+    "coverage",
+    "precision",
+    "coverage_at_precision_98",
+    "args_coverage",
+    "args_exact",
+    "latency_ms_p50",
+    "latency_ms_p99",
+)
+
+
+def sample_files(files: list[str], limit: int, seed: int, tmp: Path) -> list[str]:
+    """Each file cut to ``limit`` seeded-random rows (for quick runs)."""
+    from router.evalsets import iter_jsonl
+
+    tmp.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i, path in enumerate(files):
+        rows = [row for _, row in iter_jsonl(path)]
+        rows = random.Random(seed).sample(rows, min(limit, len(rows)))
+        target = tmp / f"{i}.jsonl"
+        target.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+        out.append(str(target))
+    return out
+
+
+def markdown(summary: dict[str, dict[str, Any]]) -> str:
+    def cell(key: str, value: Any) -> str:
+        if value is None:
+            return "—"
+        if key.startswith("latency"):
+            return f"{value:.1f}"
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+    lines = ["| set | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
+    for name, metrics in summary.items():
+        lines.append(f"| {name} | " + " | ".join(cell(k, metrics.get(k)) for k in COLUMNS) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    from router.evaluate import evaluate_files, load_filler, load_router, print_metrics
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--checkpoint", default=None, help="checkpoint dir (default: the shipped one)")
+    parser.add_argument("--encoder", default=None)
+    parser.add_argument("--out", default=str(HERE / "results"))
+    parser.add_argument("--only", nargs="*", default=None, choices=sorted(SETS))
+    parser.add_argument("--limit", type=int, default=None, help="rows per file (seeded sample)")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    router = load_router(args.encoder, args.checkpoint)
+    fill = load_filler()
+    summary: dict[str, dict[str, Any]] = {}
+    out = Path(args.out)
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in args.only or list(SETS):
+            files, tools = SETS[name]
+            if args.limit:
+                files = sample_files(files, args.limit, args.seed, Path(tmp) / name)
+            started = time.perf_counter()
+            metrics = evaluate_files(router, files, tools, str(out / name), fill=fill)
+            metrics["eval_seconds"] = round(time.perf_counter() - started, 1)
+            print_metrics(metrics, title=name)
+            summary[name] = metrics
+    out.mkdir(parents=True, exist_ok=True)
+    previous = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() else {}
+    summary = previous | summary
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    (out / "SUMMARY.md").write_text(markdown(summary), encoding="utf-8")
+    print(markdown(summary))
+
+
+if __name__ == "__main__":
+    main()
