@@ -144,9 +144,26 @@ def _time_of(m: re.Match[str]) -> dt.time | None:
     return dt.time(int(g[4]), int(g[5]), int(g[6] or 0))
 
 
+def _roll_ranges_forward(dates: list[Mention], yearless: set[int]) -> None:
+    """ "December 30th to January 3rd": a year-less date before the previous one is next year's."""
+    order = sorted(range(len(dates)), key=lambda i: dates[i].start)
+    for previous, current in zip(order, order[1:], strict=False):
+        before, after = dates[previous].value, dates[current].value
+        if current in yearless and _as_date(after) < _as_date(before):
+            try:
+                dates[current].value = after.replace(year=after.year + 1)
+            except ValueError:  # February 29th
+                continue
+
+
+def _as_date(value: dt.date) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def find_dates(text: str, ref: dt.date) -> list[Mention]:
     """Date, time and date-time mentions; a date followed closely by a time becomes a date-time."""
     dates: list[Mention] = []
+    yearless: set[int] = set()
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
             if any(d.start < m.end() and m.start() < d.end for d in dates):
@@ -159,6 +176,9 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
                 continue
             mention_kind = "datetime" if isinstance(value, dt.datetime) else "date"
             dates.append(Mention(mention_kind, value, m.start(), m.end(), m.group(0)))
+            if kind in ("month_day", "day_month") and m.group(3) is None:
+                yearless.add(len(dates) - 1)
+    _roll_ranges_forward(dates, yearless)
     times: list[Mention] = []
     for m in _TIME_RE.finditer(text):
         if any(d.start < m.end() and m.start() < d.end for d in dates):

@@ -29,6 +29,23 @@ _PRIORITY = ("json", "quoted", "url", "email", "phone", "datetime", "date", "tim
 _TYPED_INSIDE_QUOTES = {"email": EMAIL_RE, "url": URL_RE, "phone": PHONE_RE}
 
 
+def _typed_inside(quoted: Mention, ref: dt.date) -> list[Mention]:
+    """A quoted value that is wholly an email, URL, phone, date or number also counts as one."""
+    value = quoted.value
+    for kind, pattern in _TYPED_INSIDE_QUOTES.items():
+        if pattern.fullmatch(value):
+            return [Mention(kind, value, quoted.start, quoted.end, quoted.text)]
+    dates = find_dates(value, ref)
+    if len(dates) == 1 and dates[0].start == 0 and dates[0].end == len(value):
+        d = dates[0]
+        return [Mention(d.kind, d.value, quoted.start, quoted.end, quoted.text)]
+    numbers = find_numbers(value)
+    if len(numbers) == 1 and numbers[0].start == 0 and numbers[0].end == len(value):
+        n = numbers[0]
+        return [Mention("number", n.value, quoted.start, quoted.end, value, n.unit)]
+    return []
+
+
 @dataclass
 class Document:
     """A text prepared for extraction; build with :func:`Document.parse`."""
@@ -56,10 +73,8 @@ class Document:
         found += find_numbers(text)
         found += find_pattern(text, "ident", IDENT_RE)
         kept: list[Mention] = []
-        for quoted in [m for m in found if m.kind == "quoted"]:  # "phone "555-123-4567"": typed too
-            for kind, pattern in _TYPED_INSIDE_QUOTES.items():
-                if pattern.fullmatch(quoted.value):
-                    kept.append(Mention(kind, quoted.value, quoted.start, quoted.end, quoted.text))
+        for quoted in [m for m in found if m.kind == "quoted"]:  # phone "555-123-4567": typed too
+            kept.extend(_typed_inside(quoted, ref))
         for mention in sorted(found, key=lambda m: _PRIORITY.index(m.kind)):
             clash = [k for k in kept if k.overlaps(mention)]
             # a value inside quotes stays part of the quoted string; otherwise first kind wins

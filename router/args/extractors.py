@@ -6,6 +6,7 @@ Scores are on one scale so that candidates of all parameters can be assigned gre
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -172,9 +173,19 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
     )
     found = []
     mentions = doc.of("datetime", "date", "time")
+    days = [d for d in mentions if d.kind != "time"]
     for index, m in enumerate(mentions):
-        if m.kind == "time" and not wants_time_only and "time" not in param.cues and "hour" not in param.cues:
-            continue
+        if m.kind == "time" and not wants_time_only:
+            if "time" not in param.cues and "hour" not in param.cues:
+                continue
+            if _wants_date(param):  # "from 2pm to 4pm on May 3rd": borrow the nearest date
+                if not days:
+                    continue
+                day = min(days, key=lambda d: abs(d.start - m.start))
+                stamp = dt.datetime.combine(
+                    day.value if not isinstance(day.value, dt.datetime) else day.value.date(), m.value
+                )
+                m = Mention("datetime", stamp, m.start, m.end, m.text)
         value = format_value(m, param.date_format, str(fmt) if fmt else None)
         score = 0.6 + proximity(doc, param, m.start, m.end)
         cues = set(param.cues)
@@ -183,6 +194,13 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
             score += 0.3
         found.append(Candidate(value, m.start, m.end, score, "date"))
     return found
+
+
+def _wants_date(param: Param) -> bool:
+    fmt = param.schema.get("format")
+    if fmt in ("date", "date-time"):
+        return True
+    return param.date_format is not None and ("%d" in param.date_format or "%Y" in param.date_format)
 
 
 def typed_candidates(doc: Document, param: Param, kind: str) -> list[Candidate]:
@@ -226,9 +244,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     for q in doc.of("quoted"):
         bonus = 0.2 if param.role in ("text", "name") else 0.0
         found.append(
-            Candidate(
-                q.value, q.start, q.end, 0.35 + bonus + proximity(doc, param, q.start, q.end), "quoted"
-            )
+            Candidate(q.value, q.start, q.end, 0.35 + bonus + proximity(doc, param, q.start, q.end), "quoted")
         )
     # "<cue> is X", "<cue>: X", "named X": the strongest free-text signal
     for pos in cue_positions:

@@ -10,7 +10,8 @@ from router.args.dates import format_hint
 
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 _EXAMPLES_RE = re.compile(
-    r"\((?:e\.g\.?|eg|i\.e\.?|such as|for example|like|options?\b(?: are| include)?|one of)[,:]?\s*([^)]*)\)?", re.I
+    r"\((?:e\.g\.?|eg|i\.e\.?|such as|for example|like|options?\b(?: are| include)?|one of)[,:]?\s*([^)]*)\)?",
+    re.I,
 )
 _EXAMPLES_TAIL_RE = re.compile(
     r"(?:e\.g\.?|such as|for example|optional values|possible values|options include|options are|"

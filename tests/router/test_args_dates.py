@@ -58,3 +58,8 @@ def test_format_hints_from_descriptions() -> None:
     assert format_hint("The time for alarm. Format: %Y-%m-%d %H:%M:%S") == "%Y-%m-%d %H:%M:%S"
     assert format_hint("Date in YYYY-MM-DD format") == "%Y-%m-%d"
     assert format_hint("The city name") is None
+
+
+def test_year_less_range_rolls_into_next_year() -> None:
+    found = find_dates("from December 30th to January 3rd", dt.date(2023, 12, 1))
+    assert [format_value(m, None, "date") for m in found] == ["2023-12-30", "2024-01-03"]

@@ -431,3 +431,27 @@ def test_profile_in_system_message_fills_missing_required_values() -> None:
     result = fill_arguments(messages, review)
     assert result.arguments == {"UserName": "Dana Lee", "email": "dana@example.com", "stars": 4}
     assert result.sources == {"UserName": "context", "email": "context", "stars": "number"}
+
+
+def test_quoted_dates_and_numbers_still_count_as_typed_values() -> None:
+    move = tool(
+        {
+            "time": {"type": "string", "description": "Format: %Y-%m-%d %H:%M:%S"},
+            "room": {"type": "integer", "description": "room number"},
+        },
+        ["time", "room"],
+    )
+    result = fill_arguments(user('The new time is "2023-03-22 14:00:00" and the room is "12".'), move)
+    assert result.arguments == {"time": "2023-03-22 14:00:00", "room": 12}
+
+
+def test_end_time_borrows_the_date_of_the_start() -> None:
+    meeting = tool(
+        {
+            "start_time": {"type": "string", "description": "Format: %Y-%m-%d %H:%M:%S"},
+            "end_time": {"type": "string", "description": "Format: %Y-%m-%d %H:%M:%S"},
+        },
+        ["start_time", "end_time"],
+    )
+    result = fill_arguments(user("Book the meeting on March 20th 2023 from 2pm to 4pm"), meeting)
+    assert result.arguments == {"start_time": "2023-03-20 14:00:00", "end_time": "2023-03-20 16:00:00"}
