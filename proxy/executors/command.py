@@ -135,6 +135,8 @@ class CommandExecutor(Executor):
         try:
             async with asyncio.timeout(self.timeout_s):
                 await _until_exit_or_done(proc, reader)
+                if reader.done() and len(buf) <= limit:
+                    await proc.wait()  # EOF: the program is exiting; don't kill it on the way out
         except TimeoutError:
             timed_out = True
         finally:

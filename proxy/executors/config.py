@@ -39,6 +39,7 @@ class McpExecutorConfig(_Base):
     url: str | None = Field(None, description="Streamable-HTTP server URL.")
     env: dict[str, str] = Field(default_factory=dict)
     include: list[str] | None = Field(None, description="Only these discovered tools (default all).")
+    start_timeout_s: float = Field(30.0, gt=0, description="Limit for starting/connecting and listing tools.")
 
 
 ExecutorConfig = Annotated[

@@ -79,7 +79,7 @@ class McpConnection:
         ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._task = asyncio.create_task(self._serve(ready), name=f"mcp:{self.label}")
         try:
-            async with asyncio.timeout(self.cfg.timeout_s):
+            async with asyncio.timeout(self.cfg.start_timeout_s):
                 await asyncio.shield(ready)
         except Exception as exc:
             await self.aclose()
@@ -114,7 +114,7 @@ class McpConnection:
             params = StdioServerParameters(
                 command=self.cfg.command[0], args=self.cfg.command[1:], env=self.env
             )
-            return stdio_client(params, errlog=self.errlog or sys.stderr)
+            return stdio_client(params, errlog=self.errlog or _stderr())
         from mcp.client import streamable_http
 
         # 2.x name first; 1.x called it ``streamablehttp_client`` (and yields a third item, ignored).
@@ -133,7 +133,7 @@ class McpConnection:
         session = self._require()
         tools: list[dict[str, Any]] = []
         cursor: str | None = None
-        async with asyncio.timeout(self.cfg.timeout_s):
+        async with asyncio.timeout(self.cfg.start_timeout_s):
             while True:
                 if cursor is None:
                     page = await session.list_tools()
@@ -198,6 +198,16 @@ class McpToolExecutor(Executor):
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
         return await self.connection.call(self.tool_name, arguments)
+
+
+def _stderr() -> TextIO:
+    """Where the server's stderr goes: ours, or the original one when ours has no file descriptor
+    (a test runner capturing output, for instance)."""
+    try:
+        sys.stderr.fileno()
+        return sys.stderr
+    except (AttributeError, OSError, ValueError):
+        return sys.__stderr__ or sys.stderr
 
 
 def _describe(exc: BaseException) -> str:

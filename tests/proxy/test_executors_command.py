@@ -199,6 +199,13 @@ async def test_cwd(tmp_path: Path) -> None:
     assert result.output.strip() == str(tmp_path.resolve())
 
 
+async def test_quick_exits_are_never_killed_on_the_way_out() -> None:
+    # Regression: killing the group as soon as stdout hit EOF raced with the program's own exit.
+    ex = make(["echo", "{n}"])
+    results = await asyncio.gather(*(ex.run({"n": i}) for i in range(40)))
+    assert [(r.ok, r.output) for r in results] == [(True, f"{i}\n") for i in range(40)]
+
+
 async def test_program_is_resolved_on_path() -> None:
     result = await make(["echo", "{word}"]).run({"word": "$(hi)"})
     assert result.ok and result.output == "$(hi)\n"
