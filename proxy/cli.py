@@ -188,6 +188,118 @@ def traces(config_path: str | None, db_url: str | None, limit: int, as_json: boo
     Console().print(table)
 
 
+@main.command()
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL rows (query rows or chat rows, as for eval). Repeatable.")
+@click.option("--tools", "tools_file", type=click.Path(exists=True, dir_okay=False),
+              help="Catalogue for query rows: {name: description} JSON or tools.jsonl.")
+@click.option("--corpus", "corpora", multiple=True,
+              help="A corpus folder in the shared data layout (tools.jsonl + examples.jsonl). Repeatable.")
+@click.option("--from-traces", is_flag=True, help="Add labelled exchanges from the database.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Checkpoint directory (default: checkpoints/<version>).")
+@click.option("--activate", is_flag=True, help="Mark it active in SQL: running servers (all replicas) load it.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--epochs", type=int, default=40, show_default=True, help="Upper bound; early stopping decides.")
+@click.option("--no-adapter", is_flag=True, help="Keep the encoder's geometry (train the head only).")
+def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str | None, corpora: tuple[str, ...],
+          from_traces: bool, out_dir: str | None, activate: bool, seed: int, epochs: int, no_adapter: bool) -> None:
+    """Train a router checkpoint from files, corpora and traces."""
+    cfg = _config(config_path)
+    traces: list[dict[str, Any]] = []
+    engine = None
+    if from_traces or activate or config_path:
+        from storage.db import make_engine
+
+        prepare_database(cfg)
+        engine = make_engine(cfg.storage.url)
+    if from_traces:
+        from storage.queries import training_examples
+
+        assert engine is not None
+        traces = training_examples(engine)
+        click.echo(f"{len(traces)} labelled exchanges from {_safe(cfg.storage.url)}", err=True)
+    if not (data_files or corpora or traces):
+        raise click.ClickException("nothing to train on: give --data, --corpus or --from-traces (with labelled traces)")
+    from router.checkpoint import new_version
+    from router.train import TrainConfig
+    from router.train import train as run_train
+
+    version = new_version()
+    out = out_dir or str(Path("checkpoints") / version)
+    tc = TrainConfig(out_dir=out, data_files=list(data_files), tools_file=tools_file, corpora=list(corpora),
+                     traces=traces, encoder=cfg.router.encoder, seed=seed, epochs=epochs, adapter=not no_adapter,
+                     target_precision=cfg.router.target_precision, version=version)
+    try:
+        result = run_train(tc)
+    except (ValueError, FileNotFoundError) as exc:
+        raise click.ClickException(f"training failed: {exc}") from None
+    if engine is not None:
+        from storage.queries import register_checkpoint
+
+        register_checkpoint(engine, result.version, str(Path(result.path).resolve()), result.metrics,
+                            {"sizes": result.sizes, "seconds": result.seconds}, activate=activate)
+    click.echo(f"checkpoint {result.version} at {result.path} ({result.seconds:.0f}s)"
+               + (" — active" if activate else ""), err=True)
+    click.echo(json.dumps({"version": result.version, "path": result.path, "metrics": result.metrics}, default=str))
+
+
+@main.command("eval")
+@click.option("--data", "data_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="JSONL rows: query rows or chat rows. Repeatable.")
+@click.option("--tools", "tools_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--checkpoint", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Router checkpoint (default: config's, else the shipped default).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Write metrics.json, predictions and PNG plots here.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@click.option("--from-traces", is_flag=True, help="Compare the router with the upstream LLM on recorded traffic.")
+def eval_(data_files: tuple[str, ...], tools_file: str | None, checkpoint: str | None, out_dir: str | None,
+          config_path: str | None, from_traces: bool) -> None:
+    """Evaluate the router; the metrics are also the last stdout line, as JSON."""
+    cfg = _config(config_path)
+    if from_traces:
+        from router.evaluate import compare_with_llm
+        from storage.db import make_engine
+        from storage.queries import comparison_rows, path_costs
+
+        engine = make_engine(cfg.storage.url)
+        report = compare_with_llm(comparison_rows(engine))
+        report["all_traffic"] = path_costs(engine)
+        _print_comparison(report)
+        click.echo(json.dumps(report, default=str))
+        return
+    if not data_files:
+        raise click.ClickException("give --data FILE.jsonl (or --from-traces)")
+    from router.evaluate import eval_command
+
+    try:
+        eval_command(list(data_files), tools_file, checkpoint or cfg.router.checkpoint, out_dir, cfg.router.encoder)
+    except (ValueError, KeyError) as exc:
+        raise click.ClickException(f"eval failed: {exc}") from None
+
+
+def _print_comparison(report: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    def fmt(v: Any) -> str:
+        return f"{v:.3f}" if isinstance(v, float) else ("-" if v is None else str(v))
+
+    t = Table(title="router vs upstream LLM (recorded traffic)")
+    t.add_column("metric")
+    t.add_column("value")
+    for key in ("n", "n_compared", "agreement", "n_confident", "agreement_when_confident", "prompt_tokens_saved_mean"):
+        t.add_row(key, fmt(report.get(key)))
+    for path, stats in (report.get("paths") or {}).items():
+        for k, v in stats.items():
+            t.add_row(f"{path}.{k}", fmt(v))
+    for d in report.get("disagreements") or []:
+        t.add_row(f"router={d['router']} llm={d['llm']}", str(d["count"]))
+    Console(stderr=True).print(t)
+
+
 def run() -> None:
     try:
         main(standalone_mode=True)
