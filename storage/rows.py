@@ -154,7 +154,8 @@ def insert_rows(conn: Connection, rows: Sequence[Row]) -> int:
     if not unique:
         return 0
     existing = set(conn.execute(select(Exchange.id).where(Exchange.id.in_(unique))).scalars().all())
-    fresh = [row for key, row in unique.items() if key not in existing]
+    # Sorted ids: concurrent writers lock rows in the same order, so they cannot deadlock.
+    fresh = sorted((row for key, row in unique.items() if key not in existing), key=lambda row: row["id"])
     if not fresh:
         return 0
     values = [{name: row.get(name) for name in _EXCHANGE_COLUMNS} for row in fresh]

@@ -194,3 +194,26 @@ def test_record_only_queues(tmp_path: Path) -> None:
         recorder.record(trace)
     assert recorder.queue_depth == 10_000
     assert not (tmp_path / "missing").exists()
+
+
+def test_replicas_writing_overlapping_traces_store_each_once(db_url: str, engine: Engine) -> None:
+    """Several recorders (replicas) on one database, some traces recorded by all of them."""
+    shared = [make_trace(i) for i in range(200)]
+    own = [[make_trace(1000 * r + i) for i in range(300)] for r in range(3)]
+    recorders = [Recorder(db_url, batch_size=25, flush_interval_s=0.01) for _ in own]
+    for recorder in recorders:
+        recorder.start()
+    for i in range(300):
+        for recorder, traces in zip(recorders, own, strict=True):
+            recorder.record(traces[i])
+            if i < len(shared):
+                recorder.record(shared[i])
+    for recorder in recorders:
+        assert recorder.flush(30), recorder.stats()
+        recorder.close()
+    expected = {t.id for t in shared} | {t.id for traces in own for t in traces}
+    assert stored_ids(engine) == expected
+    assert counts(engine) == (len(expected), len(expected), len(expected))
+    assert sum(r.written_total for r in recorders) == len(expected)
+    assert sum(r.duplicates_total for r in recorders) == 2 * len(shared)
+    assert sum(r.rejected_total for r in recorders) == 0
