@@ -1,10 +1,13 @@
 """Argument-filling report on the corpora with gold arguments: coverage and exact match per corpus.
 
     python evals/args_report.py [--data /work/shared/data] [--limit 2000] [--corpus api_bank ...]
+                                [--min-score 0.4] [--show-misses 20]
 
 Per corpus, over examples with exactly one gold call (the tool is given, as if routing were right):
 - ``coverage``: every required parameter filled (``missing`` empty);
 - ``complete``: ``ArgsResult.complete`` (filled and schema-valid);
+- ``exact|complete``: exact among the complete results (how often a call that would be executed
+  without an LLM is exactly right);
 - ``exact``: the filled arguments equal the gold ones (values compared case-insensitively,
   numbers by value; values that came from schema defaults and are absent from gold are ignored);
 - ``param_p`` / ``param_r``: per-parameter precision and recall of values against gold;
@@ -86,6 +89,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=2000, help="examples per corpus (random sample)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--corpus", nargs="*", default=list(CORPORA))
+    parser.add_argument("--min-score", type=float, default=None, help="fill_arguments(min_score=...)")
     parser.add_argument("--show-misses", type=int, default=0, help="print this many wrong rows per corpus")
     args = parser.parse_args()
 
@@ -97,20 +101,22 @@ def main() -> None:
         "coverage",
         "complete",
         "exact",
+        "exact|complete",
         "param_p",
         "param_r",
         "ms",
     ):
         table.add_column(column, justify="left" if column == "corpus" else "right")
     console = Console()
+    options = {} if args.min_score is None else {"min_score": args.min_score}
     for name in args.corpus:
         examples = load_examples(args.data / name, args.limit, args.seed)
-        n_req = covered = complete = exact = hits = predicted = gold_total = 0
+        n_req = covered = complete = exact = exact_complete = hits = predicted = gold_total = 0
         elapsed = 0.0
         misses: list[tuple[str, dict[str, Any], dict[str, Any], dict[str, str]]] = []
         for messages, tool, gold in examples:
             started = time.perf_counter()
-            result = fill_arguments(messages, tool)
+            result = fill_arguments(messages, tool, **options)
             elapsed += time.perf_counter() - started
             if tool.parameters.get("required"):
                 n_req += 1
@@ -118,6 +124,7 @@ def main() -> None:
             complete += result.complete
             same, h, p, g = score(result, gold)
             exact += same
+            exact_complete += same and result.complete
             hits, predicted, gold_total = hits + h, predicted + p, gold_total + g
             if not same and len(misses) < args.show_misses:
                 misses.append((messages[-1]["content"], gold, result.arguments, result.sources))
@@ -129,6 +136,7 @@ def main() -> None:
             f"{covered / n_req:.3f}" if n_req else "-",
             f"{complete / n:.3f}",
             f"{exact / n:.3f}",
+            f"{exact_complete / complete:.3f}" if complete else "-",
             f"{hits / predicted:.3f}" if predicted else "-",
             f"{hits / gold_total:.3f}" if gold_total else "-",
             f"{1000 * elapsed / n:.2f}",

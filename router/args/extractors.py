@@ -308,7 +308,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         rest = request_content(text)
         if rest:
             start = text.find(rest)
-            found.append(Candidate(rest, start, start + len(rest), 0.25, "span", shared=True))
+            score = 0.45 if _REQUEST_VERB_RE.match(_REQUEST_PREFIX_RE.sub("", text.strip())) else 0.3
+            found.append(Candidate(rest, start, start + len(rest), score, "span", shared=True))
     return drop_overlapping_typed(doc, found)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -36,7 +37,7 @@ _AFFIRMATION_RE = re.compile(
     r"^(?:yes|yeah|yep|no|nope|ok|okay|sure|correct|right|that's|thanks|thank you|great|fine)\b", re.I
 )
 MAX_TURNS = 4  # user turns searched: the last one, then up to three earlier ones
-REQUIRED_MIN_SCORE = 0.25
+REQUIRED_MIN_SCORE = 0.4
 OPTIONAL_MIN_SCORE = 0.6
 TURN_DECAY = 0.8
 
@@ -47,6 +48,7 @@ def fill_arguments(
     *,
     llm: ArgsLLM | None = None,
     today: dt.date | None = None,
+    min_score: float = REQUIRED_MIN_SCORE,
 ) -> ArgsResult:
     """Fill ``tool``'s arguments from the conversation; never invent a required value.
 
@@ -54,6 +56,9 @@ def fill_arguments(
     (source "context"), then earlier tool results for parameters of the same name ("context"),
     then schema defaults ("default"). When ``llm`` is given and required parameters are still
     missing or invalid, it is asked with only this tool's schema; its values are validated.
+
+    ``min_score`` is the evidence a required value needs (0.25 fills more and guesses more; 0.4,
+    the default, leaves weak guesses such as an unlabelled quoted string to fallback or ``llm``).
     """
     schema = tool.parameters or {}
     check = SchemaCheck(schema)
@@ -65,7 +70,7 @@ def fill_arguments(
         **schema,
         "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k not in from_tools},
     }
-    arguments, sources = fill_object(remaining, docs, check, question)
+    arguments, sources = fill_object(remaining, docs, check, question, min_score)
     for name, value in from_tools.items():
         arguments[name] = value
         sources[name] = "context"
@@ -79,20 +84,25 @@ def fill_arguments(
 
 
 def fill_object(
-    schema: dict[str, Any], docs: list[Document], check: SchemaCheck, question: str = ""
+    schema: dict[str, Any],
+    docs: list[Document],
+    check: SchemaCheck,
+    question: str = "",
+    min_score: float = REQUIRED_MIN_SCORE,
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Fill the properties of an object schema from the documents (newest first)."""
     params = describe_object(schema)
     arguments: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    for name, (value, source) in _assign(docs, params, _asked_params(params, question), check).items():
+    asked = _asked_params(params, question)
+    for name, (value, source) in _assign(docs, params, asked, check, min_score).items():
         arguments[name] = value
         sources[name] = source
     for param in params:  # nested objects: filled from the same turns, kept when anything was found
         if param.name in arguments:
             continue
         if param.kind == "object" and param.schema.get("properties"):
-            nested, nested_sources = fill_object(param.schema, docs, check)
+            nested, nested_sources = fill_object(param.schema, docs, check, "", min_score)
             if nested:
                 arguments[param.name] = nested
                 sources[param.name] = _summarise(nested_sources)
@@ -194,7 +204,7 @@ def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
 
 
 def _assign(
-    docs: list[Document], params: list[Param], asked: set[str], check: SchemaCheck
+    docs: list[Document], params: list[Param], asked: set[str], check: SchemaCheck, min_score: float
 ) -> dict[str, tuple[Any, str]]:
     """Greedy assignment over all turns: best (parameter, candidate) pairs first, each span used once.
 
@@ -203,6 +213,7 @@ def _assign(
     """
     filled: dict[str, tuple[Any, str]] = {}
     pool: list[tuple[float, int, Param, Candidate, int]] = []
+    kinds = Counter(_family(p.kind) for p in params)
     for index, doc in enumerate(docs):
         decay = TURN_DECAY**index
         for order, param in enumerate(params):
@@ -212,8 +223,11 @@ def _assign(
                     if flag is not None:
                         filled[param.name] = (flag.value, "boolean" if index == 0 else "context")
                 continue
-            threshold = REQUIRED_MIN_SCORE if param.required else OPTIONAL_MIN_SCORE
-            for cand in _candidates(doc, param, index == 0 and param.name in asked):
+            threshold = min_score if param.required else max(min_score, OPTIONAL_MIN_SCORE)
+            found = _candidates(doc, param, index == 0 and param.name in asked)
+            if len(found) == 1 and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
+                found[0].score += 0.2  # the only number in the text for the only numeric parameter
+            for cand in found:
                 score = cand.score * decay
                 if score >= threshold and check.is_valid(coerce(cand.value, param.schema), param.schema):
                     pool.append((score, order, param, cand, index))
@@ -228,6 +242,13 @@ def _assign(
         if not cand.shared:
             spans.append((cand.start, cand.end))
     return filled
+
+
+_UNAMBIGUOUS_ALONE = {"integer", "number", "date", "email", "url", "phone"}
+
+
+def _family(kind: str) -> str:
+    return "number" if kind == "integer" else kind
 
 
 def _from_tool_outputs(

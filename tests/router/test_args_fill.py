@@ -455,3 +455,11 @@ def test_end_time_borrows_the_date_of_the_start() -> None:
     )
     result = fill_arguments(user("Book the meeting on March 20th 2023 from 2pm to 4pm"), meeting)
     assert result.arguments == {"start_time": "2023-03-20 14:00:00", "end_time": "2023-03-20 16:00:00"}
+
+
+def test_min_score_trades_coverage_for_safety() -> None:
+    lookup = tool({"isbn": {"type": "string", "description": "Book ISBN"}}, ["isbn"])
+    messages = user('Look up "Dune" for me')  # a quoted title, but nothing says it is the ISBN
+    assert fill_arguments(messages, lookup).missing == ["isbn"]
+    loose = fill_arguments(messages, lookup, min_score=0.25)
+    assert loose.arguments == {"isbn": "Dune"} and loose.sources == {"isbn": "quoted"}
