@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import openai
@@ -50,9 +51,16 @@ def steps(db_url: str, exchange_id: str) -> list[Step]:
     return rows
 
 
-@pytest.fixture
-def db_url(tmp_path: Any) -> str:
-    return f"sqlite:///{tmp_path / 'traces.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: Any, tmp_path: Any) -> Iterator[str]:
+    """Each test runs on a SQLite file and on a fresh database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'traces.db'}"
+        return
+    from tests.pg import temp_database
+
+    with temp_database("tp_proxy") as url:
+        yield url
 
 
 def test_sync_stream_and_async_through_sdk(make_proxy: Any, upstream: Any, db_url: str) -> None:
