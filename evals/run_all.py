@@ -4,8 +4,9 @@
 
 Sets (see evals/README.md for how each was made):
 - ``metatool_test``: the held-out MetaTool split (199 tools, whole catalogue offered) — seen catalogue;
-- ``api_bank_unseen`` / ``callnavi_unseen``: handful-of-similar-tools rows + the same rows with the
-  gold tool removed (NONE), corpora held out of the default checkpoint's training;
+- ``<corpus>_handful`` / ``<corpus>_none`` / ``<corpus>_none_far`` for api_bank and callnavi (corpora
+  held out of the default checkpoint's training): gold + 4 similar tools; the 4 similar tools alone
+  (NONE right); 4 unrelated tools (NONE right);
 - ``assistant_chat``: the hand-written assistant set (follow-ups, negations, chit-chat).
 
 Each set gets ``<out>/<name>/`` with metrics.json, predictions.jsonl and the PNG plots;
@@ -27,14 +28,11 @@ METATOOL_TOOLS = "/work/shared/data/metatool/metatool_tools.json"
 
 SETS: dict[str, tuple[list[str], str | None]] = {
     "metatool_test": ([str(HERE / "metatool" / "test.jsonl")], METATOOL_TOOLS),
-    "api_bank_unseen": (
-        [str(HERE / "unseen" / "api_bank_handful.jsonl.gz"), str(HERE / "unseen" / "api_bank_none.jsonl.gz")],
-        None,
-    ),
-    "callnavi_unseen": (
-        [str(HERE / "unseen" / "callnavi_handful.jsonl.gz"), str(HERE / "unseen" / "callnavi_none.jsonl.gz")],
-        None,
-    ),
+    **{
+        f"{corpus}_{kind}": ([str(HERE / "unseen" / f"{corpus}_{kind}.jsonl.gz")], None)
+        for corpus in ("api_bank", "callnavi")
+        for kind in ("handful", "none", "none_far")
+    },
     "assistant_chat": ([str(HERE / "assistant_chat.jsonl")], None),
 }
 
