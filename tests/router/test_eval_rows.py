@@ -147,3 +147,33 @@ def test_load_cases_detects_formats_per_row(tmp_path: Path) -> None:
     broken.write_text(json.dumps(rows[0]) + "\n{oops\n")
     with pytest.raises(EvalDataError, match="broken.jsonl:2"):
         load_cases([broken], catalogue_file)
+
+
+EVALS = Path(__file__).resolve().parents[2] / "evals"
+
+
+def test_committed_assistant_set_is_well_formed() -> None:
+    cases = load_cases([EVALS / "assistant_chat.jsonl"])
+    assert len(cases) >= 40
+    assert all(len(c.tools) == 8 for c in cases)
+    with_tool = [c for c in cases if c.gold]
+    assert 20 <= len(with_tool) <= len(cases) - 12  # plenty of NONE rows too
+    for case in with_tool:
+        tool = case.gold_tool
+        assert tool is not None and case.expected_args is not None
+        assert set(case.expected_args) <= set(tool.parameters["properties"])
+
+
+@pytest.mark.parametrize("corpus", ["api_bank", "callnavi"])
+def test_committed_unseen_sets_are_well_formed(corpus: str) -> None:
+    handful = load_cases([EVALS / "unseen" / f"{corpus}_handful.jsonl.gz"])
+    near = load_cases([EVALS / "unseen" / f"{corpus}_none.jsonl.gz"])
+    far = load_cases([EVALS / "unseen" / f"{corpus}_none_far.jsonl.gz"])
+    assert len(handful) == len(near) == len(far) > 500
+    for h, n, f in zip(handful, near, far, strict=True):
+        names = [t.name for t in h.tools]
+        assert len(names) == 5 and len(set(names)) == 5 and len(h.gold) == 1
+        assert h.gold[0] in names
+        assert [t.name for t in n.tools] == [x for x in names if x != h.gold[0]]  # gold removed
+        assert n.gold == () and f.gold == () and n.messages == h.messages
+        assert len(f.tools) == 4 and not {t.name for t in f.tools} & set(names)
