@@ -87,6 +87,7 @@ class Recorder:
         self._prefer_spool = False
         self._closed = False
         self._abandoned = False  # close() returned while the writer was stuck in a database call
+        self._last_write_ok = True
         self.written_total = 0  # exchanges inserted
         self.duplicates_total = 0  # exchanges skipped because their id was already stored
         self.failed_batches = 0  # batch writes that failed and will be retried
@@ -120,6 +121,11 @@ class Recorder:
     def spool_size(self) -> int:
         """Records in the spool file, not yet written."""
         return self._spool.pending if self._spool is not None else 0
+
+    @property
+    def healthy(self) -> bool:
+        """False while writes are failing (database down, locked or refusing); True once one succeeds."""
+        return self._last_write_ok
 
     @property
     def running(self) -> bool:
@@ -294,7 +300,9 @@ class Recorder:
                 )
             if self._engine is not None:
                 self._engine.dispose()  # drop connections a restarted server has closed
+            self._last_write_ok = False
             return False
+        self._last_write_ok = True
         self._finish_batch()
         return True
 

@@ -73,10 +73,12 @@ def test_postgres_stopped_mid_load_loses_nothing(local_pg: LocalPostgres, tmp_pa
     produce(1500)  # keep serving: buffer, then spool
     assert wait_for(lambda: recorder.failed_batches > 0)
     assert wait_for(lambda: recorder.spooled_total > 0)
+    assert not recorder.healthy
     assert recorder.queue_depth <= 300 + 50 + 800  # memory stays bounded (buffer + one batch + slack)
     local_pg.start()
     produce(700)  # load continues after the restart
     assert recorder.flush(60), recorder.stats()
+    assert recorder.healthy
     recorder.close()
     assert recorder.dropped_total == 0 and recorder.rejected_total == 0
     assert_exactly_once(local_pg.url, ids, steps_per_trace=2)
