@@ -1,6 +1,7 @@
 """``mcp`` executor: tools of an MCP server (stdio command or streamable-HTTP URL).
 
-One ``McpConnection`` per configured server keeps one session open for the process lifetime.
+One ``McpConnection`` per configured server keeps one session open for the process lifetime;
+if the server dies, the next call starts it again (at most every ``RETRY_S`` seconds).
 The transport and session context managers are entered *and exited* by a background task
 that owns them, so ``aclose()`` works from any task (anyio cancel scopes must exit in the task
 that entered them). Each discovered tool becomes an ``McpToolExecutor`` sharing the connection.
@@ -19,6 +20,8 @@ import sys
 import time
 from typing import TYPE_CHECKING, Any, TextIO
 
+import anyio
+
 from proxy.executors.base import Executor, ToolResult
 from proxy.executors.config import McpExecutorConfig
 from proxy.executors.errors import ExecutorConfigError
@@ -29,6 +32,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 CLOSE_TIMEOUT_S = 10.0
+CONNECTION_CLOSED = -32000  # JSON-RPC error code the SDK uses for a closed connection
+RETRY_S = 5.0  # a server that died is restarted on the next call, at most this often
 
 
 def _field(obj: Any, snake: str, camel: str, default: Any = None) -> Any:
@@ -67,6 +72,9 @@ class McpConnection:
         self._session: ClientSession | None = None
         self._task: asyncio.Task[None] | None = None
         self._closing = asyncio.Event()
+        self._closed = False
+        self._reconnecting = asyncio.Lock()
+        self._retry_at = 0.0
 
     @property
     def connected(self) -> bool:
@@ -74,16 +82,36 @@ class McpConnection:
 
     async def start(self) -> None:
         """Spawn/connect and initialise; raises ``ExecutorConfigError`` if the server cannot be reached."""
-        if self._task is not None:
+        if self._closed:
+            raise ExecutorConfigError(f"mcp server {self.label!r}: the connection is closed")
+        if self._task is not None and not self._task.done():
             return
+        self._closing = asyncio.Event()
         ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._task = asyncio.create_task(self._serve(ready), name=f"mcp:{self.label}")
         try:
             async with asyncio.timeout(self.cfg.start_timeout_s):
                 await asyncio.shield(ready)
         except Exception as exc:
-            await self.aclose()
+            await self._stop()
+            if ready.done() and not ready.cancelled():
+                ready.exception()  # retrieved: no "never retrieved" warning
             raise ExecutorConfigError(f"mcp server {self.label!r}: cannot start: {_describe(exc)}") from exc
+
+    async def _reconnect(self) -> ClientSession:
+        """The server went away: start it again (one attempt at a time, at most every RETRY_S)."""
+        if self._closed:
+            raise ConnectionError(f"mcp server {self.label!r}: the connection is closed")
+        async with self._reconnecting:
+            if self._session is None:
+                wait = self._retry_at - time.monotonic()
+                if wait > 0:
+                    raise ConnectionError(f"mcp server {self.label!r} is down (next retry in {wait:.0f}s)")
+                self._retry_at = time.monotonic() + RETRY_S
+                log.warning("mcp server %r: reconnecting", self.label)
+                await self._stop()
+                await self.start()
+        return self._require()
 
     async def _serve(self, ready: asyncio.Future[None]) -> None:
         """Own the transport and session for the connection's lifetime."""
@@ -157,13 +185,16 @@ class McpConnection:
         """Call one tool; protocol errors, timeouts and ``isError`` results become ``ok=False``."""
         started = time.perf_counter()
         limit = self.cfg.max_output_bytes
+        session: ClientSession | None = None
         try:
-            session = self._require()
+            session = self._session or await self._reconnect()
             async with asyncio.timeout(self.cfg.timeout_s):
                 result = await session.call_tool(name, arguments)
         except TimeoutError:
             return error_result(f"timeout after {self.cfg.timeout_s:g}s", started, limit)
         except Exception as exc:
+            if session is not None and session is self._session and _connection_lost(exc):
+                self._session = None  # the next call restarts the server
             return error_result(_describe(exc), started, limit)
         text = content_text(result)
         if _field(result, "is_error", "isError", False):
@@ -171,7 +202,11 @@ class McpConnection:
         return ok_result(text, started, limit)
 
     async def aclose(self) -> None:
-        """End the session and stop the server; safe to call twice and from any task."""
+        """End the session and stop the server for good; safe to call twice and from any task."""
+        self._closed = True
+        await self._stop()
+
+    async def _stop(self) -> None:
         task, self._task = self._task, None
         if task is None:
             return
@@ -198,6 +233,15 @@ class McpToolExecutor(Executor):
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
         return await self.connection.call(self.tool_name, arguments)
+
+
+def _connection_lost(exc: BaseException) -> bool:
+    """The transport is gone (server exited, pipe or socket closed), as opposed to a tool error."""
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]
+    if isinstance(exc, ConnectionError | EOFError | anyio.ClosedResourceError | anyio.BrokenResourceError):
+        return True
+    return getattr(getattr(exc, "error", None), "code", None) == CONNECTION_CLOSED
 
 
 def _stderr() -> TextIO:

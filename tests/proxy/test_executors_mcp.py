@@ -170,17 +170,53 @@ async def test_close_from_another_task_and_twice(devnull: TextIO) -> None:
     assert not conn.connected
     await conn.aclose()
     result = await conn.call("add", {"a": 1, "b": 2})
-    assert not result.ok and "not connected" in result.output
+    assert not result.ok and "the connection is closed" in result.output
 
 
-async def test_a_server_dying_mid_session_gives_error_results(devnull: TextIO) -> None:
+async def test_a_server_dying_mid_session_gives_an_error_then_is_restarted(devnull: TextIO) -> None:
     conn = McpConnection(stdio_cfg(timeout_s=5), devnull)
     await conn.start()
     try:
         crashed = await conn.call("crash", {})
-        assert not crashed.ok
+        assert not crashed.ok and crashed.output.startswith("error: ")
+        for _ in range(200):  # the session notices the closed pipe on its own task
+            if not conn.connected:
+                break
+            await asyncio.sleep(0.01)
+        assert not conn.connected
         after = await conn.call("add", {"a": 1, "b": 2})
-        assert not after.ok and after.output.startswith("error: ")
+        assert after.ok and after.output == "3"
+        assert conn.connected
+    finally:
+        await conn.aclose()
+
+
+async def test_a_server_that_cannot_restart_is_not_retried_on_every_call(
+    devnull: TextIO, tmp_path: Path
+) -> None:
+    # A wrapper script that serves once; after the crash it exits at once, so restarts fail.
+    flag = tmp_path / "served"
+    script = tmp_path / "once.py"
+    script.write_text(
+        "import os, runpy, sys\n"
+        f"flag = {str(flag)!r}\n"
+        "if os.path.exists(flag):\n    sys.exit(1)\n"
+        "open(flag, 'w').close()\n"
+        f"sys.argv = [{SERVER!r}]\n"
+        f"runpy.run_path({SERVER!r}, run_name='__main__')\n"
+    )
+    conn = McpConnection(McpExecutorConfig(type="mcp", command=[sys.executable, str(script)]), devnull)
+    await conn.start()
+    try:
+        await conn.call("crash", {})
+        for _ in range(200):
+            if not conn.connected:
+                break
+            await asyncio.sleep(0.01)
+        first = await conn.call("add", {"a": 1, "b": 2})
+        assert not first.ok and "cannot start" in first.output
+        second = await conn.call("add", {"a": 1, "b": 2})
+        assert not second.ok and "is down (next retry in" in second.output
     finally:
         await conn.aclose()
 
