@@ -9,6 +9,7 @@ import orjson
 from proxy.errors import BodyTooLarge, InvalidRequest
 
 ROLES = {"system", "developer", "user", "assistant", "tool", "function"}
+MAX_DEPTH = 128  # JSON nesting; deeper bodies break orjson.dumps (255) and recursive cleaners
 
 
 def parse_body(raw: bytes, max_bytes: int) -> dict[str, Any]:
@@ -22,7 +23,22 @@ def parse_body(raw: bytes, max_bytes: int) -> dict[str, Any]:
         raise InvalidRequest(f"Request body is not valid JSON: {exc}.", code="invalid_json") from None
     if not isinstance(body, dict):
         raise InvalidRequest(f"Request body must be a JSON object, got {_kind(body)}.", code="invalid_json")
+    if raw.count(b"{") + raw.count(b"[") > MAX_DEPTH and not _depth_within(body, MAX_DEPTH):
+        raise InvalidRequest(f"Request body is nested deeper than {MAX_DEPTH} levels.", code="invalid_json")
     return body
+
+
+def _depth_within(value: Any, limit: int) -> bool:
+    """Whether no container in ``value`` sits deeper than ``limit`` (iterative: no recursion limit)."""
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return False
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+    return True
 
 
 def _kind(v: Any) -> str:
