@@ -1,0 +1,185 @@
+"""Fuzzing the HTTP API of a real proxy (observe mode): never a 500, always an OpenAI-shaped error
+or a valid completion; pathological inputs are refused early with a 400 or 413."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.proxy.test_passthrough import exchanges
+
+MAX_BODY = 256 * 1024
+ROLES = ["system", "developer", "user", "assistant", "tool", "function"]
+
+scalars = (st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70)
+           | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=40))
+json_values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=10), inner, max_size=4), max_leaves=12)
+part = st.fixed_dictionaries({"type": st.sampled_from(["text", "image_url", "x"]) | st.text(max_size=8)},
+                             optional={"text": st.text(max_size=60), "junk": json_values})
+content = st.none() | st.text(max_size=200) | st.lists(part, max_size=3) | json_values
+message = st.fixed_dictionaries(
+    {"role": st.sampled_from(ROLES) | st.text(max_size=8) | json_values},
+    optional={"content": content, "tool_call_id": st.text(max_size=10) | json_values, "name": st.text(max_size=10),
+              "tool_calls": st.lists(st.fixed_dictionaries(
+                  {"id": st.text(max_size=8), "type": st.just("function"),
+                   "function": st.fixed_dictionaries({"name": st.text(max_size=10)},
+                                                     optional={"arguments": st.text(max_size=30)})}), max_size=2)
+              | json_values})
+tool = st.fixed_dictionaries(
+    {"type": st.just("function"),
+     "function": st.fixed_dictionaries({"name": st.text(min_size=1, max_size=12)},
+                                       optional={"description": st.text(max_size=40) | json_values,
+                                                 "parameters": json_values})}) | json_values
+good_message = st.fixed_dictionaries(
+    {"role": st.sampled_from(["system", "user", "assistant"]),
+     "content": st.text(max_size=200) | st.lists(st.fixed_dictionaries({"type": st.just("text"),
+                                                                        "text": st.text(max_size=50)}), max_size=2)})
+good_tool = st.fixed_dictionaries(
+    {"type": st.just("function"),
+     "function": st.fixed_dictionaries({"name": st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E),
+                                                        min_size=1, max_size=12)},
+                                       optional={"description": st.text(max_size=40),
+                                                 "parameters": st.dictionaries(st.text(max_size=8), json_values,
+                                                                               max_size=3)})})
+# Near-valid bodies reach the upstream and the recorder; random ones exercise validation.
+near_valid = st.fixed_dictionaries(
+    {"model": st.just("fake-model"), "messages": st.lists(good_message, min_size=1, max_size=5)},
+    optional={"stream": st.booleans(), "stream_options": st.fixed_dictionaries({"include_usage": st.booleans()}),
+              "tools": st.lists(good_tool, max_size=3, unique_by=lambda t: t["function"]["name"]),
+              "tool_choice": st.sampled_from(["auto", "none"]),
+              "temperature": st.floats(min_value=0, max_value=2), "max_tokens": st.integers(1, 2**31),
+              "user": st.text(max_size=20), "metadata": json_values, "seed": st.integers(-(2**63), 2**63 - 1)})
+random_body = st.fixed_dictionaries(
+    {},
+    optional={"model": st.sampled_from(["fake-model", "gpt-nope", ""]) | json_values,
+              "messages": st.lists(message, max_size=6) | json_values,
+              "stream": st.booleans() | json_values,
+              "stream_options": st.fixed_dictionaries({}, optional={"include_usage": st.booleans()}) | json_values,
+              "tools": st.lists(tool, max_size=3) | json_values,
+              "tool_choice": st.sampled_from(["auto", "none", "required"]) | json_values,
+              "temperature": st.floats(allow_nan=False, allow_infinity=False) | json_values,
+              "n": st.integers(min_value=-5, max_value=5) | json_values,
+              "max_tokens": st.integers(min_value=-(2**40), max_value=2**40) | json_values,
+              "parallel_tool_calls": st.booleans() | json_values,
+              "extra": json_values})
+body = near_valid | random_body
+KEY = "tp-fuzz-key-42"
+header_text = st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40).map(str.strip)
+good_auth = st.just(f"Bearer {KEY}")
+auth = st.one_of(good_auth, good_auth, good_auth, good_auth, header_text,
+                 header_text.map(lambda s: ("Bearer " + s).strip()))
+headers = st.fixed_dictionaries({"authorization": auth}, optional={
+    "x-toolproxy-mode": st.sampled_from(["observe", "shadow", "intercept", "OBSERVE", ""]) | header_text,
+    "content-type": st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded"]),
+})
+
+
+def check_response(r: httpx.Response) -> None:
+    """A valid completion (JSON or SSE) or an OpenAI-shaped error; never a 500."""
+    assert r.status_code != 500 and r.status_code < 600, r.text[:500]
+    assert "Traceback" not in r.text
+    if r.status_code == 200:
+        if r.headers["content-type"].startswith("text/event-stream"):
+            events = [line[6:] for line in r.text.splitlines() if line.startswith("data: ")]
+            assert events[-1] == "[DONE]"
+            for raw in events[:-1]:
+                chunk = json.loads(raw)
+                assert "choices" in chunk or "error" in chunk
+        else:
+            completion = r.json()
+            assert completion["object"] == "chat.completion" and isinstance(completion["choices"], list)
+        assert len(r.headers["x-toolproxy-trace-id"]) == 32
+        return
+    assert 400 <= r.status_code < 600
+    err = r.json()
+    assert set(err) == {"error"}, err
+    assert set(err["error"]) == {"message", "type", "param", "code"}
+    assert isinstance(err["error"]["message"], str) and err["error"]["message"]
+
+
+def test_structured_fuzz_never_500(make_proxy: Any, upstream: Any) -> None:
+    seen: dict[int, int] = {}
+    with make_proxy(server={"max_body_bytes": MAX_BODY, "upstream_timeout_s": 10, "api_keys": [KEY]}) as base, \
+            httpx.Client(base_url=base, timeout=30) as client:
+
+        @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @given(payload=body, hdrs=headers)
+        def run(payload: dict[str, Any], hdrs: dict[str, str]) -> None:
+            r = client.post("/v1/chat/completions", content=json.dumps(payload).encode(), headers=hdrs)
+            seen[r.status_code] = seen.get(r.status_code, 0) + 1
+            check_response(r)
+
+        run()
+    # the generator reaches validation, auth and the upstream
+    assert seen.get(400, 0) > 20 and seen.get(200, 0) > 20 and seen.get(401, 0) > 0, seen
+
+
+def test_raw_bytes_fuzz_never_500(make_proxy: Any, upstream: Any) -> None:
+    with make_proxy(server={"max_body_bytes": 4096}) as base, httpx.Client(base_url=base, timeout=30) as client:
+
+        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @given(raw=st.binary(max_size=6000) | st.text(max_size=300).map(str.encode),
+               path=st.sampled_from(["/v1/chat/completions", "/chat/completions", "/admin/reload"]))
+        def run(raw: bytes, path: str) -> None:
+            check_response(client.post(path, content=raw))
+
+        run()
+    assert upstream.received == []
+
+
+def user(text: str) -> dict[str, Any]:
+    return {"model": "fake-model", "messages": [{"role": "user", "content": text}]}
+
+
+def nested(depth: int) -> Any:
+    value: Any = "leaf"
+    for _ in range(depth):
+        value = {"a": [value]}
+    return value
+
+
+def test_pathological_messages_refused_early(make_proxy: Any, upstream: Any, tmp_path: Any) -> None:
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    with make_proxy(db_url=db, server={"max_body_bytes": 2_000_000, "max_messages": 2048}) as base, \
+            httpx.Client(base_url=base, timeout=30) as c:
+        def post(payload: Any = None, raw: bytes | None = None) -> httpx.Response:
+            r = c.post("/v1/chat/completions", content=raw if raw is not None else json.dumps(payload).encode())
+            check_response(r)
+            return r
+
+        refused = {
+            "json nested 5000 deep": (b"[" * 5000 + b"]" * 5000, 400),
+            "message nested 300 deep": (json.dumps({**user("hi"), "metadata": nested(300)}).encode(), 400),
+            "10k messages": (json.dumps({"model": "fake-model",
+                                         "messages": [{"role": "user", "content": "x"}] * 10_000}).encode(), 400),
+            "lone surrogate": (b'{"model": "fake-model", "messages": [{"role": "user", "content": "\\ud800"}]}', 400),
+            "invalid utf-8": (b'{"model": "fake-model", "messages": [{"role": "user", "content": "\xff\xfe"}]}', 400),
+            "number overflowing a double": (b'{"model": "fake-model", "temperature": 1e400, "messages": []}', 400),
+            "NaN literal": (b'{"model": "fake-model", "temperature": NaN, "messages": []}', 400),
+            "over the body limit": (json.dumps(user("x" * 2_100_000)).encode(), 413),
+        }
+        for name, (raw, status) in refused.items():
+            r = post(raw=raw)
+            assert r.status_code == status, (name, r.status_code, r.text[:300])
+        assert upstream.received == []  # refused before any upstream call
+
+        accepted = [
+            user("nul \x00 byte inside"),
+            user("emoji 🦜 and RTL \u202e text and \ufeff BOM"),
+            {**user("giant integers"), "metadata": {"n": 10**30, "m": -(2**63)}, "seed": 2**62},
+            {**user("nested but fine"), "metadata": nested(40)},
+            {"model": "fake-model", "messages": [{"role": "user", "content": "m"}] * 2000},
+        ]
+        for payload in accepted:
+            r = post(payload)
+            assert r.status_code == 200, r.text[:300]
+        ids = [r.headers["x-toolproxy-trace-id"] for r in [post(user("last \x00"))]]
+    rows = exchanges(db)
+    assert {ids[0]} <= {row.id for row in rows}
+    stored = next(row for row in rows if row.id == ids[0])
+    assert stored.request is not None and stored.request["messages"][0]["content"] == "last \ufffd"
