@@ -201,7 +201,7 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
                     used.add(i)
                     stamp = dt.datetime.combine(d.value, t.value)
                     start, end = min(d.start, t.start), max(d.end, t.end)
-                    merged.append(Mention("datetime", stamp, start, end, text[start:end]))
+                    merged.append(Mention("datetime", stamp, start, end, text[start:end], part=d.text))
                     break
             else:
                 merged.append(d)

@@ -24,7 +24,11 @@ _STOP_VALUE = {
     "the", "a", "an", "my", "your", "this", "it", "is", "are", "of", "about", "me", "i", "you", "we", "can",
     "could", "would", "will", "should", "be", "what", "how", "any", "some", "their", "our", "its", "if",
     "also", "then", "as", "using", "there", "have", "has", "do", "does", "want", "need", "like", "get",
+    "next", "last", "tomorrow", "today", "tonight", "during", "between", "until", "since", "where", "when",
 }  # fmt: skip
+AFFIRMATION_RE = re.compile(
+    r"^(?:yes|yeah|yep|no|nope|ok|okay|sure|correct|right|that's|thanks|thank you|great|fine|perfect)\b", re.I
+)
 _LOCATION_PREPS = {"in", "at", "near", "for", "to", "from", "around", "of"}
 _REQUEST_PREFIX_RE = re.compile(
     r"^(?:\s|,|hey|hi|hello|ok(?:ay)?|yes|please|kindly|can you|could you|would you|will you|help me|i want to|"
@@ -58,9 +62,17 @@ class Candidate:
 
 
 def proximity(doc: Document, param: Param, start: int, end: int, reach: int = 6) -> float:
-    d = doc.distance(doc.cue_positions(param.cues), start, end)
+    """1/(1+d) for the nearest cue word d tokens away, scaled down when only some of the
+    parameter's words are near ("venue ID" is weaker evidence than "customer ID" for customer_id)."""
+    positions = doc.cue_positions(param.cues)
+    d = doc.distance(positions, start, end)
     if d is None or d > reach:
         return 0.0
+    if len(param.cues) > 1:
+        first = doc.token_index(start)
+        last = doc.token_index(max(start, end - 1))
+        near = {doc.words[p] for p in positions if first - 4 <= p <= last + 2}
+        return (0.7 + 0.3 * len(near) / len(param.cues)) / (1.0 + d)
     return 1.0 / (1.0 + d)
 
 
@@ -186,7 +198,10 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
                     day.value if not isinstance(day.value, dt.datetime) else day.value.date(), m.value
                 )
                 m = Mention("datetime", stamp, m.start, m.end, m.text)
-        value = format_value(m, param.date_format, str(fmt) if fmt else None)
+        if param.date_raw:
+            value = m.part or m.text
+        else:
+            value = format_value(m, param.date_format, str(fmt) if fmt else None)
         score = 0.6 + proximity(doc, param, m.start, m.end)
         cues = set(param.cues)
         first, last = index == 0, index == len(mentions) - 1
@@ -210,31 +225,50 @@ def typed_candidates(doc: Document, param: Param, kind: str) -> list[Candidate]:
     ]
 
 
-def _value_after(text: str, start: int) -> tuple[str, int, int] | None:
-    """The value that follows a cue at ``start``: words up to punctuation or a stop word."""
-    tail = text[start:]
-    m = re.match(r"\s*([\"“'‘])(.+?)[\"”'’]", tail)
-    if m:
-        return m.group(2), start + m.start(2), start + m.end(2)
-    words = list(re.finditer(r"[^\s,.;!?()\"]+(?:\.[^\s,.;!?()\"]+)*", tail))
-    picked: list[re.Match[str]] = []
-    for w in words:
-        if text[start + (picked[-1].end() if picked else 0) : start + w.start()].strip(" "):
-            break  # punctuation between words ends the value
-        if w.group(0).lower() in _STOP_VALUE:
-            if picked:
-                break
-            continue
-        picked.append(w)
-        if len(picked) >= 4:
+_LEADING_SKIP = {"the", "a", "an", "my", "your", "our", "their", "its", "his", "her", "this", "that"}
+_LABEL_WORDS = {"id", "code", "number", "no", "url", "ip", "address", "name", "called", "named", "titled"}
+_QUOTE_RE = re.compile(r"\s*([\"“'‘])(.+?)[\"”'’]")
+_WORD_RE = re.compile(r"\s*([^\s,.;!?()\"“”]+(?:\.[^\s,.;!?()\"“”]+)*)")
+
+
+def _value_after(doc: Document, start: int, place: bool = False) -> tuple[str, int, int] | None:
+    """The value that follows a cue at ``start``: a quoted string, a capitalised name ("Dr. Smith",
+    "San Diego, CA" for places), or words up to punctuation or a stop word. Leading articles and
+    label words ("the code '8uAn'", "ISBN number 978...") are skipped."""
+    text = doc.text
+    position = start
+    for _ in range(3):
+        word = _WORD_RE.match(text, position)
+        if not word or word.group(1).lower() not in _LEADING_SKIP | _LABEL_WORDS:
             break
+        position = word.end()
+    quoted = _QUOTE_RE.match(text, position)
+    if quoted:
+        return quoted.group(2), quoted.start(2), quoted.end(2)
+    picked: list[re.Match[str]] = []
+    while len(picked) < 4:
+        word = _WORD_RE.match(text, position)
+        if not word or word.group(1).lower() in _STOP_VALUE:
+            break
+        if not picked:
+            span = next((sp for sp in doc.spans if sp.start == word.start(1)), None)
+            if span is not None:
+                return _extend_place(doc, span) if place else (span.value, span.start, span.end)
+        picked.append(word)
+        position = word.end()
     if not picked:
         return None
-    return (
-        text[start + picked[0].start() : start + picked[-1].end()],
-        start + picked[0].start(),
-        start + picked[-1].end(),
-    )
+    first, last = picked[0].start(1), picked[-1].end(1)
+    return text[first:last], first, last
+
+
+def _extend_place(doc: Document, span: Mention) -> tuple[str, int, int]:
+    """ "San Diego, California." -> the whole "City, Region" when it closes the clause."""
+    m = re.match(r",\s*([A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*)\s*(?=[.?!;]|$)", doc.text[span.end :])
+    if m:
+        end = span.end + m.end(1)
+        return doc.text[span.start : end].rstrip("."), span.start, end
+    return span.value, span.start, span.end
 
 
 def string_candidates(doc: Document, param: Param) -> list[Candidate]:
@@ -250,13 +284,16 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     for pos in cue_positions:
         cue_end = doc.token_ends[pos]
         link = re.match(_LINKERS, text[cue_end:], re.I)
-        after = _value_after(text, cue_end + (link.end() if link else 0))
+        after = _value_after(doc, cue_end + (link.end() if link else 0), param.role == "location")
         if after:
             value, start, end = after
             explicit = link is not None
             looks_named = value[:1].isupper() or any(ch.isdigit() for ch in value)
             if explicit or looks_named:
-                found.append(Candidate(value, start, end, 0.95 if explicit else 0.6, "span"))
+                near_cues = {doc.words[p] for p in cue_positions if pos - 3 <= p <= pos}
+                coverage = len(near_cues) / len(param.cues)
+                base = 0.75 if explicit else 0.45
+                found.append(Candidate(value, start, end, base + 0.2 * coverage, "span"))
         # "the finance industry", "rice crops": modifier words right before the cue
         prev = pos - 1
         while prev >= 0 and doc.words[prev] in param.cues:
@@ -273,14 +310,14 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             start, end = doc.token_starts[first], doc.token_ends[prev]
             found.append(Candidate(text[start:end], start, end, 0.45, "span"))
     for example in param.examples:
-        if example.lower() in _STOP_VALUE or example.lower() in _LOCATION_PREPS:
+        if example.lower() in _LEADING_SKIP or example.lower() in _LOCATION_PREPS | {"and", "or", "with"}:
             continue
         for start, end in find_term(text, example):
             found.append(Candidate(example, start, end, 0.85, "span"))
     if param.role == "location":
         for i, word in enumerate(doc.words):
             if word in _LOCATION_PREPS and i + 1 < len(doc.words):
-                after = _value_after(text, doc.token_ends[i])
+                after = _value_after(doc, doc.token_ends[i], place=True)
                 if after:
                     value, start, end = after
                     capital = value[:1].isupper()
@@ -306,7 +343,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 found.append(Candidate(m.text, m.start, m.end, 0.3 + near, "span"))
     if param.role == "text":
         rest = request_content(text)
-        if rest:
+        if rest and not AFFIRMATION_RE.match(rest):
             start = text.find(rest)
             score = 0.45 if _REQUEST_VERB_RE.match(_REQUEST_PREFIX_RE.sub("", text.strip())) else 0.3
             found.append(Candidate(rest, start, start + len(rest), score, "span", shared=True))
@@ -321,7 +358,9 @@ def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candid
         for c in found
         if c.source != "span"
         or c.shared
-        or not any(c.start < m.end and m.start < c.end and m.text != c.value for m in typed)
+        or not any(
+            c.start < m.end and m.start < c.end and (m.kind != "number" or m.text != c.value) for m in typed
+        )
     ]
 
 

@@ -17,6 +17,7 @@ from router.args.conversation import (
 )
 from router.args.document import Document
 from router.args.extractors import (
+    AFFIRMATION_RE,
     Candidate,
     boolean_value,
     date_candidates,
@@ -33,9 +34,6 @@ from router.types import ArgsResult, ToolSpec
 
 ArgsLLM = Callable[[ToolSpec, list[dict[str, Any]]], dict[str, Any] | None]
 
-_AFFIRMATION_RE = re.compile(
-    r"^(?:yes|yeah|yep|no|nope|ok|okay|sure|correct|right|that's|thanks|thank you|great|fine)\b", re.I
-)
 MAX_TURNS = 4  # user turns searched: the last one, then up to three earlier ones
 REQUIRED_MIN_SCORE = 0.4
 OPTIONAL_MIN_SCORE = 0.6
@@ -137,7 +135,7 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
         found = string_candidates(doc, param)
         if asked:
             rest = request_content(doc.text)
-            if rest and len(rest.split()) <= 6 and not _AFFIRMATION_RE.match(rest):
+            if rest and len(rest.split()) <= 6 and not AFFIRMATION_RE.match(rest):
                 start = doc.text.find(rest)
                 found.append(Candidate(rest, start, start + len(rest), 0.5, "span"))
     elif kind == "array":
@@ -185,21 +183,30 @@ def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 
 def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
-    """ "attendees John, Jane and Bob" -> three items (after the parameter's cue word)."""
+    """ "attendees are John, Jane and Bob", "nodes N-1, N-2": items after the parameter's cue word
+    (without a linking word, the first item must look like a value: capitalised or with digits)."""
     found = []
     for pos in doc.cue_positions(param.cues):
         tail_start = doc.token_ends[pos]
         m = re.match(
-            r"\s*(?:are|is|:|include|including|of|like|such as)?\s*([^.;!?]+)", doc.text[tail_start:], re.I
+            r"\s*(?:(are|is|:|include|includes|including|like|such as)\s*)?([^.;!?]+)",
+            doc.text[tail_start:],
+            re.I,
         )
-        if not m:
+        if not m or not (m.group(1) or re.match(r"[A-Z0-9]|\w*\d", m.group(2))):
             continue
-        base = tail_start + m.start(1)
-        for part in re.finditer(r"[^,]+", re.sub(r"\s+(?:and|or)\s+", ", ", m.group(1))):
+        base = tail_start + m.start(2)
+        for part in re.finditer(r"[^,]+", re.sub(r"\s+(?:and|or)\s+", ", ", m.group(2))):
             value = part.group(0).strip()
-            if value and len(value.split()) <= 4:
-                found.append(Candidate(value, base, base + len(m.group(1)), 0.5, "span"))
-        break
+            if value.lower().startswith(("and ", "or ")):
+                value = value.split(" ", 1)[1]
+            if not value:
+                continue
+            if len(value.split()) > 4:
+                break
+            found.append(Candidate(value, base, base + len(m.group(2)), 0.5, "span"))
+        if found:
+            break
     return found
 
 

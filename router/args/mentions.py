@@ -62,6 +62,7 @@ class Mention:
     end: int
     text: str
     unit: str = ""  # for numbers: "%", "usd", "km", ... (lower case)
+    part: str = ""  # for date-times merged from a date and a time: the date's own text
 
     def overlaps(self, other: Mention) -> bool:
         return self.start < other.end and other.start < self.end

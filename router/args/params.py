@@ -72,6 +72,7 @@ class Param:
     description: str
     examples: tuple[str, ...]  # example values listed in the description ("e.g., wheat, rice")
     date_format: str | None  # strftime pattern from the description, if any
+    date_raw: bool = False  # dates "as said by the user": keep the words ("tomorrow"), no ISO
 
     @property
     def enum(self) -> list[Any]:
@@ -144,16 +145,18 @@ def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
             role = "ident"
         elif word_set & NAME_WORDS or "title" in word_set:
             role = "name"
-    return Param(name, schema, required, kind, role, cues, description, _examples(description), hint)
+    raw = kind == "date" and not fmt and not hint and bool(_AS_SAID_RE.search(description))
+    return Param(name, schema, required, kind, role, cues, description, _examples(description), hint, raw)
+
+
+_AS_SAID_RE = re.compile(r"\b(?:as said|as spoken|as written|verbatim|as the user (?:said|wrote))\b", re.I)
 
 
 def _is_date_name(words: list[str], description: str) -> bool:
     date_words = {"date", "day", "deadline", "birthday", "datetime", "timestamp", "when", "dob"}
     if set(words) & date_words:
-        return "as said" not in description.lower()
-    return (
-        bool(re.search(r"\b(?:date|YYYY|ISO 8601)\b", description)) and "as said" not in description.lower()
-    )
+        return True
+    return bool(re.search(r"\b(?:date|YYYY|ISO 8601)\b", description))
 
 
 def describe_object(schema: dict[str, Any]) -> list[Param]:

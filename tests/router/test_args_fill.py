@@ -463,3 +463,36 @@ def test_min_score_trades_coverage_for_safety() -> None:
     assert fill_arguments(messages, lookup).missing == ["isbn"]
     loose = fill_arguments(messages, lookup, min_score=0.25)
     assert loose.arguments == {"isbn": "Dune"} and loose.sources == {"isbn": "quoted"}
+
+
+def test_label_words_after_the_cue_are_skipped() -> None:
+    guide = tool({"location": {"type": "string"}, "isbn": {"type": "string"}}, ["location", "isbn"])
+    result = fill_arguments(
+        user("Recycling guide for the location with the code '8uAnMlT3', ISBN number 9780340898447"), guide
+    )
+    assert result.arguments == {"location": "8uAnMlT3", "isbn": "9780340898447"}
+
+
+def test_the_parameter_whose_words_are_all_near_wins() -> None:
+    venue = tool(
+        {"venue_id": {"type": "string"}, "customer_id": {"type": "string"}}, ["venue_id", "customer_id"]
+    )
+    result = fill_arguments(user("The customer ID is C5678 and the venue ID is V1234."), venue)
+    assert result.arguments == {"venue_id": "V1234", "customer_id": "C5678"}
+
+
+def test_city_and_region_are_kept_together_at_the_end_of_a_clause() -> None:
+    traffic = tool({"location": {"type": "string"}}, ["location"])
+    assert fill_arguments(user("Traffic conditions in Miami, FL."), traffic).arguments == {
+        "location": "Miami, FL"
+    }
+    assert fill_arguments(user("Is it busy in Boston today?"), traffic).arguments == {"location": "Boston"}
+
+
+def test_dates_as_said_by_the_user_keep_their_words() -> None:
+    alarm = tool(
+        {"date": {"type": "string", "description": "Date or day as said by the user, e.g. 'tomorrow'."}}
+    )
+    result = fill_arguments(user("set an alarm for seven am tomorrow"), alarm)
+    assert result.arguments == {"date": "tomorrow"}
+    assert result.sources == {"date": "date"}
