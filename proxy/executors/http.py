@@ -88,6 +88,10 @@ class HttpExecutor(Executor):
             raise ExecutorConfigError(f"http url {cfg.url!r}: {exc}") from exc
         if parsed.scheme not in ("http", "https"):
             raise ExecutorConfigError(f"http url {cfg.url!r}: scheme must be http or https")
+        if _Anything.VALUE in parsed.netloc.decode("ascii", "replace") and cfg.allowed_hosts is None:
+            raise ExecutorConfigError(
+                f"http url {cfg.url!r}: a {{param}} in the host needs allowed_hosts (else any host is reachable)"
+            )
         self.client = httpx.AsyncClient(
             headers=headers, timeout=cfg.timeout_s, follow_redirects=False, trust_env=False
         )
@@ -151,10 +155,12 @@ def _known_codec(name: str | None) -> str:
 
 
 class _Anything(dict[str, Any]):
-    """Fills every placeholder with ``x`` so a template can be checked at build time."""
+    """Fills every placeholder with ``VALUE`` so a template can be checked at build time."""
+
+    VALUE = "toolproxyprobe"
 
     def __contains__(self, key: object) -> bool:
         return True
 
     def __getitem__(self, key: str) -> Any:
-        return "x"
+        return self.VALUE

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
+import functools
 import importlib
 import inspect
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from proxy.executors.base import Executor, ToolResult
 from proxy.executors.config import PythonExecutorConfig
 from proxy.executors.errors import ExecutorConfigError
 from proxy.executors.output import error_result, exception_result, ok_result, to_text
+
+POOL_THREADS = 8  # concurrent runs of one sync tool; more wait for a free thread
 
 
 def import_callable(path: str) -> Callable[..., Any]:
@@ -39,8 +44,10 @@ def import_callable(path: str) -> Callable[..., Any]:
 class PythonExecutor(Executor):
     """Sync functions run in a worker thread, async ones are awaited; both under ``timeout_s``.
 
-    A sync function that overruns its timeout is abandoned, not killed (threads cannot be):
-    its result is discarded when it finally returns.
+    Sync functions get this tool's own small thread pool, not the event loop's default one,
+    so a tool that hangs cannot starve DNS lookups or other tools. A sync function that
+    overruns its timeout is abandoned, not killed (threads cannot be): it keeps its thread
+    until it returns, and its result is discarded.
     """
 
     def __init__(self, cfg: PythonExecutorConfig) -> None:
@@ -48,6 +55,12 @@ class PythonExecutor(Executor):
         self.is_async = inspect.iscoroutinefunction(self.function)
         self.timeout_s = cfg.timeout_s
         self.max_output_bytes = cfg.max_output_bytes
+        self._pool: ThreadPoolExecutor | None = None
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     async def run(self, arguments: dict[str, Any]) -> ToolResult:
         started = time.perf_counter()
@@ -67,7 +80,12 @@ class PythonExecutor(Executor):
     async def _call(self, arguments: dict[str, Any]) -> Any:
         if self.is_async:
             return await self.function(**arguments)
-        value = await asyncio.to_thread(self.function, **arguments)
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(
+                POOL_THREADS, thread_name_prefix=f"tool:{getattr(self.function, '__name__', 'python')}"
+            )
+        call = functools.partial(contextvars.copy_context().run, self.function, **arguments)
+        value = await asyncio.get_running_loop().run_in_executor(self._pool, call)
         if inspect.isawaitable(value):  # e.g. a sync wrapper returning a coroutine
             value = await value
         return value

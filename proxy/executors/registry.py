@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TextIO
@@ -171,7 +172,7 @@ async def _add_mcp(
             continue
         managed.add(
             ManagedTool(
-                name=tool["name"],
+                name=function_name(tool["name"]),
                 description=tool["description"],
                 parameters=tool["parameters"],
                 executor=McpToolExecutor(conn, tool["name"]),
@@ -179,6 +180,11 @@ async def _add_mcp(
                 source=f"mcp:{conn.label}",
             )
         )
+
+
+def function_name(name: str) -> str:
+    """An MCP tool name as an OpenAI function name (``[A-Za-z0-9_-]{1,64}``): ``files.read`` → ``files_read``."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", name)[:64] or "tool"
 
 
 async def aclose_all(tools: ManagedTools) -> None:

@@ -274,6 +274,13 @@ def test_non_http_urls_are_config_errors(url: str) -> None:
         HttpExecutor(HttpExecutorConfig(type="http", url=url))
 
 
+@pytest.mark.parametrize("url", ["http://{host}/x", "https://api.{region}.example.com/x"])
+async def test_templated_host_requires_an_allow_list(url: str, make: Any) -> None:
+    with pytest.raises(ExecutorConfigError, match="needs allowed_hosts"):
+        make(url)
+    assert make(url, allowed_hosts=["h"]).cfg.allowed_hosts == ["h"]  # accepted with one
+
+
 async def test_aclose_closes_the_client(server: Server) -> None:
     ex = HttpExecutor(HttpExecutorConfig(type="http", url=server.base + "/x"))
     await ex.aclose()

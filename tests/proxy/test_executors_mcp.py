@@ -23,7 +23,7 @@ from proxy.executors.mcp import McpConnection, McpToolExecutor
 pytestmark = pytest.mark.anyio
 
 SERVER = str(Path(__file__).resolve().parents[1] / "fixtures" / "mcp_server.py")
-TOOLS = {"add", "get_weather", "fail", "slow", "env_var", "crash"}
+TOOLS = {"add", "get_weather", "fail", "slow", "env_var", "crash", "text_reverse"}
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +78,12 @@ async def test_call_returns_the_tool_output(tools: ManagedTools) -> None:
     assert result.ok and result.output == "42"
     weather = await tools["get_weather"].executor.run({"city": "Paris"})
     assert weather.ok and weather.output == "Paris: 18 degrees celsius, clear"
+
+
+async def test_names_invalid_for_openai_are_rewritten_but_call_the_original(tools: ManagedTools) -> None:
+    tool = tools["text_reverse"]
+    assert isinstance(tool.executor, McpToolExecutor) and tool.executor.tool_name == "text.reverse"
+    assert (await tool.executor.run({"text": "abc"})).output == "cba"
 
 
 async def test_tool_error_comes_back_as_error_result(tools: ManagedTools) -> None:

@@ -116,3 +116,11 @@ async def test_dotted_attribute_path() -> None:
     ex = PythonExecutor(PythonExecutorConfig(type="python", callable="json:JSONDecoder.decode"))
     assert ex.function is json.JSONDecoder.decode
     assert not ex.is_async
+
+
+async def test_sync_tools_run_in_their_own_pool_closed_by_aclose() -> None:
+    ex = make("thread_name")
+    result = await ex.run({})
+    assert result.output.startswith("tool:thread_name")
+    await ex.aclose()
+    assert ex._pool is None
