@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -30,6 +31,12 @@ def normalize_url(url: str | None) -> str:
     return url
 
 
+def json_dumps(value: Any) -> str:
+    """JSON for JSON/JSONB columns: UTF-8 text as is (readable in SQL), numpy values, ``str()`` fallback."""
+    option = orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY
+    return orjson.dumps(value, default=str, option=option).decode()
+
+
 def is_sqlite(url: str) -> bool:
     return make_url(normalize_url(url)).get_backend_name() == "sqlite"
 
@@ -39,9 +46,11 @@ def make_engine(url: str | None = None, *, busy_timeout_s: float = 5.0, **kwargs
 
     SQLite connections use WAL journaling (readers never block the writer), a busy timeout of
     ``busy_timeout_s`` and enforced foreign keys. PostgreSQL connections are pre-pinged so a pool
-    survives a server restart. Extra keyword arguments go to ``sqlalchemy.create_engine``.
+    survives a server restart, and give up connecting after 5 s. JSON is written by orjson, with
+    non-ASCII text kept readable. Extra keyword arguments go to ``sqlalchemy.create_engine``.
     """
     url = normalize_url(url)
+    kwargs.setdefault("json_serializer", json_dumps)
     if is_sqlite(url):
         connect_args = dict(kwargs.pop("connect_args", {}))
         connect_args.setdefault("timeout", busy_timeout_s)
@@ -64,7 +73,9 @@ def make_engine(url: str | None = None, *, busy_timeout_s: float = 5.0, **kwargs
 
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    connect_args = dict(kwargs.pop("connect_args", {}))
+    connect_args.setdefault("connect_timeout", 5)
+    return create_engine(url, connect_args=connect_args, **kwargs)
 
 
 def migrations_dir() -> Path:

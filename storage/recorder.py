@@ -309,29 +309,40 @@ class Recorder:
     def _run_writer(self) -> None:
         delay = 0.0
         while not self._stop.is_set():
-            if not self._pending and not self._pending_spool:
-                if len(self._buffer) < self.batch_size and not self.spool_size:
-                    self._wake.wait(self.flush_interval_s)
-                    self._wake.clear()
-                    if self._stop.is_set():
-                        break
-                if not self._next_batch():
-                    self._wake.wait(self.flush_interval_s)
-                    self._wake.clear()
-                    continue
-            if self._try_pending():
-                if delay:
-                    log.info(
-                        "trace writes recovered; %d buffered, %d spooled", self.queue_depth, self.spool_size
-                    )
-                delay = 0.0
-            else:
+            try:
+                delay = self._writer_step(delay)
+            except Exception:  # a bug must not kill the writer: keep the batch, back off, go on
+                log.exception("trace writer error")
+                self._count("failed_batches", 1)
                 delay = min(max(delay * 2, self.retry_initial_s), self.retry_max_s)
                 self._stop.wait(delay)
-        self._final_flush()
+        try:
+            self._final_flush()
+        except Exception:
+            log.exception("trace writer error during shutdown")
         with self._move_lock:
             if self._abandoned and self._spool is not None:
                 self._spool.close()
+
+    def _writer_step(self, delay: float) -> float:
+        """Write one batch (taking a new one if none is pending); returns the next retry delay."""
+        if not self._pending and not self._pending_spool:
+            if len(self._buffer) < self.batch_size and not self.spool_size:
+                self._wake.wait(self.flush_interval_s)
+                self._wake.clear()
+                if self._stop.is_set():
+                    return delay
+            if not self._next_batch():
+                self._wake.wait(self.flush_interval_s)
+                self._wake.clear()
+                return delay
+        if self._try_pending():
+            if delay:
+                log.info("trace writes recovered; %d buffered, %d spooled", self.queue_depth, self.spool_size)
+            return 0.0
+        delay = min(max(delay * 2, self.retry_initial_s), self.retry_max_s)
+        self._stop.wait(delay)
+        return delay
 
     def _final_flush(self) -> None:
         """On close: write the buffer while the database answers and time allows; spool the rest."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, text
 
 from storage import queries
 from storage.models import Exchange, Step
@@ -217,3 +217,17 @@ def test_replicas_writing_overlapping_traces_store_each_once(db_url: str, engine
     assert sum(r.written_total for r in recorders) == len(expected)
     assert sum(r.duplicates_total for r in recorders) == 2 * len(shared)
     assert sum(r.rejected_total for r in recorders) == 0
+
+
+def test_non_ascii_text_is_stored_readable_for_sql(db_url: str, engine: Engine) -> None:
+    trace = make_trace(1, content="météo à Zürich? 東京の天気")
+    recorder = Recorder(db_url, flush_interval_s=0.02)
+    recorder.start()
+    recorder.record(trace)
+    assert recorder.flush(10)
+    recorder.close()
+    column = "CAST(request AS TEXT)" if engine.dialect.name == "postgresql" else "request"
+    with engine.connect() as conn:
+        sql = text(f"SELECT id FROM exchanges WHERE {column} LIKE :pattern")
+        found = conn.execute(sql, {"pattern": "%Zürich? 東京%"}).scalars().all()
+    assert found == [trace.id]
