@@ -133,10 +133,19 @@ def _first_call(
     return (str(first["name"]),), _acceptable(first.get("arguments") or {})
 
 
+META_KEYS = ("id", "category", "corpus")  # row fields kept as case metadata (reports, breakdowns)
+
+
 def parse_row(row: Mapping[str, Any], catalogue: Catalogue | None = None, source: str = "") -> EvalCase:
     """Detect the row's format and build an :class:`EvalCase`."""
     if not isinstance(row, Mapping):
         raise EvalDataError(f"{source}: a row must be a JSON object")
+    case = _parse(row, catalogue, source)
+    case.meta = {k: row[k] for k in META_KEYS if row.get(k) is not None}
+    return case
+
+
+def _parse(row: Mapping[str, Any], catalogue: Catalogue | None, source: str) -> EvalCase:
     if "expected" in row and "messages" in row:
         tools = [ToolSpec.from_openai(t) for t in row.get("tools") or []]
         gold, args = _first_call(row["expected"], (t.name for t in tools))

@@ -27,6 +27,7 @@ from router.metrics import (
     ArgsOutcome,
     RowOutcome,
     arguments_match,
+    breakdown,
     compute_metrics,
     confusions,
 )
@@ -99,6 +100,7 @@ def evaluate_case(case: EvalCase, decide: Decide, fill: Fill | None) -> tuple[Ro
     )
     record = {
         "source": case.source,
+        **case.meta,
         "gold": list(case.gold) or None,
         "predicted": decision.tool,
         "correct": outcome.correct,
@@ -138,6 +140,9 @@ def run_eval(
         outcomes.append(outcome)
         records.append(record)
     metrics = compute_metrics(outcomes) | dict(extra or {})
+    if any("category" in case.meta for case in cases):
+        labels = [str(case.meta.get("category", "-")) for case in cases]
+        metrics["by_category"] = breakdown(outcomes, labels)
     if out_dir is not None:
         write_outputs(metrics, outcomes, records, out_dir)
     return metrics

@@ -251,3 +251,18 @@ def compute_metrics(outcomes: Sequence[RowOutcome]) -> dict[str, Any]:
         "ece": expected_calibration_error(outcomes),
         "n_args": len(args_rows),
     }
+
+
+def breakdown(outcomes: Sequence[RowOutcome], labels: Sequence[str]) -> dict[str, dict[str, Any]]:
+    """Per label (e.g. a row's category): rows, accuracy and coverage, labels in first-seen order."""
+    groups: dict[str, list[RowOutcome]] = {}
+    for outcome, label in zip(outcomes, labels, strict=True):
+        groups.setdefault(label, []).append(outcome)
+    return {
+        label: {
+            "n": len(rows),
+            "accuracy": _fraction(sum(o.correct for o in rows), len(rows)),
+            "coverage": _fraction(sum(o.confident for o in rows), len(rows)),
+        }
+        for label, rows in groups.items()
+    }

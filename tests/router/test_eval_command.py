@@ -25,14 +25,17 @@ def test_eval_command_prints_table_and_json_and_writes_files(
     metrics = eval_command([str(subset)], None, None, str(out), None)
 
     stdout = capsys.readouterr().out.strip().splitlines()
-    assert json.loads(stdout[-1]) == pytest.approx(metrics)
+    assert json.loads(stdout[-1]) == metrics
     assert any("coverage_at_precision_98" in line for line in stdout[:-1])  # the table
     assert all(key in metrics for key in METRIC_KEYS)
     assert metrics["n"] == 6 and metrics["n_tool"] == 4 and metrics["n_none"] == 2
     # weather / email / translate / timer among 8 assistant tools: the right tool scores best
     assert metrics["tool_choice_accuracy"] == 1.0
     assert metrics["n_args"] >= 1  # the argument filler ran on right-tool rows
-    assert json.loads((out / "metrics.json").read_text()) == pytest.approx(metrics)
-    assert len((out / "predictions.jsonl").read_text().splitlines()) == 6
+    assert json.loads((out / "metrics.json").read_text()) == metrics
+    predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+    assert sorted(p["id"] for p in predictions) == sorted(PICK)
+    assert set(metrics["by_category"]) == {"direct", "chit-chat", "knowledge"}
+    assert sum(v["n"] for v in metrics["by_category"].values()) == 6
     for name in ("reliability.png", "coverage_precision.png", "confusions.png"):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

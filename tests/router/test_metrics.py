@@ -201,3 +201,13 @@ def test_confusions_most_frequent_first() -> None:
     assert ("email", "none", 1) in pairs
     assert ("none", "calculator", 1) in pairs
     assert len(pairs) == 3
+
+
+def test_breakdown_by_label() -> None:
+    from router.metrics import breakdown
+
+    rows = [row("a", "a", 0.9), row(None, "a", 0.9), row(None, None, 0.2, confident=False)]
+    result = breakdown(rows, ["direct", "negation", "negation"])
+    assert list(result) == ["direct", "negation"]
+    assert result["direct"] == {"n": 1, "accuracy": 1.0, "coverage": 1.0}
+    assert result["negation"] == {"n": 2, "accuracy": 0.5, "coverage": 0.5}
