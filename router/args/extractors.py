@@ -341,6 +341,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             near = proximity(doc, param, m.start, m.end, reach=2)
             if near:
                 found.append(Candidate(m.text, m.start, m.end, 0.3 + near, "span"))
+    found.extend(_pattern_candidates(doc, param))
     if param.role == "text":
         rest = request_content(text)
         if rest and not AFFIRMATION_RE.match(rest):
@@ -348,6 +349,27 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             score = 0.45 if _REQUEST_VERB_RE.match(_REQUEST_PREFIX_RE.sub("", text.strip())) else 0.3
             found.append(Candidate(rest, start, start + len(rest), score, "span", shared=True))
     return drop_overlapping_typed(doc, found)
+
+
+def _pattern_candidates(doc: Document, param: Param) -> list[Candidate]:
+    """Words or quoted values that wholly match the parameter's anchored ``pattern`` (an IBAN, a SKU)."""
+    pattern = param.schema.get("pattern")
+    if not isinstance(pattern, str) or not (pattern.startswith("^") and pattern.endswith("$")):
+        return []
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return []
+    found = []
+    pieces = [(q.value, q.start, q.end) for q in doc.of("quoted")]
+    pieces += [(m.group(0), m.start(), m.end()) for m in re.finditer(r"[^\s,;!?()\"'“”]+", doc.text)]
+    for value, start, end in pieces:
+        value = value.rstrip(".")
+        if compiled.search(value):
+            found.append(
+                Candidate(value, start, start + len(value), 0.7 + proximity(doc, param, start, end), "span")
+            )
+    return found
 
 
 def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candidate]:

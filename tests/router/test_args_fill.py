@@ -496,3 +496,9 @@ def test_dates_as_said_by_the_user_keep_their_words() -> None:
     result = fill_arguments(user("set an alarm for seven am tomorrow"), alarm)
     assert result.arguments == {"date": "tomorrow"}
     assert result.sources == {"date": "date"}
+
+
+def test_anchored_schema_pattern_finds_its_value() -> None:
+    order = tool({"sku": {"type": "string", "pattern": "^[A-Z]{3}-\\d{4}$"}}, ["sku"])
+    assert fill_arguments(user("Where is my order of ABC-1234?"), order).arguments == {"sku": "ABC-1234"}
+    assert fill_arguments(user("Where is my order of abc-12?"), order).missing == ["sku"]
