@@ -39,7 +39,7 @@ good_message = st.fixed_dictionaries(
     {"role": st.sampled_from(["system", "user", "assistant"]),
      "content": st.text(max_size=200) | st.lists(st.fixed_dictionaries({"type": st.just("text"),
                                                                         "text": st.text(max_size=50)}), max_size=2)})
-good_tool = st.fixed_dictionaries(
+good_tool: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
     {"type": st.just("function"),
      "function": st.fixed_dictionaries({"name": st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E),
                                                         min_size=1, max_size=12)},
@@ -47,10 +47,12 @@ good_tool = st.fixed_dictionaries(
                                                  "parameters": st.dictionaries(st.text(max_size=8), json_values,
                                                                                max_size=3)})})
 # Near-valid bodies reach the upstream and the recorder; random ones exercise validation.
+required: dict[str, st.SearchStrategy[Any]] = {"model": st.just("fake-model"),
+                                               "messages": st.lists(good_message, min_size=1, max_size=5)}
 near_valid = st.fixed_dictionaries(
-    {"model": st.just("fake-model"), "messages": st.lists(good_message, min_size=1, max_size=5)},
+    required,
     optional={"stream": st.booleans(), "stream_options": st.fixed_dictionaries({"include_usage": st.booleans()}),
-              "tools": st.lists(good_tool, max_size=3, unique_by=lambda t: t["function"]["name"]),
+              "tools": st.lists(good_tool, max_size=3, unique_by=lambda t: str(t["function"]["name"])),
               "tool_choice": st.sampled_from(["auto", "none"]),
               "temperature": st.floats(min_value=0, max_value=2), "max_tokens": st.integers(1, 2**31),
               "user": st.text(max_size=20), "metadata": json_values, "seed": st.integers(-(2**63), 2**63 - 1)})
