@@ -55,8 +55,17 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("next_unit", re.compile(r"\b(next|last|this)\s+(week|month|year)\b", re.I)),
 ]
+_HOUR_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_MINUTE_WORDS = {"o'clock": 0, "oclock": 0, "fifteen": 15, "thirty": 30, "forty five": 45, "forty-five": 45}
+_HOUR_WORD_RE = "|".join(_HOUR_WORDS)
 _TIME_RE = re.compile(
-    r"\b(?:(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?|(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)|(noon|midday|midnight))",
+    r"\b(?:(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*([ap])\.?\s?m\b\.?|(\d{1,2}):(\d{2})(?::(\d{2}))?(?!\d)"
+    r"|(noon|midday|midnight)"
+    rf"|\b({_HOUR_WORD_RE})(?:\s+(o'?clock|fifteen|thirty|forty[ -]five))?(?:\s+([ap])\.?\s?m\b\.?)?"
+    r")",
     re.I,
 )
 _SMALL = {
@@ -138,6 +147,14 @@ def _time_of(m: re.Match[str]) -> dt.time | None:
     g = m.groups()
     if g[7]:
         return dt.time(0, 0) if g[7].lower() == "midnight" else dt.time(12, 0)
+    if g[8]:  # "seven am", "ten o'clock", "six thirty pm"; a bare "seven" is not a time
+        if not g[9] and not g[10]:
+            return None
+        hour = _HOUR_WORDS[g[8].lower()] % 12
+        minute = _MINUTE_WORDS.get((g[9] or "o'clock").lower().replace("-", " "), 0)
+        if g[10] and g[10].lower() == "p":
+            hour += 12
+        return dt.time(hour, minute)
     if g[0] is not None:
         hour = int(g[0]) % 12 + (12 if g[3].lower() == "p" else 0)
         return dt.time(hour, int(g[1] or 0), int(g[2] or 0))
@@ -201,7 +218,9 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
                     used.add(i)
                     stamp = dt.datetime.combine(d.value, t.value)
                     start, end = min(d.start, t.start), max(d.end, t.end)
-                    merged.append(Mention("datetime", stamp, start, end, text[start:end], part=d.text))
+                    merged.append(
+                        Mention("datetime", stamp, start, end, text[start:end], part=d.text, time_part=t.text)
+                    )
                     break
             else:
                 merged.append(d)
@@ -253,6 +272,8 @@ def format_value(mention: Mention, fmt: str | None, schema_format: str | None) -
         if schema_format == "date-time":
             return dt.datetime(value.year, value.month, value.day).isoformat()
         return value.isoformat()
-    if isinstance(value, dt.time):
-        return value.isoformat()
+    if isinstance(value, dt.time):  # "07:30" unless the schema asks for an RFC 3339 time
+        if schema_format == "time" or value.second:
+            return value.isoformat()
+        return value.strftime("%H:%M")
     return str(value)

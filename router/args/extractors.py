@@ -199,7 +199,10 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
                 )
                 m = Mention("datetime", stamp, m.start, m.end, m.text)
         if param.date_raw:
-            value = m.part or m.text
+            wants_time = "time" in param.cues and not set(param.cues) & {"date", "day"}
+            value = (m.time_part if wants_time else m.part) or m.text
+            if wants_time and m.kind == "date":
+                continue
         else:
             value = format_value(m, param.date_format, str(fmt) if fmt else None)
         score = 0.6 + proximity(doc, param, m.start, m.end)

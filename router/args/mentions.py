@@ -63,6 +63,7 @@ class Mention:
     text: str
     unit: str = ""  # for numbers: "%", "usd", "km", ... (lower case)
     part: str = ""  # for date-times merged from a date and a time: the date's own text
+    time_part: str = ""  # ... and the time's own text
 
     def overlaps(self, other: Mention) -> bool:
         return self.start < other.end and other.start < self.end

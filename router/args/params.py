@@ -154,7 +154,7 @@ _AS_SAID_RE = re.compile(r"\b(?:as said|as spoken|as written|verbatim|as the use
 
 def _is_date_name(words: list[str], description: str) -> bool:
     date_words = {"date", "day", "deadline", "birthday", "datetime", "timestamp", "when", "dob"}
-    if set(words) & date_words:
+    if set(words) & date_words or (words and words[-1] == "time"):
         return True
     return bool(re.search(r"\b(?:date|YYYY|ISO 8601)\b", description))
 
