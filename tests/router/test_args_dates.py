@@ -63,3 +63,16 @@ def test_format_hints_from_descriptions() -> None:
 def test_year_less_range_rolls_into_next_year() -> None:
     found = find_dates("from December 30th to January 3rd", dt.date(2023, 12, 1))
     assert [format_value(m, None, "date") for m in found] == ["2023-12-30", "2024-01-03"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("wake me at seven am", "07:00"), ("ten o'clock please", "10:00"), ("six thirty pm", "18:30")],
+)
+def test_spoken_hours(text: str, expected: str) -> None:
+    (found,) = find_dates(text, REF)
+    assert format_value(found, None, None) == expected
+
+
+def test_bare_number_words_are_not_times() -> None:
+    assert find_dates("I have two cats and seven dogs", REF) == []
