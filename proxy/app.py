@@ -21,6 +21,7 @@ from proxy.auth import KeyChecker
 from proxy.chat import ChatFlow, ManagedTool
 from proxy.config import Config
 from proxy.errors import BodyTooLarge, InvalidRequest, ProxyError
+from proxy.logs import TRACE_ID
 from proxy.metrics import Metrics
 from proxy.routing import RouterHolder, Routing
 from proxy.upstream import Upstream
@@ -200,6 +201,7 @@ def create_app(config: Config, *, recorder: Any | None = None, load_router: bool
 
     async def chat(request: Request) -> Response:
         trace = TraceRecord()
+        TRACE_ID.set(trace.id)  # each request runs in its own task: no reset needed
         try:
             trace.client_key_id = state.keys.check(request.headers.get("authorization"))
             body = parse_body(await read_body(request), config.server.max_body_bytes)

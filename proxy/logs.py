@@ -4,10 +4,25 @@ from __future__ import annotations
 
 import logging
 import sys
+from contextvars import ContextVar
 
 import orjson
 
 _STD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+
+# The trace id of the request being handled; asyncio tasks and ``asyncio.to_thread`` copy it.
+TRACE_ID: ContextVar[str | None] = ContextVar("toolproxy_trace_id", default=None)
+
+
+class TraceIdFilter(logging.Filter):
+    """Adds ``trace_id`` to every record emitted while a request is handled."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not hasattr(record, "trace_id"):
+            trace_id = TRACE_ID.get()
+            if trace_id is not None:
+                record.trace_id = trace_id
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -23,6 +38,7 @@ class JsonFormatter(logging.Formatter):
 def setup_logging(level: str = "info") -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.addFilter(TraceIdFilter())
     root = logging.getLogger("toolproxy")
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
