@@ -48,7 +48,7 @@ class FlakyUpstream:
         self.hits += 1
         kind, arg = self.plan.popleft() if self.plan else ("ok", None)
         if kind == "fail":
-            return JSONResponse({"error": {"message": f"flaky {arg}", "type": "x"}}, status_code=arg)
+            return JSONResponse({"error": {"message": f"flaky {arg}", "type": "x"}}, status_code=int(arg))
         message: dict[str, Any] = {"role": "assistant", "content": "fine"}
         finish = "stop"
         if kind == "tool":
