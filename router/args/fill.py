@@ -236,7 +236,7 @@ def _assign(
                 found[0].score += 0.2  # the only number in the text for the only numeric parameter
             for cand in found:
                 score = cand.score * decay
-                if score >= threshold and check.is_valid(coerce(cand.value, param.schema), param.schema):
+                if score >= threshold:
                     pool.append((score, order, param, cand, index))
     used: dict[int, list[tuple[int, int]]] = {}
     for _score, _order, param, cand, index in sorted(pool, key=lambda t: (-t[0], t[4], t[1])):
@@ -245,6 +245,8 @@ def _assign(
         spans = used.setdefault(index, [])
         if not cand.shared and any(cand.start < e and s < cand.end for s, e in spans):
             continue
+        if not check.is_valid(coerce(cand.value, param.schema), param.schema):
+            continue  # validated only when it would be taken: most candidates never get here
         filled[param.name] = (cand.value, cand.source if index == 0 else "context")
         if not cand.shared:
             spans.append((cand.start, cand.end))

@@ -57,7 +57,7 @@ def coerce(value: Any, schema: dict[str, Any]) -> Any:
     return value
 
 
-@functools.lru_cache(maxsize=512)
+@functools.lru_cache(maxsize=2048)
 def _schema_error(schema_json: str) -> str | None:
     """Checking a schema against its meta-schema costs milliseconds; tools repeat, so memoise."""
     schema = json.loads(schema_json)
@@ -88,11 +88,8 @@ class SchemaCheck:
         """Human-readable errors ("unit: 'kelvin' is not one of [...]"), empty when valid."""
         if self.schema_error:
             return [self.schema_error]
-        validator = self._validators.get(id(schema))
-        if validator is None:
-            validator = self._validators[id(schema)] = self._root.evolve(schema=schema)
         try:
-            found = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
+            found = sorted(self._validator(schema).iter_errors(instance), key=lambda e: list(e.absolute_path))
         except Exception as exc:  # a broken $ref or format checker inside the schema
             return [f"invalid schema: {exc}"]
         errors = []
@@ -102,4 +99,15 @@ class SchemaCheck:
         return errors
 
     def is_valid(self, instance: Any, schema: dict[str, Any]) -> bool:
-        return not self.errors(instance, schema)
+        if self.schema_error:
+            return False
+        try:
+            return bool(self._validator(schema).is_valid(instance))
+        except Exception:  # a broken $ref or format checker inside the schema
+            return False
+
+    def _validator(self, schema: dict[str, Any]) -> Any:
+        validator = self._validators.get(id(schema))
+        if validator is None:
+            validator = self._validators[id(schema)] = self._root.evolve(schema=schema)
+        return validator
