@@ -4,12 +4,13 @@ The database URL comes from, in order:
 1. ``config.attributes["url"]`` (set by ``storage.db`` when migrating from code);
 2. ``-x db=URL`` on the alembic command line;
 3. ``-x config=PATH``: the ``storage.url`` key of a toolproxy YAML config file (read with plain
-   yaml so that migrating never imports the proxy);
+   yaml so that migrating never imports the proxy; ``os.environ/NAME`` values are resolved);
 4. the default, ``sqlite:///toolproxy.db``.
 """
 
 from __future__ import annotations
 
+import os
 from logging.config import fileConfig
 from pathlib import Path
 
@@ -27,6 +28,8 @@ def _url_from_config_file(path: str) -> str:
     data = yaml.safe_load(Path(path).read_text())
     storage = data.get("storage") if isinstance(data, dict) else None
     url = storage.get("url") if isinstance(storage, dict) else None
+    if isinstance(url, str) and url.startswith("os.environ/"):  # LiteLLM's secret convention
+        url = os.environ.get(url[len("os.environ/") :])
     return str(url) if url else DEFAULT_URL
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -97,13 +98,14 @@ def test_sqlite_engine_uses_wal_and_busy_timeout(tmp_path: Path) -> None:
     engine.dispose()
 
 
-def _alembic(*args: str) -> subprocess.CompletedProcess[str]:
+def _alembic(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "alembic", "-c", str(REPO / "migrations" / "alembic.ini"), *args],
         capture_output=True,
         text=True,
         cwd="/",
         timeout=120,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -120,3 +122,14 @@ def test_alembic_command_line_takes_db_or_config(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert db.current_revision(f"sqlite:///{by_config}") == db.head_revision()
     assert db.current_revision(f"sqlite:///{by_url}") == db.head_revision()
+
+
+def test_alembic_config_url_may_come_from_the_environment(tmp_path: Path) -> None:
+    target = tmp_path / "from_env.db"
+    config = tmp_path / "toolproxy.yaml"
+    config.write_text("storage:\n  url: os.environ/TP_TEST_DB_URL\n")
+    result = _alembic(
+        "-x", f"config={config}", "upgrade", "head", env={"TP_TEST_DB_URL": f"sqlite:///{target}"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert db.current_revision(f"sqlite:///{target}") == db.head_revision()
