@@ -1,7 +1,7 @@
 """Argument-filling report on the corpora with gold arguments: coverage and exact match per corpus.
 
     python evals/args_report.py [--data /work/shared/data] [--limit 2000] [--corpus api_bank ...]
-                                [--min-score 0.4] [--show-misses 20]
+                                [--min-score 0.4] [--today 2023-06-01] [--show-misses 20]
 
 Per corpus, over examples with exactly one gold call (the tool is given, as if routing were right):
 - ``coverage``: every required parameter filled (``missing`` empty);
@@ -19,6 +19,7 @@ Per corpus, over examples with exactly one gold call (the tool is given, as if r
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import random
 import statistics
@@ -93,6 +94,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--corpus", nargs="*", default=list(CORPORA))
     parser.add_argument("--min-score", type=float, default=None, help="fill_arguments(min_score=...)")
+    parser.add_argument(
+        "--today", type=dt.date.fromisoformat, default=None, help="reference date (YYYY-MM-DD)"
+    )
     parser.add_argument("--show-misses", type=int, default=0, help="print this many wrong rows per corpus")
     args = parser.parse_args()
 
@@ -112,7 +116,9 @@ def main() -> None:
     ):
         table.add_column(column, justify="left" if column == "corpus" else "right")
     console = Console()
-    options = {} if args.min_score is None else {"min_score": args.min_score}
+    options: dict[str, Any] = {} if args.min_score is None else {"min_score": args.min_score}
+    if args.today is not None:
+        options["today"] = args.today
     for name in args.corpus:
         examples = load_examples(args.data / name, args.limit, args.seed)
         n_req = covered = complete = exact = exact_complete = hits = predicted = gold_total = 0
