@@ -218,7 +218,7 @@ def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str 
         from storage.queries import training_examples
 
         assert engine is not None
-        traces = training_examples(engine)
+        traces = _with_managed_tools(training_examples(engine), cfg)
         click.echo(f"{len(traces)} labelled exchanges from {_safe(cfg.storage.url)}", err=True)
     if not (data_files or corpora or traces):
         raise click.ClickException("nothing to train on: give --data, --corpus or --from-traces (with labelled traces)")
@@ -243,6 +243,16 @@ def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str 
     click.echo(f"checkpoint {result.version} at {result.path} ({result.seconds:.0f}s)"
                + (" — active" if activate else ""), err=True)
     click.echo(json.dumps({"version": result.version, "path": result.path, "metrics": result.metrics}, default=str))
+
+
+def _with_managed_tools(examples: list[dict[str, Any]], cfg: Config) -> list[dict[str, Any]]:
+    """Traces store the tools the client sent; the config's managed tools were offered too."""
+    managed = [{"type": "function", "function": {"name": t.name, "description": t.description,
+                                                 "parameters": t.parameters}} for t in cfg.tools if t.name]
+    for ex in examples:
+        names = {(t.get("function") or t).get("name") for t in ex.get("tools") or []}
+        ex["tools"] = list(ex.get("tools") or []) + [t for t in managed if t["function"]["name"] not in names]
+    return examples
 
 
 @main.command("eval")
