@@ -123,7 +123,7 @@ def test_metrics_after_traffic(upstream_server: Any, upstream: Any, tmp_path: Pa
     assert value(m, "toolproxy_recorder_spool_size") == 0
 
     lines = [json.loads(line) for line in logs.getvalue().splitlines()]
-    by_trace = {}
+    by_trace: dict[str | None, list[str]] = {}
     for line in lines:
         by_trace.setdefault(line.get("trace_id"), []).append(line["msg"])
     ruled_id, fell_id = ruled.headers["x-toolproxy-trace-id"], fell.headers["x-toolproxy-trace-id"]
