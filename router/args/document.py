@@ -17,6 +17,7 @@ from router.args.mentions import (
     URL_RE,
     Mention,
     find_capitalised,
+    find_lists,
     find_literals,
     find_numbers,
     find_pattern,
@@ -56,6 +57,7 @@ class Document:
     words: list[str]  # lower-case singular form of each token
     mentions: dict[str, list[Mention]] = field(default_factory=dict)
     spans: list[Mention] = field(default_factory=list)  # capitalised spans (free-text candidates)
+    lists: list[Mention] = field(default_factory=list)  # coordinated lists ("A, B and C")
 
     @classmethod
     def parse(cls, text: str, ref: dt.date) -> Document:
@@ -86,7 +88,8 @@ class Document:
         spans = [
             s for s in find_capitalised(text) if not any(k.overlaps(s) and k.kind != "ident" for k in kept)
         ]
-        return cls(text, [t.start() for t in tokens], [t.end() for t in tokens], words, by_kind, spans)
+        lists = [m for m in find_lists(text) if not any(j.overlaps(m) for j in by_kind.get("json", []))]
+        return cls(text, [t.start() for t in tokens], [t.end() for t in tokens], words, by_kind, spans, lists)
 
     def of(self, *kinds: str) -> list[Mention]:
         return [m for k in kinds for m in self.mentions.get(k, [])]

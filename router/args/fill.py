@@ -167,19 +167,36 @@ def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
     item = describe(param.name, {**items, "description": param.description}, param.required)
     if item.kind in ("object", "array"):
         return []
+    found = _list_candidates(doc, param, item, items)
     singles = _candidates(doc, item, False)
     if item.kind == "string":
         singles = [c for c in singles if c.source == "quoted"] or _list_after_cue(doc, param)
     if not singles:
-        return []
+        return found
     values: list[Any] = []
     for c in sorted(singles, key=lambda c: c.start):
         if c.value not in values:
             values.append(c.value)
     best = max(c.score for c in singles)
     start, end = min(c.start for c in singles), max(c.end for c in singles)
-    source = singles[0].source
-    return [Candidate(values, start, end, best, source)]
+    return [*found, Candidate(values, start, end, best, singles[0].source)]
+
+
+def _list_candidates(doc: Document, param: Param, item: Param, items: dict[str, Any]) -> list[Candidate]:
+    """Coordinated lists in the text ("Springfield, Oakridge, and Eugene") as array values."""
+    if item.kind not in ("string", "integer", "number", "enum"):
+        return []
+    examples = {e.lower() for e in (*item.examples, *(str(v) for v in item.enum))}
+    found = []
+    for mention in doc.lists:
+        values = [coerce(v, items) for v in mention.value]
+        score = 0.35 + proximity(doc, param, mention.start, mention.end)
+        if examples & {str(v).lower() for v in mention.value}:
+            score += 0.3
+        if item.role in ("location", "name") and all(str(v)[:1].isupper() for v in mention.value):
+            score += 0.2
+        found.append(Candidate(values, mention.start, mention.end, score, "span"))
+    return found
 
 
 def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
@@ -253,7 +270,7 @@ def _assign(
     return filled
 
 
-_UNAMBIGUOUS_ALONE = {"integer", "number", "date", "email", "url", "phone"}
+_UNAMBIGUOUS_ALONE = {"integer", "number", "date", "email", "url", "phone", "array"}
 
 
 def _family(kind: str) -> str:

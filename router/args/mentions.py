@@ -232,3 +232,78 @@ def _balanced_end(text: str, start: int) -> int | None:
             if not stack:
                 return i + 1
     return None
+
+
+_LIST_WORD = r"[\"“'‘]?[\w’&\-/]+(?:['.][\w]+)*[\"”'’]?"
+_LIST_FIRST = rf"{_LIST_WORD}(?:[ \t]+{_LIST_WORD}){{0,5}}"
+_LIST_ITEM = rf"(?!(?:and|or)\b){_LIST_WORD}(?:[ \t]+{_LIST_WORD}){{0,3}}"
+LIST_RE = re.compile(rf"({_LIST_FIRST})((?:\s*,\s*{_LIST_ITEM})*)\s*,?\s+(?:and|or|&)\s+({_LIST_ITEM})")
+_LIST_STOP = {
+    "the", "a", "an", "my", "our", "your", "their", "some", "of", "on", "in", "at", "for", "to", "from",
+    "with", "by", "about", "is", "are", "be", "include", "including", "like", "such", "as", "and", "or",
+    "i", "we", "you", "want", "need", "use", "using", "both", "either", "also", "then", "it", "that", "this",
+    "via", "through", "into", "these", "those", "only", "just", "than", "but", "so", "if", "was", "were",
+    "have", "has", "had", "am", "do", "does", "will", "would", "can", "could", "should", "please",
+}  # fmt: skip
+_NUMBER_WORD_RE = re.compile(r"^[-+]?\d+(?:[.,]\d+)?%?$")
+
+
+def _is_capitalised(item: str) -> bool:
+    return item[:1].isupper() or item[:1].isdigit()
+
+
+def _clean_list(first: str, middle: list[str], last: str) -> list[str] | None:
+    """Trim a raw "A, B and C" match to its items, or None when it is not a list of values."""
+    last_words: list[str] = []
+    for word in last.split():
+        if word.lower() in _LIST_STOP:
+            break
+        last_words.append(word)
+    if not last_words or any(w.lower() in _LIST_STOP - {"of"} for m in middle for w in m.split()):
+        return None
+    if _NUMBER_WORD_RE.match(last_words[0]):  # "ages 5, 7 and 9": numbers only
+        numbers = [w for item in (first, *middle) for w in item.split()[-1:] if _NUMBER_WORD_RE.match(w)]
+        return [*numbers, last_words[0]] if numbers else None
+    first_words = first.split()
+    for i in range(len(first_words) - 1, -1, -1):
+        if first_words[i].lower() in _LIST_STOP:
+            first_words = first_words[i + 1 :]
+            break
+    if all(_is_capitalised(o) for o in [*middle, last_words[0]]):
+        tail: list[str] = []
+        for word in reversed(first_words):
+            if not _is_capitalised(word):
+                break
+            tail.insert(0, word)
+        first_words = tail or first_words
+    others = [*middle, " ".join(last_words)]
+    width = max(len(o.split()) for o in others)
+    first_words = first_words[-(width + 1) :]
+    if not first_words:
+        return None
+    widest_before = max(len(first_words), *(len(m.split()) for m in middle)) if middle else len(first_words)
+    if len(last_words) > widest_before and not all(_is_capitalised(w) for w in last_words):
+        last_words = last_words[:widest_before]  # "smoky and spicy flavors": the head noun is shared
+    items = [" ".join(first_words), *middle, " ".join(last_words)]
+    return [i.rstrip(".").strip("\"“”'‘’") for i in items]
+
+
+def find_lists(text: str) -> list[Mention]:
+    """Coordinated lists: "Springfield, Oakridge, and Eugene", "mobile, tablet and desktop"."""
+    found: list[Mention] = []
+    position = 0
+    while True:
+        match = LIST_RE.search(text, position)
+        if match is None:
+            return found
+        middle = [m.strip() for m in match.group(2).split(",") if m.strip()]
+        items = _clean_list(match.group(1), middle, match.group(3))
+        if items is None or not all(items):
+            position = match.start(1) + max(1, len(match.group(1).split()[0]))  # retry further on
+            continue
+        start = text.find(items[0], match.start())
+        start = match.start(1) if start < 0 else start
+        last_at = text.find(items[-1], max(start, match.start(3)))
+        end = match.end(3) if last_at < 0 else last_at + len(items[-1])
+        found.append(Mention("list", items, start, end, text[start:end]))
+        position = end

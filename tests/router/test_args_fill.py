@@ -502,3 +502,26 @@ def test_anchored_schema_pattern_finds_its_value() -> None:
     order = tool({"sku": {"type": "string", "pattern": "^[A-Z]{3}-\\d{4}$"}}, ["sku"])
     assert fill_arguments(user("Where is my order of ABC-1234?"), order).arguments == {"sku": "ABC-1234"}
     assert fill_arguments(user("Where is my order of abc-12?"), order).missing == ["sku"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Get the air quality for Springfield, Oakridge, and Eugene.", ["Springfield", "Oakridge", "Eugene"]),
+        ("Compare prices in New York, Los Angeles and Chicago", ["New York", "Los Angeles", "Chicago"]),
+        ("I'm particularly interested in smoky and spicy flavors.", ["smoky", "spicy"]),
+        ("Yes, stick to Microsoft, Google, and Amazon in Q2.", ["Microsoft", "Google", "Amazon"]),
+    ],
+)
+def test_coordinated_lists_fill_string_arrays(text: str, expected: list[str]) -> None:
+    items = tool(
+        {"items": {"type": "array", "items": {"type": "string"}, "description": "Things to use"}}, ["items"]
+    )
+    result = fill_arguments(user(text), items)
+    assert result.arguments == {"items": expected}
+
+
+def test_number_lists_are_coerced_to_the_item_type() -> None:
+    ages = tool({"ages": {"type": "array", "items": {"type": "integer"}}}, ["ages"])
+    result = fill_arguments(user("A trip with my two kids, ages 5 and 7."), ages)
+    assert result.arguments == {"ages": [5, 7]}
