@@ -76,8 +76,13 @@ def fill_arguments(
     _fill_defaults(schema, arguments, sources)
     arguments, missing, errors = _check(schema, arguments, sources, check)
     if llm is not None and (missing or errors) and not check.schema_error:
-        arguments, sources = _ask_llm(llm, tool, messages, schema, arguments, sources, errors, check)
-        arguments, missing, errors = _check(schema, arguments, sources, check)
+        try:
+            arguments, sources = _ask_llm(llm, tool, messages, schema, arguments, sources, errors, check)
+        except Exception as exc:  # the model is optional: its failure leaves the result incomplete
+            arguments, missing, errors = _check(schema, arguments, sources, check)
+            errors.append(f"args llm failed: {type(exc).__name__}: {exc}")
+        else:
+            arguments, missing, errors = _check(schema, arguments, sources, check)
     return ArgsResult(arguments=arguments, missing=missing, errors=errors, sources=sources)
 
 

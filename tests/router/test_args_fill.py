@@ -525,3 +525,13 @@ def test_number_lists_are_coerced_to_the_item_type() -> None:
     ages = tool({"ages": {"type": "array", "items": {"type": "integer"}}}, ["ages"])
     result = fill_arguments(user("A trip with my two kids, ages 5 and 7."), ages)
     assert result.arguments == {"ages": [5, 7]}
+
+
+def test_a_failing_llm_leaves_the_result_incomplete_with_the_reason() -> None:
+    def broken(spec: ToolSpec, messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+        raise TimeoutError("model took too long")
+
+    result = fill_arguments(user("weather please"), WEATHER, llm=broken)
+    assert result.missing == ["city"]
+    assert result.errors == ["args llm failed: TimeoutError: model took too long"]
+    assert not result.complete
