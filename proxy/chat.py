@@ -322,6 +322,11 @@ class ChatFlow:
             trace.route = "error"
         self.metrics.observe(trace)
         self.recorder.record(trace)
+        if status >= 500:
+            log.warning("exchange failed", extra={"status": status, "route": trace.route, "error": error})
+        elif log.isEnabledFor(logging.DEBUG):
+            log.debug("exchange finished", extra={"status": status, "route": trace.route, "error": error,
+                                                  "latency_ms": round(trace.latency_ms, 2)})
 
 
 def _tool_choice(choice: Any) -> tuple[str | None, bool]:
