@@ -126,9 +126,9 @@ def test_keys_never_reach_traces_spool_logs_or_responses(leaky: str, tmp_path: P
     leaked_errors = [r.error for r in rows if r.error and "***" in r.error]
     assert len(leaked_errors) >= 3  # the upstream did try to leak, and was scrubbed
     written = {"response bodies": "\n".join(bodies), "log": server.log()}
-    for path in tmp_path.iterdir():
-        if path.name.startswith(("sec.db", "sec.spool")):
-            written[path.name] = path.read_bytes().decode("latin-1")
+    for file in tmp_path.iterdir():
+        if file.name.startswith(("sec.db", "sec.spool")):
+            written[file.name] = file.read_bytes().decode("latin-1")
     assert "sec.db" in written
     logged = [json.loads(line) for line in written["log"].splitlines() if line.startswith("{")]
     finished = [line for line in logged if line["msg"] in ("exchange failed", "exchange finished")]
