@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from router.args.dates import find_dates
 from router.args.mentions import (
+    ACRONYM_RE,
     EMAIL_RE,
     FILENAME_RE,
     IDENT_RE,
@@ -26,7 +27,20 @@ from router.args.mentions import (
 from router.args.params import singular
 
 _TOKEN_RE = re.compile(r"[\w][\w'’.@+-]*[\w]|[\w]|[^\w\s]")
-_PRIORITY = ("json", "quoted", "url", "email", "phone", "datetime", "date", "time", "number", "ident")
+_PRIORITY = (
+    "json",
+    "quoted",
+    "url",
+    "email",
+    "phone",
+    "datetime",
+    "date",
+    "time",
+    "number",
+    "ident",
+    "acronym",
+)
+_NOT_ACRONYMS = {"I", "OK", "AM", "PM", "ID", "URL", "API", "FAQ", "ASAP", "PS", "TV", "AI"}
 _TYPED_INSIDE_QUOTES = {"email": EMAIL_RE, "url": URL_RE, "phone": PHONE_RE}
 
 
@@ -74,6 +88,7 @@ class Document:
         found += find_dates(text, ref)
         found += find_numbers(text)
         found += find_pattern(text, "ident", IDENT_RE)
+        found += [m for m in find_pattern(text, "acronym", ACRONYM_RE) if m.text not in _NOT_ACRONYMS]
         kept: list[Mention] = []
         for quoted in [m for m in found if m.kind == "quoted"]:  # phone "555-123-4567": typed too
             kept.extend(_typed_inside(quoted, ref))
@@ -86,7 +101,9 @@ class Document:
         for mention in sorted(kept, key=lambda m: m.start):
             by_kind.setdefault(mention.kind, []).append(mention)
         spans = [
-            s for s in find_capitalised(text) if not any(k.overlaps(s) and k.kind != "ident" for k in kept)
+            s
+            for s in find_capitalised(text)
+            if not any(k.overlaps(s) and k.kind not in ("ident", "acronym") for k in kept)
         ]
         lists = [m for m in find_lists(text) if not any(j.overlaps(m) for j in by_kind.get("json", []))]
         return cls(text, [t.start() for t in tokens], [t.end() for t in tokens], words, by_kind, spans, lists)

@@ -335,7 +335,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 Candidate(s.value, s.start, s.end, 0.3 + proximity(doc, param, s.start, s.end), "span")
             )
     elif param.role == "ident":
-        for m in doc.of("ident", "number"):
+        for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
             found.append(
                 Candidate(m.text, m.start, m.end, 0.5 + proximity(doc, param, m.start, m.end), "span")
             )

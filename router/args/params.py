@@ -44,6 +44,7 @@ NAME_WORDS = {
     "owner",
 }
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
+SYMBOL_WORDS = {"symbol", "ticker", "iata", "icao", "abbreviation", "acronym", "currency", "airport"}
 
 
 def split_words(name: str) -> list[str]:
@@ -141,7 +142,7 @@ def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
             role = "location"
         elif word_set & TEXT_WORDS:
             role = "text"
-        elif word_set & IDENT_WORDS:
+        elif word_set & IDENT_WORDS or word_set & SYMBOL_WORDS:
             role = "ident"
         elif word_set & NAME_WORDS or "title" in word_set:
             role = "name"

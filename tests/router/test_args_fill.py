@@ -535,3 +535,9 @@ def test_a_failing_llm_leaves_the_result_incomplete_with_the_reason() -> None:
     assert result.missing == ["city"]
     assert result.errors == ["args llm failed: TimeoutError: model took too long"]
     assert not result.complete
+
+
+def test_ticker_symbols_are_upper_case_words() -> None:
+    stock = tool({"symbol": {"type": "string", "description": "Ticker symbol"}}, ["symbol"])
+    assert fill_arguments(user("What is the stock price of NVDA?"), stock).arguments == {"symbol": "NVDA"}
+    assert fill_arguments(user("how is apple stock doing"), stock).missing == ["symbol"]
