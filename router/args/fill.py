@@ -245,6 +245,7 @@ def _assign(
     kinds = Counter(_family(p.kind) for p in params)
     for index, doc in enumerate(docs):
         decay = TURN_DECAY**index
+        in_order = _positional(doc, params)
         for order, param in enumerate(params):
             if param.kind == "boolean":
                 if param.name not in filled:
@@ -256,6 +257,10 @@ def _assign(
             found = _candidates(doc, param, index == 0 and param.name in asked)
             if len(found) == 1 and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
                 found[0].score += 0.2  # the only number in the text for the only numeric parameter
+            if param.name in in_order:
+                for cand in found:
+                    if cand.start == in_order[param.name]:
+                        cand.score += 0.2
             for cand in found:
                 score = cand.score * decay
                 if score >= threshold:
@@ -273,6 +278,18 @@ def _assign(
         if not cand.shared:
             spans.append((cand.start, cand.end))
     return filled
+
+
+def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
+    """ "add 19 and 23" for add(a, b): as many numbers as numeric parameters, none of them named
+    in the text -> pair them in order (parameter name -> start of its number)."""
+    numeric = [p for p in params if p.kind in ("integer", "number")]
+    numbers = doc.of("number")
+    if len(numeric) < 2 or len(numbers) != len(numeric):
+        return {}
+    if any(doc.cue_positions(p.cues) for p in numeric):
+        return {}
+    return {p.name: n.start for p, n in zip(numeric, numbers, strict=True)}
 
 
 _UNAMBIGUOUS_ALONE = {"integer", "number", "date", "email", "url", "phone", "array"}

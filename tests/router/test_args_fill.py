@@ -541,3 +541,10 @@ def test_ticker_symbols_are_upper_case_words() -> None:
     stock = tool({"symbol": {"type": "string", "description": "Ticker symbol"}}, ["symbol"])
     assert fill_arguments(user("What is the stock price of NVDA?"), stock).arguments == {"symbol": "NVDA"}
     assert fill_arguments(user("how is apple stock doing"), stock).missing == ["symbol"]
+
+
+def test_unnamed_numbers_pair_with_unnamed_parameters_in_order() -> None:
+    add = tool({"a": {"type": "integer"}, "b": {"type": "integer"}}, ["a", "b"], name="add")
+    result = fill_arguments(user("add 19 and 23"), add)
+    assert result.arguments == {"a": 19, "b": 23} and result.complete
+    assert fill_arguments(user("add 19, 23 and 4"), add).missing == ["a", "b"]  # three numbers: unsure
