@@ -117,15 +117,18 @@ def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, An
                 "tools": [openai_tool(tools[n]) for n in offered],
                 "expected": expected,
                 **meta,
+                "category": "handful",
             }
         )
         none.append(
             {"messages": messages, "tools": [openai_tool(tools[n]) for n in near], "expected": [], **meta}
+            | {"category": "none"}
         )
         pool = [n for n in neighbours[gold][FAR_SKIP:] if n not in called]
         distant = rng.sample(pool, NEIGHBOURS)
         far.append(
             {"messages": messages, "tools": [openai_tool(tools[n]) for n in distant], "expected": [], **meta}
+            | {"category": "none_far"}
         )
     return {"handful": handful, "none": none, "none_far": far}
 

@@ -4,9 +4,11 @@
 
 Sets (see evals/README.md for how each was made):
 - ``metatool_test``: the held-out MetaTool split (199 tools, whole catalogue offered) — seen catalogue;
-- ``<corpus>_handful`` / ``<corpus>_none`` / ``<corpus>_none_far`` for api_bank and callnavi (corpora
-  held out of the default checkpoint's training): gold + 4 similar tools; the 4 similar tools alone
-  (NONE right); 4 unrelated tools (NONE right);
+- ``<corpus>_near`` / ``<corpus>_far`` for api_bank and callnavi (corpora held out of the default
+  checkpoint's training): the handful rows (gold + 4 similar tools) mixed with the same conversations
+  offering the 4 similar tools alone (near) or 4 unrelated tools (far), where NONE is right.
+  ``tool_accuracy`` / ``tool_choice_accuracy`` / ``answerable_routed`` come from the handful rows,
+  ``none_recall`` from the NONE rows;
 - ``assistant_chat``: the hand-written assistant set (follow-ups, negations, chit-chat).
 
 Each set gets ``<out>/<name>/`` with metrics.json, predictions.jsonl and the PNG plots;
@@ -29,9 +31,15 @@ METATOOL_TOOLS = "/work/shared/data/metatool/metatool_tools.json"
 SETS: dict[str, tuple[list[str], str | None]] = {
     "metatool_test": ([str(HERE / "metatool" / "test.jsonl")], METATOOL_TOOLS),
     **{
-        f"{corpus}_{kind}": ([str(HERE / "unseen" / f"{corpus}_{kind}.jsonl.gz")], None)
+        f"{corpus}_{name}": (
+            [
+                str(HERE / "unseen" / f"{corpus}_handful.jsonl.gz"),
+                str(HERE / "unseen" / f"{corpus}_{none}.jsonl.gz"),
+            ],
+            None,
+        )
         for corpus in ("api_bank", "callnavi")
-        for kind in ("handful", "none", "none_far")
+        for name, none in (("near", "none"), ("far", "none_far"))
     },
     "assistant_chat": ([str(HERE / "assistant_chat.jsonl")], None),
 }

@@ -50,8 +50,9 @@ DESCRIPTIONS: dict[str, str] = {
     "coverage_at_precision_98": "best coverage keeping precision >= 0.98",
     "args_coverage": "right tool + gold args: required args all filled, schema-valid",
     "args_exact": "of those filled: every scored argument right",
-    "latency_ms_p50": "decide() wall time, median",
+    "latency_ms_p50": "decide() wall time, median (first time a conversation is seen)",
     "latency_ms_p99": "decide() wall time, 99th percentile",
+    "n_latency": "rows timed (repeated conversations are cache hits, left out)",
     "n_tool": "rows whose answer is a tool",
     "n_none": "rows whose answer is NONE",
     "answerable_routed": "rows needing a tool: some tool chosen (not NONE)",
@@ -80,8 +81,13 @@ def _score_args(case: EvalCase, fill: Fill | None) -> tuple[ArgsOutcome | None, 
     return ArgsOutcome(filled=result.complete, exact=exact), detail
 
 
-def evaluate_case(case: EvalCase, decide: Decide, fill: Fill | None) -> tuple[RowOutcome, dict[str, Any]]:
-    """Route one case (timed), score it, and return the outcome plus a JSON-able prediction record."""
+def evaluate_case(
+    case: EvalCase, decide: Decide, fill: Fill | None, *, timed: bool = True
+) -> tuple[RowOutcome, dict[str, Any]]:
+    """Route one case, score it, and return the outcome plus a JSON-able prediction record.
+
+    ``timed=False`` leaves the latency out of the metrics (it is still in the record).
+    """
     started = time.perf_counter()
     decision = decide(case.messages, case.tools)
     latency_ms = (time.perf_counter() - started) * 1000.0
@@ -93,7 +99,7 @@ def evaluate_case(case: EvalCase, decide: Decide, fill: Fill | None) -> tuple[Ro
         predicted=decision.tool,
         confidence=float(decision.confidence),
         confident=decision.confident,
-        latency_ms=latency_ms,
+        latency_ms=latency_ms if timed else None,
         args=args,
         in_top3=any(g in top for g in case.gold) if case.gold else None,
         tool_choice=top[0] if top else None,
@@ -110,6 +116,7 @@ def evaluate_case(case: EvalCase, decide: Decide, fill: Fill | None) -> tuple[Ro
         "top3": top,
         "reason": decision.reason,
         "latency_ms": round(latency_ms, 3),
+        "latency_counted": timed,
         **({"args_filled": args.filled, "args_exact": args.exact} if args else {}),
         **detail,
     }
@@ -135,8 +142,11 @@ def run_eval(
     cases = cases_from_rows(rows, catalogue)
     outcomes: list[RowOutcome] = []
     records: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for case in tqdm(cases, desc="eval", unit="row", disable=not progress, file=sys.stderr):
-        outcome, record = evaluate_case(case, decide, fill)
+        key = json.dumps(case.messages, sort_keys=True, default=str)
+        outcome, record = evaluate_case(case, decide, fill, timed=key not in seen)
+        seen.add(key)
         outcomes.append(outcome)
         records.append(record)
     metrics = compute_metrics(outcomes) | dict(extra or {})

@@ -18,7 +18,9 @@ Definitions (one row = one conversation the router decided on):
 - ``args_coverage``: rows with the right tool and gold arguments; the local filler filled every required
   parameter with a schema-valid result (``ArgsResult.complete``). ``None`` without such rows.
 - ``args_exact``: of those filled rows, every scored argument right (see :func:`arguments_match`).
-- ``latency_ms_p50`` / ``latency_ms_p99``: wall-clock time of ``decide`` (linear-interpolated percentiles).
+- ``latency_ms_p50`` / ``latency_ms_p99``: wall-clock time of ``decide`` (linear-interpolated percentiles),
+  over rows whose latency was measured: the runner leaves out a conversation it already routed in the
+  same run (the router caches query embeddings, so a repeat would time a cache hit).
 - ``ece``: expected calibration error of the decision confidence over 10 equal-width bins.
 - ``tool_choice_accuracy``: rows with a gold tool whose best-scoring tool (NONE left aside) is gold:
   "which of the offered tools", without the "whether a tool" question.
@@ -68,7 +70,7 @@ class RowOutcome:
     predicted: str | None  # the decision's tool; None = NONE
     confidence: float
     confident: bool  # confidence >= the decision's threshold
-    latency_ms: float = 0.0
+    latency_ms: float | None = None  # None: not measured (e.g. a repeated conversation)
     args: ArgsOutcome | None = None  # None: not scored (wrong tool, no gold args, or no filler)
     in_top3: bool | None = None  # gold among the 3 best tool scores; None for NONE rows
     tool_choice: str | None = None  # best-scoring tool when NONE is left aside
@@ -229,7 +231,7 @@ def compute_metrics(outcomes: Sequence[RowOutcome]) -> dict[str, Any]:
     filled = [a for a in args_rows if a.filled]
     top3 = [o.in_top3 for o in tool_rows if o.in_top3 is not None]
     choices = [o.tool_choice in o.gold for o in tool_rows if o.tool_choice is not None]
-    latencies = [o.latency_ms for o in outcomes]
+    latencies = [o.latency_ms for o in outcomes if o.latency_ms is not None]
     return {
         "n": n,
         "accuracy": _fraction(sum(o.correct for o in outcomes), n),
@@ -250,6 +252,7 @@ def compute_metrics(outcomes: Sequence[RowOutcome]) -> dict[str, Any]:
         "top3_tool_accuracy": _fraction(sum(top3), len(top3)),
         "ece": expected_calibration_error(outcomes),
         "n_args": len(args_rows),
+        "n_latency": len(latencies),
     }
 
 

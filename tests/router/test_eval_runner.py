@@ -134,6 +134,12 @@ def test_run_eval_without_filler_or_output_dir() -> None:
     metrics = run_eval(ROWS, scripted_decide, catalogue=CATALOGUE, progress=False)
     assert metrics["args_coverage"] is None and metrics["n_args"] == 0
     assert metrics["accuracy"] == pytest.approx(5 / 7)
+    assert metrics["n_latency"] == 7
+
+
+def test_repeated_conversations_are_not_timed_twice() -> None:
+    metrics = run_eval(ROWS + ROWS[:3], scripted_decide, catalogue=CATALOGUE, progress=False)
+    assert metrics["n"] == 10 and metrics["n_latency"] == 7
 
 
 def test_a_crashing_filler_counts_as_unfilled(tmp_path: Path) -> None:

@@ -165,11 +165,13 @@ def test_value_matches_normalises_text_and_numbers() -> None:
     assert value_matches(True, [True])
 
 
-def test_latency_percentiles() -> None:
+def test_latency_percentiles_skip_unmeasured_rows() -> None:
     rows = [row("a", "a", latency_ms=float(ms)) for ms in range(1, 101)]
+    rows += [row("a", "a", latency_ms=None)] * 50  # repeats: cache hits, not timed
     metrics = compute_metrics(rows)
     assert metrics["latency_ms_p50"] == pytest.approx(50.5)
     assert metrics["latency_ms_p99"] == pytest.approx(99.01)
+    assert metrics["n_latency"] == 100 and metrics["n"] == 150
 
 
 def test_reliability_bins_and_ece() -> None:
