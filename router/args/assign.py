@@ -1,0 +1,207 @@
+"""Candidates for every parameter, and the greedy assignment that picks one value per parameter."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from router.args.document import Document
+from router.args.extractors import (
+    AFFIRMATION_RE,
+    Candidate,
+    boolean_value,
+    date_candidates,
+    enum_candidates,
+    number_candidates,
+    proximity,
+    request_content,
+    string_candidates,
+    typed_candidates,
+)
+from router.args.params import Param, describe
+from router.args.validate import SchemaCheck, coerce
+
+OPTIONAL_MIN_SCORE = 0.6  # evidence an optional value needs (at least the caller's min_score)
+TURN_DECAY = 0.8  # score factor per user turn back
+
+
+def asked_params(params: list[Param], question: str) -> set[str]:
+    """Parameters the assistant just asked about ("Which region should I focus on?")."""
+    if not question:
+        return set()
+    words = {w.rstrip("s") for w in re.findall(r"[a-z]+", question.lower())}
+    return {p.name for p in params if any(c.rstrip("s") in words for c in p.cues)}
+
+
+def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
+    kind = param.kind
+    if kind == "enum":
+        found = enum_candidates(doc, param)
+    elif kind in ("integer", "number"):
+        found = number_candidates(doc, param)
+    elif kind == "date":
+        found = date_candidates(doc, param)
+    elif kind in ("email", "url", "phone"):
+        found = typed_candidates(doc, param, kind)
+    elif kind == "string":
+        found = string_candidates(doc, param)
+        if asked:
+            rest = request_content(doc.text)
+            if rest and len(rest.split()) <= 6 and not AFFIRMATION_RE.match(rest):
+                start = doc.text.find(rest)
+                found.append(Candidate(rest, start, start + len(rest), 0.5, "span"))
+    elif kind == "array":
+        found = _json_candidates(doc, param) or _array_candidates(doc, param)
+    elif kind == "object":
+        found = _json_candidates(doc, param)
+    else:
+        found = []
+    if asked:
+        for c in found:
+            c.score += 0.4
+    return found
+
+
+def _json_candidates(doc: Document, param: Param) -> list[Candidate]:
+    """A JSON array/object written in the message ("here it is: [{...}]"), valid for the parameter."""
+    wanted = list if param.kind == "array" else dict
+    return [
+        Candidate(m.value, m.start, m.end, 1.5 + proximity(doc, param, m.start, m.end), "quoted")
+        for m in doc.of("json")
+        if isinstance(m.value, wanted)
+    ]
+
+
+def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
+    items = param.schema.get("items")
+    if not isinstance(items, dict):
+        items = {"type": "string"}
+    item = describe(param.name, {**items, "description": param.description}, param.required)
+    if item.kind in ("object", "array"):
+        return []
+    found = _list_candidates(doc, param, item, items)
+    singles = _candidates(doc, item, False)
+    if item.kind == "string":
+        singles = [c for c in singles if c.source == "quoted"] or _list_after_cue(doc, param)
+    if not singles:
+        return found
+    values: list[Any] = []
+    for c in sorted(singles, key=lambda c: c.start):
+        if c.value not in values:
+            values.append(c.value)
+    best = max(c.score for c in singles)
+    start, end = min(c.start for c in singles), max(c.end for c in singles)
+    return [*found, Candidate(values, start, end, best, singles[0].source)]
+
+
+def _list_candidates(doc: Document, param: Param, item: Param, items: dict[str, Any]) -> list[Candidate]:
+    """Coordinated lists in the text ("Springfield, Oakridge, and Eugene") as array values."""
+    if item.kind not in ("string", "integer", "number", "enum"):
+        return []
+    examples = {e.lower() for e in (*item.examples, *(str(v) for v in item.enum))}
+    found = []
+    for mention in doc.lists:
+        values = [coerce(v, items) for v in mention.value]
+        score = 0.35 + proximity(doc, param, mention.start, mention.end)
+        if examples & {str(v).lower() for v in mention.value}:
+            score += 0.3
+        if item.role in ("location", "name") and all(str(v)[:1].isupper() for v in mention.value):
+            score += 0.2
+        found.append(Candidate(values, mention.start, mention.end, score, "span"))
+    return found
+
+
+def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
+    """ "attendees are John, Jane and Bob", "nodes N-1, N-2": items after the parameter's cue word
+    (without a linking word, the first item must look like a value: capitalised or with digits)."""
+    found = []
+    for pos in doc.cue_positions(param.cues):
+        tail_start = doc.token_ends[pos]
+        m = re.match(
+            r"\s*(?:(are|is|:|include|includes|including|like|such as)\s*)?([^.;!?]+)",
+            doc.text[tail_start:],
+            re.I,
+        )
+        if not m or not (m.group(1) or re.match(r"[A-Z0-9]|\w*\d", m.group(2))):
+            continue
+        base = tail_start + m.start(2)
+        for part in re.finditer(r"[^,]+", re.sub(r"\s+(?:and|or)\s+", ", ", m.group(2))):
+            value = part.group(0).strip()
+            if value.lower().startswith(("and ", "or ")):
+                value = value.split(" ", 1)[1]
+            if not value:
+                continue
+            if len(value.split()) > 4:
+                break
+            found.append(Candidate(value, base, base + len(m.group(2)), 0.5, "span"))
+        if found:
+            break
+    return found
+
+
+def assign(
+    docs: list[Document], params: list[Param], asked: set[str], check: SchemaCheck, min_score: float
+) -> dict[str, tuple[Any, str]]:
+    """Greedy assignment over all turns: best (parameter, candidate) pairs first, each span used once.
+
+    Candidates from earlier turns are discounted (``TURN_DECAY`` per turn back) so the latest turn
+    wins ties ("and in Paris?") while a strong earlier value still beats a weak guess.
+    """
+    filled: dict[str, tuple[Any, str]] = {}
+    pool: list[tuple[float, int, Param, Candidate, int]] = []
+    kinds = Counter(_family(p.kind) for p in params)
+    for index, doc in enumerate(docs):
+        decay = TURN_DECAY**index
+        in_order = _positional(doc, params)
+        for order, param in enumerate(params):
+            if param.kind == "boolean":
+                if param.name not in filled:
+                    flag = boolean_value(doc, param)
+                    if flag is not None:
+                        filled[param.name] = (flag.value, "boolean" if index == 0 else "context")
+                continue
+            threshold = min_score if param.required else max(min_score, OPTIONAL_MIN_SCORE)
+            found = _candidates(doc, param, index == 0 and param.name in asked)
+            if len(found) == 1 and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
+                found[0].score += 0.2  # the only number in the text for the only numeric parameter
+            if param.name in in_order:
+                for cand in found:
+                    if cand.start == in_order[param.name]:
+                        cand.score += 0.2
+            for cand in found:
+                score = cand.score * decay
+                if score >= threshold:
+                    pool.append((score, order, param, cand, index))
+    used: dict[int, list[tuple[int, int]]] = {}
+    for _score, _order, param, cand, index in sorted(pool, key=lambda t: (-t[0], t[4], t[1])):
+        if param.name in filled:
+            continue
+        spans = used.setdefault(index, [])
+        if not cand.shared and any(cand.start < e and s < cand.end for s, e in spans):
+            continue
+        if not check.is_valid(coerce(cand.value, param.schema), param.schema):
+            continue  # validated only when it would be taken: most candidates never get here
+        filled[param.name] = (cand.value, cand.source if index == 0 else "context")
+        if not cand.shared:
+            spans.append((cand.start, cand.end))
+    return filled
+
+
+def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
+    """ "add 19 and 23" for add(a, b): as many numbers as numeric parameters, none of them named
+    in the text -> pair them in order (parameter name -> start of its number)."""
+    numeric = [p for p in params if p.kind in ("integer", "number")]
+    numbers = doc.of("number")
+    if len(numeric) < 2 or len(numbers) != len(numeric):
+        return {}
+    if any(doc.cue_positions(p.cues) for p in numeric):
+        return {}
+    return {p.name: n.start for p, n in zip(numeric, numbers, strict=True)}
+
+
+_UNAMBIGUOUS_ALONE = {"integer", "number", "date", "email", "url", "phone", "array"}
+
+
+def _family(kind: str) -> str:
+    return "number" if kind == "integer" else kind
