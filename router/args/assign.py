@@ -81,18 +81,40 @@ def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
     if item.kind in ("object", "array"):
         return []
     found = _list_candidates(doc, param, item, items)
-    singles = _candidates(doc, item, False)
     if item.kind == "string":
-        singles = [c for c in singles if c.source == "quoted"] or _list_after_cue(doc, param)
+        return found + _quoted_runs(doc, param) + _aggregate(_list_after_cue(doc, param))
+    return found + _aggregate(_candidates(doc, item, False))
+
+
+def _quoted_runs(doc: Document, param: Param) -> list[Candidate]:
+    """Runs of adjacent quoted strings ("David Wang", "Amy Chen", and "Erica Liu"), one candidate each."""
+    runs: list[list[Candidate]] = []
+    for q in doc.of("quoted"):
+        gap = doc.text[runs[-1][-1].end : q.start] if runs else ""
+        single = Candidate(q.value, q.start, q.end, 0.0, "quoted")
+        if runs and re.fullmatch(r"\s*(?:,|and|or|&|,\s*(?:and|or))?\s*", gap):
+            runs[-1].append(single)
+        else:
+            runs.append([single])
+    found = []
+    for run in runs:
+        start, end = run[0].start, run[-1].end
+        score = 0.35 + proximity(doc, param, start, end) + (0.2 if len(run) > 1 else 0.0)
+        found.append(Candidate([c.value for c in run], start, end, score, "quoted"))
+    return found
+
+
+def _aggregate(singles: list[Candidate]) -> list[Candidate]:
+    """All single values of the item type as one array candidate (enum values, emails, numbers)."""
     if not singles:
-        return found
+        return []
     values: list[Any] = []
     for c in sorted(singles, key=lambda c: c.start):
         if c.value not in values:
             values.append(c.value)
     best = max(c.score for c in singles)
     start, end = min(c.start for c in singles), max(c.end for c in singles)
-    return [*found, Candidate(values, start, end, best, singles[0].source)]
+    return [Candidate(values, start, end, best, singles[0].source)]
 
 
 def _list_candidates(doc: Document, param: Param, item: Param, items: dict[str, Any]) -> list[Candidate]:

@@ -13,7 +13,7 @@ from typing import Any
 
 from router.args.dates import format_value
 from router.args.document import Document
-from router.args.mentions import Mention
+from router.args.mentions import EXPRESSION_RE, Mention
 from router.args.params import Param, singular
 
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
@@ -334,6 +334,11 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             found.append(
                 Candidate(s.value, s.start, s.end, 0.3 + proximity(doc, param, s.start, s.end), "span")
             )
+    elif param.role == "expression":  # "(5+3)*6"
+        for expression in EXPRESSION_RE.finditer(text):
+            value = expression.group(0).strip()
+            if value.count("(") == value.count(")"):
+                found.append(Candidate(value, expression.start(), expression.end(), 0.9, "span", shared=True))
     elif param.role == "ident":
         for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
             found.append(

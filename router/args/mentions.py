@@ -45,6 +45,9 @@ PHONE_RE = re.compile(
 IDENT_RE = re.compile(r"(?<![\w@])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}(?![\w@])")
 _CAP_WORD = r"(?:(?:Dr|Mr|Mrs|Ms|St|Prof|Mt|Jr)\.|[A-Z](?:[\w'&-]|\.(?=\w))*)"
 CAPITALISED_RE = re.compile(rf"(?<![\w']){_CAP_WORD}(?:(?:\s(?:of|the|de|la|van|von|del|&))?\s{_CAP_WORD})*")
+EXPRESSION_RE = re.compile(
+    r"(?<![\w.])[-(]*\d+(?:\.\d+)?\)*(?:\s*[-+*/^×÷x%]\s*[(]*\s*-?\d+(?:\.\d+)?\s*\)*)+(?![\w.])"
+)
 ACRONYM_RE = re.compile(r"(?<![\w$-])[A-Z]{2,6}(?![\w-])")
 IP_RE = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
 FILENAME_RE = re.compile(

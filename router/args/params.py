@@ -44,6 +44,7 @@ NAME_WORDS = {
     "owner",
 }
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
+EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", "arithmetic"}
 SYMBOL_WORDS = {"symbol", "ticker", "iata", "icao", "abbreviation", "acronym", "currency", "airport"}
 
 
@@ -68,7 +69,7 @@ class Param:
     schema: dict[str, Any]
     required: bool
     kind: str  # enum, boolean, integer, number, date, email, url, phone, array, object, string
-    role: str  # for strings: location, text, name, ident, secret, generic
+    role: str  # for strings: location, text, name, ident, secret, expression, generic
     cues: tuple[str, ...]  # singular lower-case words of the name
     description: str
     examples: tuple[str, ...]  # example values listed in the description ("e.g., wheat, rice")
@@ -138,6 +139,8 @@ def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
     if kind == "string":
         if word_set & {"password", "passcode", "pin", "secret"}:
             role = "secret"
+        elif word_set & EXPRESSION_WORDS:
+            role = "expression"
         elif word_set & LOCATION_WORDS or "location" in description.lower()[:60]:
             role = "location"
         elif word_set & TEXT_WORDS:

@@ -548,3 +548,12 @@ def test_unnamed_numbers_pair_with_unnamed_parameters_in_order() -> None:
     result = fill_arguments(user("add 19 and 23"), add)
     assert result.arguments == {"a": 19, "b": 23} and result.complete
     assert fill_arguments(user("add 19, 23 and 4"), add).missing == ["a", "b"]  # three numbers: unsure
+
+
+@pytest.mark.parametrize(
+    ("text", "formula"),
+    [("What is the result of (9+6)*3?", "(9+6)*3"), ("Can you calculate (4*2)/(1+3)?", "(4*2)/(1+3)")],
+)
+def test_arithmetic_expressions_fill_formula_parameters(text: str, formula: str) -> None:
+    calc = tool({"formula": {"type": "string"}}, ["formula"])
+    assert fill_arguments(user(text), calc).arguments == {"formula": formula}
