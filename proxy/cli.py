@@ -6,9 +6,11 @@ Errors are one line on stderr and a non-zero exit.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,13 +33,43 @@ def _db_url(cfg: Config, db: str | None) -> str:
     return db or cfg.storage.url
 
 
+MIGRATION_LOCK_KEY = 0x746F6F6C70  # "toolp": one PostgreSQL advisory lock for toolproxy migrations
+
+
+@contextlib.contextmanager
+def migration_lock(url: str) -> Iterator[None]:
+    """Serialise migrations of one PostgreSQL database: replicas starting at once would race on
+    ``CREATE TABLE`` (all but one failing); the first migrates, the others wait and find it done."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    if make_url(url).get_backend_name() != "postgresql":
+        yield
+        return
+    from storage.db import make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            conn.commit()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                conn.commit()
+    finally:
+        engine.dispose()
+
+
 def prepare_database(cfg: Config) -> None:
     """Migrate on start (``storage.migrate_on_start``) or refuse a stale schema with a clear message."""
     from storage import db
 
     try:
         if cfg.storage.migrate_on_start:
-            db.upgrade(cfg.storage.url)
+            with migration_lock(cfg.storage.url):
+                db.upgrade(cfg.storage.url)
         elif not db.is_up_to_date(cfg.storage.url):
             raise click.ClickException(
                 f"database schema at {_safe(cfg.storage.url)} is not at the latest revision; "
@@ -118,7 +150,8 @@ def db_upgrade(config_path: str | None, db_url: str | None, revision: str) -> No
 
     url = _db_url(_config(config_path), db_url)
     try:
-        storage_db.upgrade(url, revision)
+        with migration_lock(url):
+            storage_db.upgrade(url, revision)
         click.echo(f"{_safe(url)}: at revision {storage_db.current_revision(url)}")
     except Exception as exc:
         raise click.ClickException(f"upgrade failed: {type(exc).__name__}: {exc}") from None
