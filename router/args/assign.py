@@ -138,7 +138,7 @@ def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
     """ "attendees are John, Jane and Bob", "nodes N-1, N-2": items after the parameter's cue word
     (without a linking word, the first item must look like a value: capitalised or with digits)."""
     found = []
-    for pos in doc.cue_positions(param.cues):
+    for pos in doc.cue_positions(param.cue_words):
         tail_start = doc.token_ends[pos]
         m = re.match(
             r"\s*(?:(are|is|:|include|includes|including|like|such as)\s*)?([^.;!?]+)",
@@ -217,7 +217,7 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
     numbers = doc.of("number")
     if len(numeric) < 2 or len(numbers) != len(numeric):
         return {}
-    if any(doc.cue_positions(p.cues) for p in numeric):
+    if any(doc.cue_positions(p.cue_words) for p in numeric):
         return {}
     return {p.name: n.start for p, n in zip(numeric, numbers, strict=True)}
 

@@ -64,7 +64,7 @@ class Candidate:
 def proximity(doc: Document, param: Param, start: int, end: int, reach: int = 6) -> float:
     """1/(1+d) for the nearest cue word d tokens away, scaled down when only some of the
     parameter's words are near ("venue ID" is weaker evidence than "customer ID" for customer_id)."""
-    positions = doc.cue_positions(param.cues)
+    positions = doc.cue_positions(param.cue_words)
     d = doc.distance(positions, start, end)
     if d is None or d > reach:
         return 0.0
@@ -72,7 +72,7 @@ def proximity(doc: Document, param: Param, start: int, end: int, reach: int = 6)
         first = doc.token_index(start)
         last = doc.token_index(max(start, end - 1))
         near = {doc.words[p] for p in positions if first - 4 <= p <= last + 2}
-        return (0.7 + 0.3 * len(near) / len(param.cues)) / (1.0 + d)
+        return (0.7 + 0.3 * min(1.0, len(near) / len(param.cues))) / (1.0 + d)
     return 1.0 / (1.0 + d)
 
 
@@ -277,12 +277,14 @@ def _extend_place(doc: Document, span: Mention) -> tuple[str, int, int]:
 def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     text = doc.text
     found: list[Candidate] = []
-    cue_positions = doc.cue_positions(param.cues)
+    cue_positions = doc.cue_positions(param.cue_words)
     for q in doc.of("quoted"):
-        bonus = 0.2 if param.role in ("text", "name") else 0.0
-        found.append(
-            Candidate(q.value, q.start, q.end, 0.35 + bonus + proximity(doc, param, q.start, q.end), "quoted")
-        )
+        near = proximity(doc, param, q.start, q.end)
+        titled = param.role == "name" and not {"user", "username"} & set(
+            param.cues
+        )  # a quoted title, not a login
+        bonus = 0.2 if param.role == "text" or titled else 0.0
+        found.append(Candidate(q.value, q.start, q.end, 0.35 + bonus + near, "quoted"))
     # "<cue> is X", "<cue>: X", "named X": the strongest free-text signal
     for pos in cue_positions:
         cue_end = doc.token_ends[pos]
@@ -294,7 +296,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             looks_named = value[:1].isupper() or any(ch.isdigit() for ch in value)
             if explicit or looks_named:
                 near_cues = {doc.words[p] for p in cue_positions if pos - 3 <= p <= pos}
-                coverage = len(near_cues) / len(param.cues)
+                coverage = min(1.0, len(near_cues) / len(param.cues))
                 base = 0.75 if explicit else 0.45
                 found.append(Candidate(value, start, end, base + 0.2 * coverage, "span"))
         # "the finance industry", "rice crops": modifier words right before the cue

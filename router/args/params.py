@@ -48,6 +48,9 @@ EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", 
 SYMBOL_WORDS = {"symbol", "ticker", "iata", "icao", "abbreviation", "acronym", "currency", "airport"}
 
 
+_COMPOUND_PARTS = {"username": "user", "userid": "user", "filename": "file", "hostname": "host"}
+
+
 def split_words(name: str) -> list[str]:
     """ "maxResults" -> ["max", "results"], "start_time" -> ["start", "time"]."""
     return [w.lower() for w in _CAMEL_RE.findall(name)]
@@ -75,6 +78,12 @@ class Param:
     examples: tuple[str, ...]  # example values listed in the description ("e.g., wheat, rice")
     date_format: str | None  # strftime pattern from the description, if any
     date_raw: bool = False  # dates "as said by the user": keep the words ("tomorrow"), no ISO
+    aliases: tuple[str, ...] = ()  # other spellings of the name ("username" for user_name, "user")
+
+    @property
+    def cue_words(self) -> tuple[str, ...]:
+        """Words whose presence near a value says "this is the value of this parameter"."""
+        return (*self.cues, *self.aliases)
 
     @property
     def enum(self) -> list[Any]:
@@ -114,6 +123,10 @@ def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
     description = str(schema.get("description") or "")
     words = [singular(w) for w in split_words(name)]
     cues = tuple(dict.fromkeys(w for w in words if w not in _CUE_STOP)) or tuple(words)
+    aliases: tuple[str, ...] = (
+        ("".join(words),) if len(words) > 1 else ()
+    )  # "user_name" is also written "username"
+    aliases += tuple(_COMPOUND_PARTS[w] for w in (*cues, *aliases) if w in _COMPOUND_PARTS)
     lowered = f"{name} {description}".lower()
     fmt = str(schema.get("format") or "")
     hint = format_hint(description)
@@ -150,7 +163,9 @@ def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
         elif word_set & NAME_WORDS or "title" in word_set:
             role = "name"
     raw = kind == "date" and not fmt and not hint and bool(_AS_SAID_RE.search(description))
-    return Param(name, schema, required, kind, role, cues, description, _examples(description), hint, raw)
+    return Param(
+        name, schema, required, kind, role, cues, description, _examples(description), hint, raw, aliases
+    )
 
 
 _AS_SAID_RE = re.compile(r"\b(?:as said|as spoken|as written|verbatim|as the user (?:said|wrote))\b", re.I)

@@ -557,3 +557,10 @@ def test_unnamed_numbers_pair_with_unnamed_parameters_in_order() -> None:
 def test_arithmetic_expressions_fill_formula_parameters(text: str, formula: str) -> None:
     calc = tool({"formula": {"type": "string"}}, ["formula"])
     assert fill_arguments(user(text), calc).arguments == {"formula": formula}
+
+
+def test_quoted_logins_need_the_word_near_and_joined_names_count() -> None:
+    login = tool({"user_name": {"type": "string"}}, ["user_name"])
+    assert fill_arguments(user('Add "Meeting with John" to my agenda'), login).missing == ["user_name"]
+    result = fill_arguments(user('Check the database using the username "admin".'), login)
+    assert result.arguments == {"user_name": "admin"}
