@@ -23,6 +23,7 @@ from tests.proxy.test_passthrough import exchanges
 from tests.servers import free_port
 
 CLI = [sys.executable, "-c", "from proxy.cli import main; main()"]  # what the `toolproxy` script runs
+ROOT = Path(__file__).resolve().parents[2]  # on PYTHONPATH, so configs can name tests.fixtures tools
 
 
 @dataclass
@@ -34,17 +35,35 @@ class ServeProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def wait_ready(self, path: str = "/health", timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"toolproxy serve exited with {self.proc.returncode}:\n{self.log()[-3000:]}")
+            try:
+                if httpx.get(self.base + path, timeout=2).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"toolproxy serve not ready:\n{self.log()[-3000:]}")
+            time.sleep(0.1)
+
     def terminate(self, timeout: float = 60) -> int:
+        """SIGTERM (graceful shutdown); SIGKILL if it has not exited within ``timeout``."""
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
-        return self.proc.wait(timeout)
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+            raise
 
 
-@contextmanager
-def serve_process(config: dict[str, Any], workdir: Path, *, args: tuple[str, ...] = (), log_level: str = "info",
-                  ready_path: str = "/health", startup_timeout: float = 90,
-                  env: dict[str, str] | None = None) -> Iterator[ServeProcess]:
-    """Run ``toolproxy serve --config <workdir>/config.yaml`` on a free port; SIGTERM it on exit."""
+def start_serve(config: dict[str, Any], workdir: Path, *, args: tuple[str, ...] = (), log_level: str = "info",
+                env: dict[str, str] | None = None) -> ServeProcess:
+    """Start ``toolproxy serve --config <workdir>/config.yaml`` on a free port (does not wait)."""
     workdir.mkdir(parents=True, exist_ok=True)
     config_path = workdir / "config.yaml"
     config_path.write_text(yaml.safe_dump(config))
@@ -54,30 +73,23 @@ def serve_process(config: dict[str, Any], workdir: Path, *, args: tuple[str, ...
         proc = subprocess.Popen([*CLI, "serve", "--config", str(config_path), "--host", "127.0.0.1",
                                  "--port", str(port), "--log-level", log_level, *args],
                                 stdout=log, stderr=subprocess.STDOUT, cwd=workdir,
-                                env={**os.environ, **(env or {})})
-    server = ServeProcess(f"http://127.0.0.1:{port}", proc, log_path)
+                                env={**os.environ, "PYTHONPATH": os.pathsep.join(
+                                    p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p), **(env or {})})
+    return ServeProcess(f"http://127.0.0.1:{port}", proc, log_path)
+
+
+@contextmanager
+def serve_process(config: dict[str, Any], workdir: Path, *, args: tuple[str, ...] = (), log_level: str = "info",
+                  ready_path: str = "/health", startup_timeout: float = 90,
+                  env: dict[str, str] | None = None) -> Iterator[ServeProcess]:
+    """A running ``toolproxy serve`` process, ready; SIGTERMed on exit."""
+    server = start_serve(config, workdir, args=args, log_level=log_level, env=env)
     try:
-        deadline = time.monotonic() + startup_timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"toolproxy serve exited with {proc.returncode}:\n{server.log()[-3000:]}")
-            try:
-                if httpx.get(server.base + ready_path, timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"toolproxy serve not ready:\n{server.log()[-3000:]}")
-            time.sleep(0.1)
+        server.wait_ready(ready_path, startup_timeout)
         yield server
     finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(60)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+        if server.proc.poll() is None:
+            server.terminate()
 
 
 @dataclass
