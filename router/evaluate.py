@@ -132,17 +132,19 @@ def run_eval(
     catalogue: Catalogue | None = None,
     progress: bool = True,
     extra: Mapping[str, Any] | None = None,
+    seen: set[str] | None = None,
 ) -> dict[str, Any]:
     """Evaluate ``decide`` (and ``fill``) on ``rows``; write metrics.json, predictions.jsonl and PNGs.
 
     ``rows`` are :class:`EvalCase` objects or raw row dicts (parsed with ``catalogue``); ``extra``
-    entries (e.g. the router version) are appended to the metrics.
+    entries (e.g. the router version) are appended to the metrics. A conversation already in ``seen``
+    (or earlier in ``rows``) is not timed; pass one set across runs that share a router (its caches).
     Returns the metrics dict (:data:`router.metrics.METRIC_KEYS` first, then diagnostics).
     """
     cases = cases_from_rows(rows, catalogue)
     outcomes: list[RowOutcome] = []
     records: list[dict[str, Any]] = []
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     for case in tqdm(cases, desc="eval", unit="row", disable=not progress, file=sys.stderr):
         key = json.dumps(case.messages, sort_keys=True, default=str)
         outcome, record = evaluate_case(case, decide, fill, timed=key not in seen)
@@ -226,8 +228,11 @@ def evaluate_files(
     *,
     fill: Fill | None = None,
     progress: bool = True,
+    seen: set[str] | None = None,
 ) -> dict[str, Any]:
-    """Evaluate an already-loaded router on JSONL files; tool text is embedded up front (warm-up)."""
+    """Evaluate an already-loaded router on JSONL files; tool text is embedded up front (warm-up).
+
+    ``seen``: conversations this router already routed (see :func:`run_eval`)."""
     cases = load_cases(list(data), tools)
     warmup = getattr(router, "warmup", None)
     if callable(warmup):
@@ -238,7 +243,9 @@ def evaluate_files(
         }
         warmup(list(unique.values()))
     version = str(getattr(router, "version", ""))
-    return run_eval(cases, router.decide, fill, out, progress=progress, extra={"router_version": version})
+    return run_eval(
+        cases, router.decide, fill, out, progress=progress, extra={"router_version": version}, seen=seen
+    )
 
 
 def eval_command(

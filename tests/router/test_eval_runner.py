@@ -140,6 +140,10 @@ def test_run_eval_without_filler_or_output_dir() -> None:
 def test_repeated_conversations_are_not_timed_twice() -> None:
     metrics = run_eval(ROWS + ROWS[:3], scripted_decide, catalogue=CATALOGUE, progress=False)
     assert metrics["n"] == 10 and metrics["n_latency"] == 7
+    seen: set[str] = set()
+    run_eval(ROWS[:2], scripted_decide, catalogue=CATALOGUE, progress=False, seen=seen)
+    again = run_eval(ROWS, scripted_decide, catalogue=CATALOGUE, progress=False, seen=seen)
+    assert again["n_latency"] == 5
 
 
 def test_a_crashing_filler_counts_as_unfilled(tmp_path: Path) -> None:
