@@ -130,3 +130,32 @@ def test_replicas_migrating_a_fresh_database_at_once() -> None:
         outputs = [p.communicate(timeout=120)[0].decode(errors="replace") for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0], outputs
         assert current_revision(db) == head_revision()
+
+
+def test_one_server_with_two_workers_on_postgresql(upstream_server: Any, tmp_path: Path) -> None:
+    """``serve --workers 2`` (uvicorn workers built by ``proxy.cli:app_factory``): every trace stored once."""
+    _, url = upstream_server
+    with temp_database("tp_test_workers") as db:
+        cfg = base_config(url, db, storage={"url": db, "spool_path": str(tmp_path / "w.spool")})
+        server = start_serve(cfg, tmp_path / "w", args=("--workers", "2"))
+        try:
+            server.wait_ready("/health/ready", timeout=120)
+            with httpx.Client(timeout=30, limits=httpx.Limits(max_keepalive_connections=0)) as client, \
+                    ThreadPoolExecutor(8) as pool:
+                def one(i: int) -> str:
+                    r = client.post(server.base + "/v1/chat/completions", json={
+                        "model": "fake-model", "stream": i % 2 == 0, "messages": [{"role": "user", "content": f"w{i}"}]})
+                    assert r.status_code == 200, r.text
+                    return str(r.headers["x-toolproxy-trace-id"])
+
+                ids = list(pool.map(one, range(80)))
+        finally:
+            server.terminate()
+        engine = make_engine(db)
+        try:
+            with engine.connect() as conn:
+                rows = conn.execute(text("SELECT id FROM exchanges")).scalars().all()
+        finally:
+            engine.dispose()
+    assert len(rows) == len(ids) == 80 and set(rows) == set(ids)  # flushed at shutdown, none twice
+    assert "Traceback" not in server.log()
