@@ -57,17 +57,20 @@ def router_latency(sizes: tuple[int, ...] = (5, 20, 200), n: int = 200, seed: in
             router.decide([{"role": "user", "content": q}], tools)
         used += 5
         lat: list[float] = []
+        cpu: list[float] = []
         for q in queries[used:used + n]:
-            s = time.perf_counter()
+            s, c = time.perf_counter(), time.process_time()
             router.decide([{"role": "user", "content": q}], tools)
             lat.append((time.perf_counter() - s) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
         used += n
         cached: list[float] = []
         for q in queries[used - 50:used]:  # the same queries again: query embedding cached
             s = time.perf_counter()
             router.decide([{"role": "user", "content": q}], tools)
             cached.append((time.perf_counter() - s) * 1000)
-        out["sizes"][str(size)] = {**summary(lat), "cached_query_p50": summary(cached)["p50"]}
+        out["sizes"][str(size)] = {**summary(lat), "cpu_p50": summary(cpu)["p50"],
+                                   "cached_query_p50": summary(cached)["p50"]}
     return out
 
 
@@ -119,11 +122,12 @@ def recording_cost(n: int = 3000) -> dict[str, float]:
             "written": float(written), "flushed": float(ok)}
 
 
-def router_latency_subprocess(n: int, env: dict[str, str]) -> dict[str, Any]:
+def router_latency_subprocess(n: int, env: dict[str, str], sizes: tuple[int, ...] = (5, 20, 200)) -> dict[str, Any]:
     """``router_latency`` in a fresh interpreter with ``env`` applied (an empty value unsets the variable;
     torch reads OpenMP settings once, at load)."""
     child = {k: v for k, v in {**os.environ, **env}.items() if v != ""}
-    proc = subprocess.run([sys.executable, "-m", "bench.inprocess", "router", str(n)], env=child,
+    proc = subprocess.run([sys.executable, "-m", "bench.inprocess", "router", str(n), ",".join(map(str, sizes))],
+                          env=child,
                           capture_output=True, text=True, timeout=600, check=True,
                           cwd=Path(__file__).resolve().parents[1])
     result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -133,4 +137,4 @@ def router_latency_subprocess(n: int, env: dict[str, str]) -> dict[str, Any]:
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["router"]:
-        print(json.dumps(router_latency(n=int(sys.argv[2]))))
+        print(json.dumps(router_latency(tuple(int(x) for x in sys.argv[3].split(",")), n=int(sys.argv[2]))))

@@ -108,17 +108,37 @@ def render(result: dict[str, Any]) -> str:
     ro = result.get("router")
     if ro:
         lines += ["### Router decision latency (`Router.decide`, in-process, new query each call)", "",
-                  "| tools | p50 ms | p90 ms | p99 ms | p50 with cached query embedding |", "|---:|---:|---:|---:|---:|"]
+                  "| tools | p50 ms | p90 ms | p99 ms | CPU ms p50 | p50 with cached query embedding |",
+                  "|---:|---:|---:|---:|---:|---:|"]
         for size, v in ro["sizes"].items():
             lines.append(f"| {size} | {_f(v['p50'], 2)} | {_f(v['p90'], 2)} | {_f(v['p99'], 2)} | "
-                         f"{_f(v['cached_query_p50'], 2)} |")
-        lines += ["", f"router load (model + checkpoint) in-process: {_f(ro['router_load_s'], 2)} s", ""]
+                         f"{_f(v.get('cpu_p50'), 2)} | {_f(v['cached_query_p50'], 2)} |")
+        lines += ["", f"router load (model + checkpoint) in-process: {_f(ro['router_load_s'], 2)} s"]
+        spin = result.get("router_omp_default", {}).get("sizes", {}).get("20")
+        if spin:
+            lines.append(f"same at 20 tools with OpenMP's default (spinning) wait policy: p50 {_f(spin['p50'], 1)} ms, "
+                         f"p99 {_f(spin['p99'], 1)} ms (the server sets OMP_WAIT_POLICY=PASSIVE)")
+        lines.append("")
     rec = result.get("recording")
     if rec:
         lines += ["### Recording", "",
                   f"`Recorder.record()` on the request path: p50 {rec['record_call_p50_ms'] * 1000:.2f} µs, "
                   f"p99 {rec['record_call_p99_ms'] * 1000:.2f} µs; background writer (serialise + SQLite insert): "
                   f"{rec['writer_cpu_ms_per_trace']:.3f} ms CPU per trace ({int(rec['written'])} written)", ""]
+    enc = result.get("encoders")
+    if enc and "skipped" not in enc:
+        st, ox = enc["sentence_transformers"], enc["onnx"]
+        lines += ["### Encoder what-if: the same MiniLM on ONNX Runtime (fresh interpreter each)", "",
+                  "| encoder | cold start s (imports + load + 1st query) | query p50 ms | query p99 ms | CPU ms p50 |",
+                  "|---|---:|---:|---:|---:|",
+                  f"| sentence-transformers (torch), current | {_f(st['cold_start_s'], 2)} | {_f(st['latency']['p50'], 2)} | "
+                  f"{_f(st['latency']['p99'], 2)} | {_f(st['cpu_p50'], 2)} |",
+                  f"| onnxruntime + tokenizers, 1 thread | {_f(ox['cold_start_s'], 2)} | {_f(ox['latency']['p50'], 2)} | "
+                  f"{_f(ox['latency']['p99'], 2)} | {_f(ox['cpu_p50'], 2)} |",
+                  "", f"min cosine between the two encoders' vectors (60 queries, one padded batch): "
+                      f"{enc['cosine_min']:.7f}; export took {_f(enc['export_s'], 1)} s", ""]
+    elif enc:
+        lines += [f"encoder what-if skipped: {enc['skipped']}", ""]
     tg = result.get("targets")
     if tg:
         lines += ["### Targets", "", "| target | value | met |", "|---|---:|---|"]

@@ -207,9 +207,17 @@ def main(argv: list[str] | None = None) -> int:
         result["router"] = router_latency_subprocess(sizes.router_n, {"OMP_WAIT_POLICY": "PASSIVE"})
         if not args.quick:
             log("router decision latency with OpenMP's default (spinning) wait policy, for comparison")
-            result["router_omp_default"] = router_latency_subprocess(sizes.router_n, {"OMP_WAIT_POLICY": ""})
+            result["router_omp_default"] = router_latency_subprocess(40, {"OMP_WAIT_POLICY": ""}, sizes=(20,))
         log("recording cost (in-process)")
         result["recording"] = recording_cost(sizes.record_n)
+        if not args.quick:
+            log("encoder what-if: sentence-transformers vs ONNX Runtime (cold start, per query)")
+            try:
+                from bench.encoders import compare
+
+                result["encoders"] = compare(sizes.router_n)
+            except ImportError as exc:
+                result["encoders"] = {"skipped": f"needs onnx and onnxruntime ({exc})"}
     result["machine"]["loadavg_end"] = os.getloadavg()
     result["duration_s"] = time.perf_counter() - t_start
     result["targets"] = targets(result)
