@@ -62,6 +62,16 @@ class Routing:
 
     async def decide(self, messages: list[dict[str, Any]], tools: list[ToolSpec],
                      forced: str | None = None, require_tool: bool = False) -> RouteDecision:
+        """The route; if the router or a rule raises, an unsure decision (the upstream chooses)."""
+        try:
+            return await self._decide(messages, tools, forced, require_tool)
+        except Exception as exc:
+            log.warning("routing failed, falling back: %s: %s", type(exc).__name__, exc, exc_info=True)
+            return RouteDecision(tool=None, confidence=0.0, threshold=1.0, scores={},
+                                 reason=f"router error: {type(exc).__name__}", version=self.holder.version or "-")
+
+    async def _decide(self, messages: list[dict[str, Any]], tools: list[ToolSpec],
+                      forced: str | None, require_tool: bool) -> RouteDecision:
         names = {t.name for t in tools}
         if forced is not None:
             return RouteDecision(tool=forced, confidence=1.0, threshold=0.0, scores={forced: 1.0},
@@ -85,8 +95,16 @@ class Routing:
         return decision
 
     async def fill(self, messages: list[dict[str, Any]], tool: ToolSpec) -> ArgsResult:
+        """Arguments for ``tool``; if the filler raises (e.g. on a malformed client schema), an
+        incomplete result, so the request falls back to the upstream instead of failing."""
         from router.args import fill_arguments
 
-        if self.args_llm is None:
-            return await asyncio.to_thread(fill_arguments, messages, tool)
-        return await asyncio.to_thread(fill_arguments, messages, tool, llm=self.args_llm)
+        try:
+            if self.args_llm is None:
+                return await asyncio.to_thread(fill_arguments, messages, tool)
+            return await asyncio.to_thread(fill_arguments, messages, tool, llm=self.args_llm)
+        except Exception as exc:
+            log.warning("argument filling failed for %s, falling back: %s: %s", tool.name, type(exc).__name__, exc,
+                        exc_info=True)
+            return ArgsResult(arguments={}, missing=[], sources={},
+                              errors=[f"argument filling failed: {type(exc).__name__}: {exc}"])
