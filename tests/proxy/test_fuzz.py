@@ -185,3 +185,84 @@ def test_pathological_messages_refused_early(make_proxy: Any, upstream: Any, tmp
     assert {ids[0]} <= {row.id for row in rows}
     stored = next(row for row in rows if row.id == ids[0])
     assert stored.request is not None and stored.request["messages"][0]["content"] == "last \ufffd"
+
+
+schema = st.recursive(
+    st.fixed_dictionaries({}, optional={"type": st.sampled_from(["string", "number", "integer", "boolean", "array",
+                                                                 "object", "null", "nope"]) | json_values,
+                                        "enum": st.lists(scalars, max_size=3) | json_values,
+                                        "description": st.text(max_size=30) | json_values,
+                                        "default": json_values, "format": st.sampled_from(["date", "email", "uri"])}),
+    lambda inner: st.fixed_dictionaries({"type": st.just("object")}, optional={
+        "properties": st.dictionaries(st.text(max_size=8), inner, max_size=3) | json_values,
+        "required": st.lists(st.text(max_size=8), max_size=2) | json_values, "items": inner}),
+    max_leaves=6)
+routed_tool: st.SearchStrategy[dict[str, Any]] = st.fixed_dictionaries(
+    {"type": st.just("function"),
+     "function": st.fixed_dictionaries({"name": st.sampled_from(["get_weather", "log_run", "send_mail"])
+                                        | st.text(min_size=1, max_size=10)},
+                                       optional={"description": st.text(max_size=40) | json_values,
+                                                 "parameters": schema})})
+intercept_required: dict[str, st.SearchStrategy[Any]] = {
+    "model": st.just("fake-model"),
+    "messages": st.tuples(st.lists(good_message | message, max_size=3), st.sampled_from([
+         "run it: weather in Paris on 2024-05-01, 3 times", "weather in 'Paris' tomorrow at 5pm in celsius",
+         "send 3 mails to ada@example.com about \"the plan\" with priority high", "hello"])).map(
+         lambda p: [*p[0], {"role": "user", "content": p[1]}])}
+intercept_body = st.fixed_dictionaries(
+    intercept_required,
+    optional={"tools": st.lists(routed_tool, max_size=3, unique_by=lambda t: str(t["function"]["name"])),
+              "tool_choice": st.sampled_from(["auto", "none", "required"])
+              | st.builds(lambda n: {"type": "function", "function": {"name": n}},
+                          st.sampled_from(["get_weather", "log_run", "send_mail", "missing"])) | json_values,
+              "stream": st.booleans()})
+
+
+# tool_choice names a client tool with a random schema: argument filling runs on whatever it is given
+forced_body = st.builds(
+    lambda base, params, text: {**base, "tools": [{"type": "function", "function": {
+        "name": "get_weather", "description": "Weather for a city", "parameters": params}}],
+        "tool_choice": {"type": "function", "function": {"name": "get_weather"}},
+        "messages": [{"role": "user", "content": text}]},
+    intercept_body, schema, st.text(max_size=80) | st.sampled_from(["weather in 'Paris' tomorrow at 5pm",
+                                                                    "3 times, celsius, 2024-05-01"]))
+
+
+def test_intercept_fuzz_never_500(upstream_server: Any, upstream: Any, tmp_path: Any) -> None:
+    """Random tool schemas and tool_choice through rules, argument filling, managed tools and fallback."""
+    from tests.proxy.test_metrics import rule_proxy
+
+    _, url = upstream_server
+    seen: dict[str, int] = {}
+    with rule_proxy(url, tmp_path) as (base, _), httpx.Client(base_url=base, timeout=30) as client:
+
+        @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @given(payload=intercept_body | forced_body | near_valid)
+        def run(payload: dict[str, Any]) -> None:
+            r = client.post("/v1/chat/completions", content=json.dumps(payload).encode())
+            route = r.headers.get("x-toolproxy-route", str(r.status_code))
+            seen[route] = seen.get(route, 0) + 1
+            check_response(r)
+
+        run()
+    assert len(seen) >= 3 and any(k.startswith("client_tool") for k in seen), seen  # branches reached
+
+
+def test_malformed_client_schema_falls_back(upstream_server: Any, upstream: Any, tmp_path: Any) -> None:
+    """router.args raised on ``"properties": true`` (a 500); now the upstream gets to choose."""
+    from tests.proxy.test_metrics import rule_proxy
+    from tests.proxy.test_passthrough import exchange, steps
+
+    _, url = upstream_server
+    body = {"model": "fake-model", "messages": [{"role": "user", "content": "weather in Paris"}],
+            "tools": [{"type": "function", "function": {"name": "get_weather",
+                                                        "parameters": {"type": "object", "properties": True}}}],
+            "tool_choice": {"type": "function", "function": {"name": "get_weather"}}}
+    with rule_proxy(url, tmp_path) as (base, db):
+        r = httpx.post(base + "/v1/chat/completions", json=body)
+        assert r.status_code == 200 and r.headers["x-toolproxy-route"] == "fallback"
+        assert upstream.received[-1]["tools"][0]["function"]["name"] == "get_weather"
+        trace_id = r.headers["x-toolproxy-trace-id"]
+        exchange(db, trace_id)
+    args = [s for s in steps(db, trace_id) if s.kind == "arguments"]
+    assert args[0].status == "incomplete" and "argument filling failed" in str(args[0].payload)
