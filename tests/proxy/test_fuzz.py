@@ -4,6 +4,7 @@ or a valid completion; pathological inputs are refused early with a 400 or 413."
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -266,3 +267,28 @@ def test_malformed_client_schema_falls_back(upstream_server: Any, upstream: Any,
         exchange(db, trace_id)
     args = [s for s in steps(db, trace_id) if s.kind == "arguments"]
     assert args[0].status == "incomplete" and "argument filling failed" in str(args[0].payload)
+
+
+def test_oversized_bodies_refused_before_they_are_read(make_proxy: Any, upstream: Any) -> None:
+    import socket
+    from urllib.parse import urlparse
+
+    with make_proxy(server={"max_body_bytes": 10_000}) as base:
+        # a declared size over the limit: answered from the headers alone, the body never sent
+        port = urlparse(base).port
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                         b"content-length: 1000000000\r\n\r\n")
+            head = sock.recv(65536).decode(errors="replace")
+        assert head.startswith("HTTP/1.1 413") and '"request_too_large"' in head
+
+        def chunks() -> Iterator[bytes]:  # chunked upload, no content-length: cut off once over the limit
+            yield b'{"model": "fake-model", "messages": [{"role": "user", "content": "'
+            for _ in range(100):
+                yield b"x" * 1000
+            yield b'"}]}'
+
+        r = httpx.post(base + "/v1/chat/completions", content=chunks())
+        check_response(r)
+        assert r.status_code == 413
+    assert upstream.received == []

@@ -209,3 +209,14 @@ def test_retention_prune_deletes_old_rows(make_proxy: Any, upstream: Any, tmp_pa
     result = runner.invoke(main, ["db", "prune", "--config", str(config)])  # storage.retention_days applies
     assert result.exit_code == 0 and "deleted 2 exchanges" in result.output
     assert exchanges(db) == []
+
+
+def test_proxy_keys_are_held_only_as_digests() -> None:
+    from proxy.app import create_app
+    from proxy.config import parse_config
+
+    app = create_app(parse_config({"server": {"api_keys": [PROXY_KEY]}, "router": {"mode": "observe"}}))
+    keys = app.state.proxy.keys
+    held = repr(vars(keys))
+    assert PROXY_KEY not in held and PROXY_KEY.encode().hex() not in held
+    assert keys.check(f"Bearer {PROXY_KEY}") is not None and keys.check(f"Bearer {PROXY_KEY}").startswith("key_")
