@@ -1,8 +1,9 @@
 """Calls to the upstream LLM.
 
 Two paths behind one interface:
-- a fast path with httpx for OpenAI-compatible ``api_base``s (``openai/...`` models): the request body
-  goes out as the client sent it, with the deployment's model name and key;
+- a fast path with aiohttp for OpenAI-compatible ``api_base``s (``openai/...`` models): the request body
+  goes out as the client sent it, with the deployment's model name and key (aiohttp rather than httpx:
+  ~0.07 ms of CPU per request against httpx's ~1.2 ms, measured with bench's fast upstream);
 - litellm for every other provider (imported lazily: it costs ~2 s at import).
 
 Both raise only ``proxy.errors`` exceptions, and only before the first streamed chunk.
@@ -15,7 +16,7 @@ import os
 from collections.abc import AsyncIterator
 from typing import Any
 
-import httpx
+import aiohttp
 import orjson
 
 from proxy.config import Config, ModelEntry
@@ -39,10 +40,8 @@ class Upstream:
         self._config = config
         self._timeout = config.server.upstream_timeout_s
         self._retries = config.server.upstream_retries
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self._timeout, connect=min(10.0, self._timeout)),
-            limits=httpx.Limits(max_connections=512, max_keepalive_connections=128),
-        )
+        self._session: aiohttp.ClientSession | None = None  # created on first use, inside the event loop
+        self._session_loop: asyncio.AbstractEventLoop | None = None
         self._secrets = [str(m.litellm_params.api_key) for m in config.model_list if m.litellm_params.api_key]
         self._litellm: Any = None
 
@@ -80,7 +79,16 @@ class Upstream:
         return it
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def _http(self) -> aiohttp.ClientSession:
+        loop = asyncio.get_running_loop()
+        if self._session is None or self._session.closed or self._session_loop is not loop:
+            self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=512, keepalive_timeout=30))
+            self._session_loop = loop
+        return self._session
 
     # ---------------------------------------------------------------- retries
     async def _retrying(self, call: Any) -> Any:
@@ -96,8 +104,9 @@ class Upstream:
                 delay *= 4
         raise AssertionError("unreachable")
 
-    # ---------------------------------------------------------------- httpx fast path
-    def _fast_request(self, entry: ModelEntry, body: dict[str, Any]) -> httpx.Request:
+    # ---------------------------------------------------------------- aiohttp fast path
+    async def _fast_send(self, entry: ModelEntry, body: dict[str, Any]) -> aiohttp.ClientResponse:
+        """Send the request; connection errors and timeouts before the response map to proxy errors."""
         p = entry.litellm_params
         url = str(p.api_base).rstrip("/") + "/chat/completions"
         headers = {"content-type": "application/json"}
@@ -105,22 +114,29 @@ class Upstream:
             headers["authorization"] = f"Bearer {p.api_key}"
         payload = {**body, "model": p.model.split("/", 1)[1]}
         timeout = getattr(p, "timeout", None) or self._timeout
-        return self._client.build_request(
-            "POST", url, content=orjson.dumps(payload), headers=headers,
-            timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
-        )
+        # like httpx.Timeout(t, connect=...): a limit per operation (connect, each read), not a total
+        limits = aiohttp.ClientTimeout(total=None, connect=min(10.0, timeout), sock_read=timeout)
+        try:
+            return await self._http().post(url, data=orjson.dumps(payload), headers=headers, timeout=limits)
+        except TimeoutError:
+            raise UpstreamTimeout("The upstream did not answer in time.") from None
+        except aiohttp.ClientError as exc:
+            raise UpstreamUnavailable(f"Cannot reach the upstream: {type(exc).__name__}.") from None
 
     async def _fast_complete(self, entry: ModelEntry, body: dict[str, Any]) -> dict[str, Any]:
+        resp = await self._fast_send(entry, body)
         try:
-            resp = await self._client.send(self._fast_request(entry, body))
-        except httpx.TimeoutException:
+            content = await resp.read()
+        except TimeoutError:
             raise UpstreamTimeout("The upstream did not answer in time.") from None
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise UpstreamUnavailable(f"Cannot reach the upstream: {type(exc).__name__}.") from None
-        if resp.status_code >= 400:
-            raise self._status_error(resp.status_code, resp.content)
+        finally:
+            resp.release()
+        if resp.status >= 400:
+            raise self._status_error(resp.status, content)
         try:
-            data = orjson.loads(resp.content)
+            data = orjson.loads(content)
         except orjson.JSONDecodeError:
             raise UpstreamError("The upstream returned malformed JSON.", status_code=502, code="upstream_bad_response") from None
         if not isinstance(data, dict) or not isinstance(data.get("choices"), list):
@@ -129,20 +145,15 @@ class Upstream:
         return data
 
     async def _fast_stream(self, entry: ModelEntry, body: dict[str, Any]) -> AsyncIterator[Chunk]:
+        resp = await self._fast_send(entry, body)
         try:
-            resp = await self._client.send(self._fast_request(entry, body), stream=True)
-        except httpx.TimeoutException:
-            raise UpstreamTimeout("The upstream did not answer in time.") from None
-        except httpx.TransportError as exc:
-            raise UpstreamUnavailable(f"Cannot reach the upstream: {type(exc).__name__}.") from None
-        try:
-            if resp.status_code >= 400:
-                raise self._status_error(resp.status_code, await resp.aread())
-            async for line in resp.aiter_lines():
-                if not line.startswith("data:"):
+            if resp.status >= 400:
+                raise self._status_error(resp.status, await resp.read())
+            async for line in _lines(resp.content):
+                if not line.startswith(b"data:"):
                     continue
                 raw = line[5:].strip()
-                if raw == "[DONE]":
+                if raw == b"[DONE]":
                     return
                 try:
                     chunk = orjson.loads(raw)
@@ -151,15 +162,18 @@ class Upstream:
                                         code="upstream_bad_response") from None
                 if isinstance(chunk, dict) and "error" in chunk and "choices" not in chunk:
                     raise UpstreamError(_scrub(str(chunk["error"]), self._secrets), status_code=502)
-                yield raw.encode(), chunk
+                yield raw, chunk
             raise UpstreamError("The upstream stream ended without [DONE].", status_code=502, code="upstream_stream_cut")
-        except httpx.TimeoutException:
+        except TimeoutError:
             raise UpstreamTimeout("The upstream stopped sending in time.") from None
-        except httpx.TransportError as exc:
+        except aiohttp.ClientError as exc:
             raise UpstreamError(f"The upstream stream broke: {type(exc).__name__}.", status_code=502,
                                 code="upstream_stream_cut") from None
         finally:
-            await resp.aclose()
+            if resp.content.is_eof():
+                resp.release()  # fully read: the connection goes back to the pool
+            else:
+                resp.close()  # left early (client gone, error): never reuse a half-read connection
 
     def _status_error(self, status: int, content: bytes) -> UpstreamError:
         message = content.decode("utf-8", "replace")
@@ -224,6 +238,20 @@ class Upstream:
             raise
         except Exception as exc:
             raise self._map_litellm(exc) from None
+
+
+async def _lines(stream: aiohttp.StreamReader) -> AsyncIterator[bytes]:
+    """Lines of a byte stream, without aiohttp's line-length limit (tool-call arguments can be large)."""
+    buf = b""
+    async for data in stream.iter_any():
+        buf += data
+        if b"\n" not in data:
+            continue
+        *lines, buf = buf.split(b"\n")
+        for line in lines:
+            yield line.rstrip(b"\r")
+    if buf:
+        yield buf.rstrip(b"\r")
 
 
 async def _prime(gen: AsyncIterator[Chunk]) -> AsyncIterator[Chunk]:
