@@ -76,17 +76,19 @@ class Adapter:
 
 @dataclass
 class Memory:
-    """Exemplar embeddings restricted to the offered tools, as indices into the tool list."""
+    """The exemplar memory seen from one set of offered tools.
 
-    vectors: np.ndarray  # (m, dim), adapted and normalised
-    tool_index: np.ndarray  # (m,) int, index into the offered tools
-    centroids: np.ndarray  # (n_tools, dim); zero rows for tools without exemplars
+    Rows are aligned with the ``memory_scores`` passed to ``candidate_features``; ``tool_index``
+    maps each row to an offered tool (-1: a tool not offered, ignored).
+    """
+
+    tool_index: np.ndarray  # (m,) int
+    centroids: np.ndarray  # (n_tools, dim) normalised mean exemplar; zero rows without exemplars
     has_examples: np.ndarray  # (n_tools,) bool
 
     @classmethod
     def empty(cls, n_tools: int, dim: int) -> Memory:
         return cls(
-            vectors=np.zeros((0, dim), dtype=np.float32),
             tool_index=np.zeros(0, dtype=np.int64),
             centroids=np.zeros((n_tools, dim), dtype=np.float32),
             has_examples=np.zeros(n_tools, dtype=bool),
@@ -94,13 +96,23 @@ class Memory:
 
     @classmethod
     def build(cls, vectors: np.ndarray, tool_index: np.ndarray, n_tools: int) -> Memory:
-        dim = vectors.shape[1] if vectors.ndim == 2 else 0
+        """From exemplar vectors and their offered-tool indices (all >= 0)."""
+        dim = vectors.shape[1]
         counts = np.bincount(tool_index, minlength=n_tools)
         sums = np.zeros((n_tools, dim), dtype=np.float32)
         if len(tool_index):
             np.add.at(sums, tool_index, vectors)
         centroids = normalize(sums) * (counts > 0)[:, None]
-        return cls(vectors, tool_index.astype(np.int64), centroids.astype(np.float32), counts > 0)
+        return cls(tool_index.astype(np.int64), centroids.astype(np.float32), counts > 0)
+
+
+def centroids_by_label(vectors: np.ndarray, labels: np.ndarray, n_labels: int) -> np.ndarray:
+    """Normalised mean vector per label (zero rows for labels without vectors)."""
+    sums = np.zeros((n_labels, vectors.shape[1]), dtype=np.float32)
+    if len(labels):
+        np.add.at(sums, labels, vectors)
+    counts = np.bincount(labels, minlength=n_labels)
+    return (normalize(sums) * (counts > 0)[:, None]).astype(np.float32)
 
 
 @dataclass
@@ -128,23 +140,21 @@ def candidate_features(
     query: np.ndarray,
     tools: np.ndarray,
     memory: Memory,
-    memory_scores: np.ndarray | None = None,
+    memory_scores: np.ndarray,
     top_k: int = TOP_K,
 ) -> Candidates:
     """Features of the top-k candidate tools for one adapted, normalised query vector.
 
-    ``memory_scores`` may pass precomputed ``memory.vectors @ query`` (training computes them in
-    bulk and masks the query's own row with ``-inf``).
+    ``memory_scores`` holds the cosine of the query to each memory row (``-inf`` hides a row).
     """
     n = tools.shape[0]
     cos = tools @ query
     knn_max = np.full(n, -1.0, dtype=np.float32)
     vote_frac = np.zeros(n, dtype=np.float32)
     vote_weight = np.zeros(n, dtype=np.float32)
-    m = memory.vectors.shape[0]
-    if m:
-        sims = memory.vectors @ query if memory_scores is None else memory_scores
-        valid = np.isfinite(sims)
+    if len(memory.tool_index):
+        sims = memory_scores
+        valid = np.isfinite(sims) & (memory.tool_index >= 0)
         if valid.any():
             np.maximum.at(knn_max, memory.tool_index[valid], sims[valid])
             k = min(KNN_K, int(valid.sum()))

@@ -1,0 +1,825 @@
+"""``train(config)``: adapter, decision head, calibration and threshold → a versioned checkpoint.
+
+Steps (all deterministic in ``config.seed``):
+1. Gather rows (corpora, JSONL files, traces) into a ``TrainSet`` and embed every text once
+   (disk cache under ``.cache/embeddings``).
+2. Split the rows into *fit* (adapter + exemplar memory), *head* (decision-head training) and
+   *calib* (early stopping, temperature, threshold, reported metrics) parts.
+3. Adapter: a residual linear map trained contrastively on cached embeddings — query vs its tool
+   text against in-batch and hard-negative tools, and query vs another query of the same tool —
+   with an L2 pull towards identity. Early stopping on the head part's cosine top-1.
+4. Decision head over candidate features; episodes per row: the offered tools (gold → its
+   index), the same tools without the gold (→ NONE), a sub-catalogue of 3–20 tools, and unrelated
+   tools from another group (→ NONE). Exemplar memory in episodes: the fit part's queries (all of
+   them, or a random few per tool when the checkpoint ships without a memory).
+5. Temperature (grid search on calib NLL) and the threshold: the lowest confidence whose
+   accepted set still has precision ≥ ``target_precision`` on calib.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from router.checkpoint import Checkpoint, catalogue_hash, new_version
+from router.data import (
+    SHARED_DATA,
+    TrainExample,
+    TrainSet,
+    from_traces,
+    key_name,
+    load_corpus,
+    load_data_file,
+    read_query_rows,
+)
+from router.data import load_metatool as load_metatool_set
+from router.encoder import EmbeddingStore, Encoder, tool_text
+from router.model import (
+    N_CAND,
+    N_GLOBAL,
+    TOP_K,
+    Adapter,
+    Candidates,
+    HeadWeights,
+    Memory,
+    build_torch_head,
+    candidate_features,
+    centroids_by_label,
+    normalize,
+)
+
+
+@dataclass
+class TrainConfig:
+    """What to train on and how. Paths may be relative to the working directory."""
+
+    out_dir: str
+    data_files: list[str] = field(default_factory=list)  # JSONL rows in the ``toolproxy eval`` formats
+    tools_file: str | None = None  # catalogue for query rows in ``data_files``
+    corpora: list[str] = field(default_factory=list)  # ../shared/data folder names or paths
+    max_per_corpus: dict[str, int] = field(default_factory=dict)  # subsample big corpora
+    traces: list[dict[str, Any]] = field(default_factory=list)  # {"messages", "tools", "label"}
+    train_set: TrainSet | None = None  # rows built by the caller (tests, scripts)
+    encoder: str | None = None  # sentence-transformers path; None = shipped MiniLM
+    seed: int = 0
+    epochs: int = 40  # decision head, upper bound (early stopping)
+    patience: int = 5
+    adapter: bool = True
+    adapter_epochs: int = 6
+    adapter_l2: float = 1.0
+    adapter_lr: float = 2e-3
+    memory: bool = True  # ship the training queries as the checkpoint's exemplar memory
+    memory_max: int = 40000
+    target_precision: float = 0.98
+    fit_fraction: float = 0.6
+    calib_fraction: float = 0.2
+    max_candidates: int = 300
+    drop_rate: float = 0.5  # share of rows that also train NONE with the gold tool removed
+    foreign_rate: float = 0.4  # share of rows also offered unrelated tools of another group (NONE)
+    cache_dir: str = ".cache/embeddings"
+    threads: int | None = None  # torch threads; None = leave as is
+    progress: bool = True
+    version: str | None = None
+    min_threshold: float = 0.5
+
+
+@dataclass
+class TrainResult:
+    path: str
+    version: str
+    metrics: dict[str, Any]
+    sizes: dict[str, Any]
+    seconds: float
+
+
+# ---------------------------------------------------------------------------- data
+
+
+def gather(config: TrainConfig) -> TrainSet:
+    """Every configured source, merged."""
+    out = TrainSet()
+    if config.train_set is not None:
+        out.extend(config.train_set)
+    for name in config.corpora:
+        if name == "metatool" or name.startswith("metatool:"):
+            rows = read_query_rows(name.split(":", 1)[1]) if ":" in name else None
+            limit = config.max_per_corpus.get("metatool")
+            if rows is not None and limit is not None and len(rows) > limit:
+                rows = random.Random(config.seed).sample(rows, limit)
+            out.extend(load_metatool_set(rows=rows))
+            continue
+        folder = Path(name) if Path(name).exists() else SHARED_DATA / name
+        out.extend(load_corpus(folder, max_examples=config.max_per_corpus.get(folder.name), seed=config.seed))
+    for path in config.data_files:
+        out.extend(load_data_file(path, config.tools_file))
+    if config.traces:
+        out.extend(from_traces(config.traces))
+    if not out.examples:
+        raise ValueError("no training rows: give corpora, data_files, traces or a train_set")
+    return out
+
+
+@dataclass
+class Embedded:
+    """Raw embeddings of every row and tool of a ``TrainSet``."""
+
+    tool_keys: list[str]
+    tool_pos: dict[str, int]
+    tools: np.ndarray  # (n_tools, dim)
+    last: np.ndarray  # (n_rows, dim)
+    window: np.ndarray  # (n_rows, dim); zero rows where there is no window
+    window_weight: np.ndarray  # (n_rows,)
+
+
+def embed_set(data: TrainSet, store: EmbeddingStore, progress: bool) -> Embedded:
+    keys = list(data.tools)
+    tools = store.encode([tool_text(data.tools[k]) for k in keys], show_progress=progress)
+    last = store.encode([ex.last for ex in data.examples], show_progress=progress)
+    windows = [ex.window for ex in data.examples]
+    has_window = [i for i, w in enumerate(windows) if w]
+    window = np.zeros_like(last)
+    if has_window:
+        window[has_window] = store.encode([windows[i] for i in has_window], show_progress=progress)
+    weights = np.array([ex.window_weight if ex.window else 0.0 for ex in data.examples], dtype=np.float32)
+    return Embedded(keys, {k: i for i, k in enumerate(keys)}, tools, last, window, weights)
+
+
+def route_vectors(emb: Embedded, adapter: Adapter) -> np.ndarray:
+    """Adapted query vectors, blended with the window like ``Router.query_vector``."""
+    last = adapter(emb.last)
+    if not emb.window_weight.any():
+        return last
+    window = adapter(emb.window) * (emb.window_weight > 0)[:, None]
+    return normalize(last + emb.window_weight[:, None] * window)
+
+
+def split_rows(data: TrainSet, config: TrainConfig) -> tuple[list[int], list[int], list[int]]:
+    """fit / head / calib row indices, stratified by gold tool (NONE rows as one class)."""
+    rng = random.Random(config.seed)
+    by_gold: dict[str, list[int]] = defaultdict(list)
+    for i, ex in enumerate(data.examples):
+        by_gold[ex.gold or f"{ex.group}::<none>"].append(i)
+    fit: list[int] = []
+    head: list[int] = []
+    calib: list[int] = []
+    carry = 0.0
+    for gold in sorted(by_gold):
+        rows = by_gold[gold]
+        rng.shuffle(rows)
+        n = len(rows)
+        n_calib = int(n * config.calib_fraction + carry)
+        carry = n * config.calib_fraction + carry - n_calib
+        n_fit = max(1, round(n * config.fit_fraction)) if n > 2 else 1
+        n_calib = min(n_calib, n - n_fit)
+        fit.extend(rows[:n_fit])
+        calib.extend(rows[n_fit : n_fit + n_calib])
+        head.extend(rows[n_fit + n_calib :])
+    if not calib:  # tiny sets: share the head rows
+        calib = list(head)
+    if not head:
+        head = list(calib) or list(fit)
+        calib = calib or head
+    return sorted(fit), sorted(head), sorted(calib)
+
+
+# ---------------------------------------------------------------------------- adapter
+
+
+def _hard_negatives(
+    q: np.ndarray, tools: np.ndarray, offered: list[int], gold: int, exclude: set[int], k: int
+) -> list[int]:
+    pool = [t for t in offered if t != gold and t not in exclude]
+    if not pool:
+        return []
+    sims = tools[pool] @ q
+    order = np.argsort(-sims)[:k]
+    return [pool[i] for i in order]
+
+
+def train_adapter(
+    data: TrainSet,
+    emb: Embedded,
+    fit: Sequence[int],
+    val: Sequence[int],
+    config: TrainConfig,
+    log: Callable[[str], None],
+) -> tuple[Adapter, dict[str, Any]]:
+    """Contrastive residual adapter on cached embeddings; returns it and its validation numbers."""
+    import torch
+    from tqdm import tqdm
+
+    dim = emb.tools.shape[1]
+    rows = [i for i in fit if data.examples[i].gold is not None]
+    val_rows = [i for i in val if data.examples[i].gold is not None]
+    if len(rows) < 8:
+        return Adapter.identity(dim), {"skipped": "too few rows"}
+    gold = np.array([emb.tool_pos[data.examples[i].gold or ""] for i in rows])
+    # hard negatives per row, from frozen cosine over the row's offered tools
+    hard = np.full((len(rows), 3), -1, dtype=np.int64)
+    for r, i in enumerate(rows):
+        ex = data.examples[i]
+        offered = [emb.tool_pos[k] for k in data.offered(ex)]
+        exclude = {emb.tool_pos[a] for a in ex.also_called}
+        negs = _hard_negatives(emb.last[i], emb.tools, offered, int(gold[r]), exclude, 3)
+        hard[r, : len(negs)] = negs
+    # a positive query per row: another fit row with the same gold
+    same: dict[int, list[int]] = defaultdict(list)
+    for r, g in enumerate(gold):
+        same[int(g)].append(r)
+    rng = np.random.default_rng(config.seed)
+    torch.manual_seed(config.seed)
+
+    weight = torch.zeros(dim, dim, requires_grad=True)
+    opt = torch.optim.Adam([weight], lr=config.adapter_lr)
+    queries = torch.from_numpy(emb.last[rows])
+    tools_t = torch.from_numpy(emb.tools)
+    gold_t = torch.from_numpy(gold)
+    hard_t = torch.from_numpy(hard)
+
+    def adapt(x: torch.Tensor) -> torch.Tensor:
+        return torch.nn.functional.normalize(x + x @ weight, dim=-1)
+
+    def val_top1(w: np.ndarray) -> float:
+        if not val_rows:
+            return 0.0
+        ad = Adapter(w)
+        tv = ad(emb.tools)
+        qv = ad(emb.last[val_rows])
+        right = 0
+        for j, i in enumerate(val_rows):
+            ex = data.examples[i]
+            offered = [emb.tool_pos[k] for k in data.offered(ex)]
+            best = offered[int(np.argmax(tv[offered] @ qv[j]))]
+            right += int(emb.tool_keys[best] == ex.gold or emb.tool_keys[best] in ex.also_called)
+        return right / len(val_rows)
+
+    base = val_top1(np.zeros((dim, dim), dtype=np.float32))
+    best_score, best_w, best_epoch = base, np.zeros((dim, dim), dtype=np.float32), 0
+    history = []
+    batch = 256
+    scale = 20.0
+    for epoch in range(1, config.adapter_epochs + 1):
+        order = rng.permutation(len(rows))
+        bar = tqdm(
+            range(0, len(order), batch),
+            desc=f"adapter {epoch}/{config.adapter_epochs}",
+            disable=not config.progress,
+            file=sys.stderr,
+            leave=False,
+        )
+        for start in bar:
+            idx = order[start : start + batch]
+            idx_t = torch.from_numpy(idx)
+            q = adapt(queries[idx_t])
+            g = gold_t[idx_t]
+            h = hard_t[idx_t].flatten()
+            ids = torch.unique(torch.cat([g, h[h >= 0]]))
+            t = adapt(tools_t[ids])
+            logits = scale * q @ t.T
+            target = torch.searchsorted(ids, g)
+            loss = torch.nn.functional.cross_entropy(logits, target)
+            # query-query: another query of the same tool, in-batch negatives
+            partners = np.array([rng.choice(same[int(gold[r])]) for r in idx])
+            has_partner = torch.from_numpy(partners != idx)
+            if has_partner.any():
+                p = adapt(queries[torch.from_numpy(partners)])
+                qq = scale * q @ p.T
+                same_tool = g[:, None] == g[None, :]
+                eye = torch.eye(len(idx), dtype=torch.bool)
+                qq = qq.masked_fill(same_tool & ~eye, -1e4)
+                qq_loss = torch.nn.functional.cross_entropy(
+                    qq[has_partner], torch.arange(len(idx))[has_partner]
+                )
+                loss = loss + 0.5 * qq_loss
+            loss = loss + config.adapter_l2 * (weight**2).sum() / dim
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            bar.set_postfix(loss=f"{loss.item():.3f}")
+        w = weight.detach().numpy().copy()
+        score = val_top1(w)
+        history.append({"epoch": epoch, "val_cos_top1": score})
+        log(f"adapter epoch {epoch}: val cos top-1 {score:.4f} (identity {base:.4f})")
+        if score > best_score + 1e-4:
+            best_score, best_w, best_epoch = score, w, epoch
+        elif epoch - best_epoch >= 2:
+            break
+    info = {"val_cos_top1_identity": base, "val_cos_top1": best_score, "best_epoch": best_epoch}
+    return Adapter(best_w.astype(np.float32)), info
+
+
+# ---------------------------------------------------------------------------- episodes
+
+
+@dataclass
+class Episodes:
+    feats: np.ndarray  # (N, TOP_K, N_CAND)
+    glob: np.ndarray  # (N, N_GLOBAL)
+    mask: np.ndarray  # (N, TOP_K) bool
+    label: np.ndarray  # (N,) index into candidates, TOP_K = NONE
+    kind: list[str]  # "tool", "drop", "subset", "foreign", "none"
+
+    def __len__(self) -> int:
+        return len(self.label)
+
+
+class MemoryBank:
+    """Labelled queries as exemplars, by tool position; all of them, or a random few per tool.
+
+    ``view`` hides the episode's own row (leave-one-out) so its neighbours are never itself.
+    """
+
+    def __init__(
+        self, vectors: np.ndarray, tools: np.ndarray, rows: np.ndarray, n_tools: int, full: bool
+    ) -> None:
+        self.vectors = vectors
+        self.tools = tools
+        self.row_of = {int(r): j for j, r in enumerate(rows)}  # data row -> memory row
+        self.full = full
+        self.n_tools = n_tools
+        self.by_tool: dict[int, np.ndarray] = {int(t): np.nonzero(tools == t)[0] for t in np.unique(tools)}
+        self.centroids = centroids_by_label(vectors, tools, n_tools) if len(tools) else None
+
+    def view(
+        self, query: np.ndarray, offered: list[int], rng: random.Random, own_row: int, scores: np.ndarray
+    ) -> tuple[Memory, np.ndarray]:
+        """The memory seen from ``offered``; ``scores`` = all memory rows' cosine to the query."""
+        n, dim = len(offered), query.shape[0]
+        if not len(self.tools) or (not self.full and rng.random() < 0.5):
+            return Memory.empty(n, dim), np.zeros(0, dtype=np.float32)
+        own = self.row_of.get(own_row)
+        if self.full and self.centroids is not None:
+            to_offered = np.full(self.n_tools, -1, dtype=np.int64)
+            to_offered[offered] = np.arange(n)
+            index = to_offered[self.tools]
+            centroids = self.centroids[offered]
+            has = np.array([t in self.by_tool for t in offered], dtype=bool)
+            view_scores = scores.copy()
+            if own is not None:
+                view_scores[own] = -np.inf
+            return Memory(index, centroids, has), view_scores
+        pairs = []
+        for j, t in enumerate(offered):
+            rows = self.by_tool.get(t)
+            if rows is not None and rng.random() < 0.5:
+                pool = [int(r) for r in rows if r != own]
+                if pool:
+                    pairs.append((j, np.array(rng.sample(pool, min(len(pool), rng.randint(1, 5))))))
+        if not pairs:
+            return Memory.empty(n, dim), np.zeros(0, dtype=np.float32)
+        picked = np.concatenate([r for _, r in pairs])
+        index = np.concatenate([np.full(len(r), j) for j, r in pairs])
+        return Memory.build(self.vectors[picked], index, n), scores[picked]
+
+
+def _episode(
+    cand: Candidates, offered: list[int], gold: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
+    k = len(cand.index)
+    feats = np.zeros((TOP_K, N_CAND), dtype=np.float32)
+    feats[:k] = cand.features
+    mask = np.zeros(TOP_K, dtype=bool)
+    mask[:k] = True
+    if gold is None:
+        return feats, cand.global_features, mask, TOP_K
+    where = [j for j, idx in enumerate(cand.index) if offered[int(idx)] == gold]
+    if not where:
+        return None  # gold outside the top-k: nothing right to learn here
+    return feats, cand.global_features, mask, where[0]
+
+
+def build_episodes(
+    data: TrainSet,
+    emb: Embedded,
+    rows: Sequence[int],
+    queries: np.ndarray,
+    tools: np.ndarray,
+    bank: MemoryBank,
+    config: TrainConfig,
+    seed: int,
+    augment: bool = True,
+) -> Episodes:
+    from tqdm import tqdm
+
+    rng = random.Random(seed)
+    groups = sorted(data.catalogues)
+    group_tools = {g: [emb.tool_pos[k] for k in data.catalogues[g]] for g in groups}
+    out: dict[str, list[Any]] = {"f": [], "g": [], "m": [], "y": [], "kind": []}
+
+    def add(
+        q: np.ndarray, offered: list[int], gold: int | None, kind: str, row: int, scores: np.ndarray
+    ) -> None:
+        if not offered:
+            return
+        memory, view_scores = bank.view(q, offered, rng, row, scores)
+        cand = candidate_features(q, tools[offered], memory, view_scores)
+        ep = _episode(cand, offered, gold)
+        if ep is not None:
+            out["f"].append(ep[0])
+            out["g"].append(ep[1])
+            out["m"].append(ep[2])
+            out["y"].append(ep[3])
+            out["kind"].append(kind)
+
+    for i in tqdm(rows, desc="episodes", disable=not config.progress, file=sys.stderr, leave=False):
+        ex: TrainExample = data.examples[i]
+        q = queries[i]
+        scores = bank.vectors @ q if len(bank.tools) else np.zeros(0, dtype=np.float32)
+        also = {emb.tool_pos[a] for a in ex.also_called}
+        gold = emb.tool_pos[ex.gold] if ex.gold is not None else None
+        offered = [emb.tool_pos[k] for k in data.offered(ex)]
+        offered = [t for t in offered if t == gold or t not in also]
+        if len(offered) > config.max_candidates:
+            keep = set(_hard_negatives(q, tools, offered, gold if gold is not None else -1, set(), 20))
+            rest = [t for t in offered if t not in keep and t != gold]
+            keep.update(rng.sample(rest, min(len(rest), config.max_candidates - len(keep) - 1)))
+            offered = [t for t in offered if t in keep or t == gold]
+        if gold is None:
+            add(q, offered, None, "none", i, scores)
+            continue
+        add(q, offered, gold, "tool", i, scores)
+        if rng.random() < config.drop_rate:
+            add(q, [t for t in offered if t != gold], None, "drop", i, scores)
+        if not augment:
+            continue
+        if len(offered) > 3:
+            size = rng.choice([3, 5, 10, 20])
+            hard = _hard_negatives(q, tools, offered, gold, set(), max(1, size // 2))
+            rest = [t for t in offered if t != gold and t not in hard]
+            subset = [gold, *hard, *rng.sample(rest, min(len(rest), max(0, size - 1 - len(hard))))]
+            rng.shuffle(subset)
+            add(q, subset, gold, "subset", i, scores)
+            if rng.random() < config.drop_rate:
+                add(q, [t for t in subset if t != gold], None, "drop", i, scores)
+        others = [g for g in groups if g != ex.group]
+        if others and rng.random() < config.foreign_rate:
+            pool = group_tools[rng.choice(others)]
+            size = min(len(pool), rng.choice([3, 5, 10, 20]))
+            foreign = rng.sample(pool, size)
+            foreign = [t for t in foreign if float(tools[t] @ tools[gold]) < 0.6]
+            add(q, foreign, None, "foreign", i, scores)
+    if not out["y"]:
+        raise ValueError("no training episodes (is the gold tool offered in the rows?)")
+    return Episodes(
+        feats=np.stack(out["f"]),
+        glob=np.stack(out["g"]),
+        mask=np.stack(out["m"]),
+        label=np.array(out["y"], dtype=np.int64),
+        kind=out["kind"],
+    )
+
+
+# ---------------------------------------------------------------------------- head
+
+
+def train_head(
+    train_eps: Episodes, val_eps: Episodes, config: TrainConfig, log: Callable[[str], None]
+) -> tuple[HeadWeights, dict[str, Any]]:
+    import torch
+    from tqdm import tqdm
+
+    torch.manual_seed(config.seed)
+    head = build_torch_head()
+    cand_in = np.concatenate(
+        [train_eps.feats[train_eps.mask], np.repeat(train_eps.glob, train_eps.mask.sum(1), axis=0)], axis=1
+    )
+    none_in = np.concatenate([train_eps.glob, train_eps.feats[:, 0, :]], axis=1)
+    with torch.no_grad():
+        head.cand_mean.copy_(torch.from_numpy(cand_in.mean(0)))
+        head.cand_scale.copy_(torch.from_numpy(np.maximum(cand_in.std(0), 1e-3)))
+        head.none_mean.copy_(torch.from_numpy(none_in.mean(0)))
+        head.none_scale.copy_(torch.from_numpy(np.maximum(none_in.std(0), 1e-3)))
+
+    def tensors(eps: Episodes) -> tuple[torch.Tensor, ...]:
+        return (
+            torch.from_numpy(eps.feats),
+            torch.from_numpy(eps.glob),
+            torch.from_numpy(eps.mask),
+            torch.from_numpy(eps.label),
+        )
+
+    tf, tg, tm, ty = tensors(train_eps)
+    vf, vg, vm, vy = tensors(val_eps)
+    opt = torch.optim.AdamW(head.parameters(), lr=3e-3, weight_decay=1e-4)
+    gen = torch.Generator().manual_seed(config.seed)
+    best_loss, best_state, best_epoch = math.inf, None, 0
+    history = []
+    batch = 512
+    bar = tqdm(range(1, config.epochs + 1), desc="head", disable=not config.progress, file=sys.stderr)
+    for epoch in bar:
+        head.train()
+        order = torch.randperm(len(ty), generator=gen)
+        for start in range(0, len(order), batch):
+            idx = order[start : start + batch]
+            logits = head(tf[idx], tg[idx], tm[idx])
+            loss = torch.nn.functional.cross_entropy(logits, ty[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        head.eval()
+        with torch.no_grad():
+            vlogits = head(vf, vg, vm)
+            vloss = float(torch.nn.functional.cross_entropy(vlogits, vy))
+            vacc = float((vlogits.argmax(1) == vy).float().mean())
+        history.append({"epoch": epoch, "val_loss": vloss, "val_accuracy": vacc})
+        bar.set_postfix(val_loss=f"{vloss:.4f}", val_acc=f"{vacc:.4f}")
+        if vloss < best_loss - 1e-5:
+            best_loss, best_epoch = vloss, epoch
+            best_state = {k: v.detach().clone() for k, v in head.state_dict().items()}
+        elif epoch - best_epoch >= config.patience:
+            break
+    assert best_state is not None
+    log(f"head: best epoch {best_epoch}, val loss {best_loss:.4f}")
+    arrays = {k: v.numpy().astype(np.float32) for k, v in best_state.items()}
+    return HeadWeights(arrays), {"best_epoch": best_epoch, "val_loss": best_loss, "epochs_run": len(history)}
+
+
+def episode_probabilities(head: HeadWeights, eps: Episodes, temperature: float = 1.0) -> np.ndarray:
+    """(N, TOP_K + 1) probabilities, padding masked out."""
+    a = head.arrays
+    n = len(eps)
+    glob = np.broadcast_to(eps.glob[:, None, :], (n, TOP_K, N_GLOBAL))
+    x = np.concatenate([eps.feats, glob], axis=2)
+    x = (x - a["cand_mean"]) / a["cand_scale"]
+    h = np.maximum(x @ a["cand.0.weight"].T + a["cand.0.bias"], 0.0)
+    h = np.maximum(h @ a["cand.2.weight"].T + a["cand.2.bias"], 0.0)
+    cand = (h @ a["cand.4.weight"].T + a["cand.4.bias"])[..., 0]
+    cand = np.where(eps.mask, cand, -1e9)
+    z = np.concatenate([eps.glob, eps.feats[:, 0, :]], axis=1)
+    z = (z - a["none_mean"]) / a["none_scale"]
+    g = np.maximum(z @ a["none.0.weight"].T + a["none.0.bias"], 0.0)
+    none = (g @ a["none.2.weight"].T + a["none.2.bias"])[:, 0]
+    logits = np.concatenate([cand, none[:, None]], axis=1) / temperature
+    logits -= logits.max(1, keepdims=True)
+    p = np.exp(logits)
+    return p / p.sum(1, keepdims=True)
+
+
+def fit_temperature(head: HeadWeights, eps: Episodes) -> float:
+    grid = np.exp(np.linspace(np.log(0.3), np.log(5.0), 60))
+    best_t, best_nll = 1.0, math.inf
+    for t in grid:
+        p = episode_probabilities(head, eps, float(t))
+        nll = float(-np.log(np.maximum(p[np.arange(len(eps)), eps.label], 1e-12)).mean())
+        if nll < best_nll:
+            best_t, best_nll = float(t), nll
+    return best_t
+
+
+def threshold_for_precision(
+    confidence: np.ndarray, correct: np.ndarray, target: float, floor: float
+) -> float:
+    """Lowest confidence t such that rows with confidence ≥ t are right at rate ≥ ``target``."""
+    order = np.argsort(-confidence, kind="stable")
+    conf = confidence[order]
+    hits = np.cumsum(correct[order])
+    precision = hits / np.arange(1, len(conf) + 1)
+    ok = np.nonzero(precision >= target)[0]
+    if not len(ok):
+        return 1.0
+    last = int(ok[-1])
+    # never split rows of equal confidence
+    t = float(conf[last])
+    return max(floor, t)
+
+
+def episode_metrics(probs: np.ndarray, eps: Episodes, threshold: float) -> dict[str, Any]:
+    pred = probs.argmax(1)
+    conf = probs.max(1)
+    right = pred == eps.label
+    is_none = eps.label == TOP_K
+    said_none = pred == TOP_K
+    accepted = conf >= threshold
+    out: dict[str, Any] = {
+        "n": len(eps),
+        "accuracy": float(right.mean()),
+        "tool_accuracy": float(right[~is_none].mean()) if (~is_none).any() else None,
+        "none_precision": float(is_none[said_none].mean()) if said_none.any() else None,
+        "none_recall": float(said_none[is_none].mean()) if is_none.any() else None,
+        "coverage": float(accepted.mean()),
+        "precision": float(right[accepted].mean()) if accepted.any() else None,
+    }
+    kinds = np.array(eps.kind)
+    out["by_kind"] = {
+        str(k): {"n": int((kinds == k).sum()), "accuracy": float(right[kinds == k].mean())}
+        for k in sorted(set(eps.kind))
+    }
+    return out
+
+
+# ---------------------------------------------------------------------------- train
+
+
+def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
+    """Train a checkpoint from ``config``; returns where it was written and its metrics."""
+    import torch
+
+    started = time.perf_counter()
+
+    def log(msg: str) -> None:
+        if config.progress:
+            print(f"[train] {msg}", file=sys.stderr, flush=True)
+
+    if config.threads is not None:
+        torch.set_num_threads(config.threads)
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+
+    data = gather(config)
+    log(f"rows {len(data.examples)} from {data.counts()}; tools {len(data.tools)}")
+    encoder = encoder or Encoder(config.encoder)
+    store = EmbeddingStore(encoder, config.cache_dir)
+    emb = embed_set(data, store, config.progress)
+    fit, head_rows, calib = split_rows(data, config)
+    log(f"split: fit {len(fit)}, head {len(head_rows)}, calib {len(calib)}")
+
+    adapter = Adapter.identity(encoder.dim)
+    adapter_info: dict[str, Any] = {"trained": False}
+    if config.adapter:
+        adapter, adapter_info = train_adapter(data, emb, fit, head_rows, config, log)
+        adapter_info["trained"] = not adapter.is_identity
+    queries = route_vectors(emb, adapter)
+    tools = adapter(emb.tools)
+
+    # exemplars: fit rows, plus head rows when the checkpoint ships a memory (leave-one-out),
+    # so episodes see about as much memory as the router will at run time
+    mem_rows = [i for i in (fit + head_rows if config.memory else fit) if data.examples[i].gold is not None]
+    bank = MemoryBank(
+        queries[mem_rows],
+        np.array([emb.tool_pos[data.examples[i].gold or ""] for i in mem_rows], dtype=np.int64),
+        np.array(mem_rows, dtype=np.int64),
+        len(emb.tool_keys),
+        full=config.memory,
+    )
+    train_eps = build_episodes(data, emb, head_rows, queries, tools, bank, config, config.seed)
+    calib_eps = build_episodes(data, emb, calib, queries, tools, bank, config, config.seed + 1)
+    log(f"episodes: train {len(train_eps)}, calib {len(calib_eps)}")
+    head, head_info = train_head(train_eps, calib_eps, config, log)
+    head.temperature = fit_temperature(head, calib_eps)
+    probs = episode_probabilities(head, calib_eps, head.temperature)
+    correct = probs.argmax(1) == calib_eps.label
+    threshold = threshold_for_precision(probs.max(1), correct, config.target_precision, config.min_threshold)
+    metrics = episode_metrics(probs, calib_eps, threshold)
+    metrics["threshold"] = threshold
+    metrics["temperature"] = head.temperature
+    log(f"calib: {json.dumps({k: v for k, v in metrics.items() if k != 'by_kind'})}")
+
+    memory_vectors = np.zeros((0, encoder.dim), dtype=np.float32)
+    memory_tools: list[str] = []
+    if config.memory:
+        labelled = [i for i, ex in enumerate(data.examples) if ex.gold is not None]
+        if len(labelled) > config.memory_max:
+            labelled = sorted(random.Random(config.seed).sample(labelled, config.memory_max))
+        memory_vectors = queries[labelled]
+        memory_tools = [key_name(data.examples[i].gold or "") for i in labelled]
+
+    version = config.version or new_version()
+    seconds = time.perf_counter() - started
+    sizes = {
+        "rows": len(data.examples),
+        "rows_by_group": data.counts(),
+        "tools": len(data.tools),
+        "fit": len(fit),
+        "head": len(head_rows),
+        "calib": len(calib),
+        "train_episodes": len(train_eps),
+        "calib_episodes": len(calib_eps),
+        "memory": len(memory_tools),
+    }
+    checkpoint = Checkpoint(
+        version=version,
+        adapter=adapter,
+        head=head,
+        threshold=threshold,
+        memory_vectors=memory_vectors,
+        memory_tools=memory_tools,
+        metadata={
+            "kind": "trained",
+            "encoder": encoder.name,
+            "encoder_max_seq_length": encoder.max_seq_length,
+            "catalogue_hash": catalogue_hash([tool_text(t) for t in data.tools.values()]),
+            "data_sizes": sizes,
+            "metrics": metrics,
+            "adapter": adapter_info,
+            "head": head_info,
+            "target_precision": config.target_precision,
+            "seed": config.seed,
+            "train_seconds": round(seconds, 1),
+            "config": _config_summary(config),
+        },
+    )
+    path = checkpoint.save(config.out_dir)
+    log(f"wrote {path} ({version}) in {seconds:.0f}s")
+    return TrainResult(str(path), version, metrics, sizes, seconds)
+
+
+def _config_summary(config: TrainConfig) -> dict[str, Any]:
+    out = asdict(config)
+    out.pop("train_set", None)
+    out["traces"] = len(config.traces)
+    return {k: v for k, v in out.items() if isinstance(v, str | int | float | bool | list | dict | None)}
+
+
+def train_from_mapping(options: Mapping[str, Any]) -> TrainResult:
+    """``train`` from a plain dict (CLI/config): keys are ``TrainConfig`` fields."""
+    return train(TrainConfig(**dict(options)))
+
+
+# ---------------------------------------------------------------------------- the shipped default
+
+DEFAULT_CORPORA = [
+    "metatool:evals/metatool/train.jsonl",  # the seeded train split only; evals/metatool/test.jsonl stays unseen
+    "seal_tools",
+    "stabletoolbench_queries",
+    "acebench_en",
+    "hwu64_nlu",
+    "snips_nlu",
+]
+HELD_OUT_CORPORA = ["api_bank", "callnavi"]  # zero-shot eval: evals/unseen/
+DEFAULT_SUBSAMPLE = {"metatool": 5000, "hwu64_nlu": 3000, "snips_nlu": 1200}
+
+
+def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: bool = True) -> TrainConfig:
+    """The recipe of the shipped default checkpoint (``router/default_checkpoint``).
+
+    Many corpora, api_bank and callnavi held out; no exemplar memory is shipped (the user's own
+    examples and traces fill it), so the head is trained with and without a few exemplars per tool.
+    """
+    from router.checkpoint import DEFAULT_CHECKPOINT_DIR
+
+    return TrainConfig(
+        out_dir=str(out_dir or DEFAULT_CHECKPOINT_DIR),
+        corpora=list(DEFAULT_CORPORA),
+        max_per_corpus=dict(DEFAULT_SUBSAMPLE),
+        memory=False,
+        seed=seed,
+        threads=1,
+        progress=progress,
+        version=f"default-{time.strftime('%Y%m%d')}-s{seed}",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m router.train --default [OUT]`` or ``python -m router.train --data F.jsonl --out DIR``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m router.train", description=main.__doc__)
+    parser.add_argument(
+        "--default",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="OUT",
+        help="build the shipped default checkpoint (into OUT, default router/default_checkpoint)",
+    )
+    parser.add_argument("--data", nargs="*", default=[], help="JSONL rows (toolproxy eval formats)")
+    parser.add_argument("--tools", default=None, help="catalogue for query rows")
+    parser.add_argument("--corpus", nargs="*", default=[], help="../shared/data corpus folders")
+    parser.add_argument("--out", default=None, help="checkpoint directory")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--no-memory", action="store_true", help="do not ship training queries as exemplars")
+    parser.add_argument("--target-precision", type=float, default=0.98)
+    args = parser.parse_args(argv)
+    if args.default is not None:
+        config = default_config(args.default or None, seed=args.seed)
+    else:
+        if not args.out:
+            parser.error("--out is required (or use --default)")
+        config = TrainConfig(
+            out_dir=args.out,
+            data_files=args.data,
+            tools_file=args.tools,
+            corpora=args.corpus,
+            seed=args.seed,
+            memory=not args.no_memory,
+            target_precision=args.target_precision,
+            threads=1,
+        )
+    config.target_precision = args.target_precision
+    result = train(config)
+    print(
+        json.dumps(
+            {
+                "path": result.path,
+                "version": result.version,
+                "seconds": round(result.seconds, 1),
+                "metrics": result.metrics,
+            }
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
