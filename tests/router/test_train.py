@@ -1,0 +1,180 @@
+"""Training on tiny data with the real encoder: determinism, checkpoints, traces, thresholds."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from router.checkpoint import Checkpoint  # noqa: E402
+from router.data import TrainSet, from_traces, load_metatool  # noqa: E402
+from router.encoder import Encoder  # noqa: E402
+from router.router import Router  # noqa: E402
+from router.train import (  # noqa: E402
+    TrainConfig,
+    default_config,
+    split_rows,
+    threshold_for_precision,
+    train,
+)
+from router.types import RouterOptions  # noqa: E402
+
+CITIES = ["Paris", "Berlin", "Tokyo", "Lima", "Oslo", "Cairo", "Quito", "Seoul"]
+TEMPLATES = {
+    "weather": ["what's the weather in {c}", "will it rain in {c} tomorrow", "temperature in {c} now"],
+    "flights": ["book a flight to {c}", "find cheap flights to {c}", "fly me to {c} next week"],
+    "hotels": ["find a hotel in {c}", "book a room in {c} for two nights", "cheap hotels near {c} centre"],
+    "news": ["latest news from {c}", "what happened in {c} today", "headlines about {c}"],
+}
+DESCRIPTIONS = {
+    "weather": "Weather forecasts and current conditions for a city.",
+    "flights": "Search and book airline flights.",
+    "hotels": "Search and book hotel rooms.",
+    "news": "Latest news headlines for a place or topic.",
+}
+
+
+def tiny_rows() -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
+    for tool, templates in TEMPLATES.items():
+        for template in templates:
+            for city in CITIES[:5]:
+                rows.append({"query": template.format(c=city), "tools": [tool]})
+    return rows
+
+
+@pytest.fixture(scope="module")
+def encoder() -> Encoder:
+    return Encoder(num_threads=1)
+
+
+@pytest.fixture(scope="module")
+def metatool_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("metatool")
+    (folder / "metatool_tools.json").write_text(json.dumps(DESCRIPTIONS))
+    with open(folder / "metatool_train.jsonl", "w") as handle:
+        for row in tiny_rows():
+            handle.write(json.dumps(row) + "\n")
+    return folder
+
+
+def tiny_config(out: Path, data: TrainSet, cache: Path, seed: int = 7) -> TrainConfig:
+    return TrainConfig(
+        out_dir=str(out),
+        train_set=data,
+        seed=seed,
+        epochs=4,
+        adapter_epochs=2,
+        cache_dir=str(cache),
+        progress=False,
+        version=f"tiny-{seed}",
+        threads=1,
+    )
+
+
+def weights(path: str) -> dict[str, np.ndarray]:
+    with np.load(Path(path) / "weights.npz", allow_pickle=False) as data:
+        return {k: data[k] for k in data.files}
+
+
+def test_training_is_deterministic_and_loads(tmp_path: Path, metatool_dir: Path, encoder: Encoder) -> None:
+    data = load_metatool(metatool_dir)
+    first = train(tiny_config(tmp_path / "a", data, tmp_path / "cache"), encoder=encoder)
+    second = train(tiny_config(tmp_path / "b", data, tmp_path / "cache"), encoder=encoder)
+    assert first.metrics == second.metrics
+    wa, wb = weights(first.path), weights(second.path)
+    assert set(wa) == set(wb)
+    for key in wa:
+        np.testing.assert_array_equal(wa[key], wb[key], err_msg=key)
+    assert first.sizes["rows"] == 60 and first.sizes["tools"] == 4
+
+    meta = json.loads((Path(first.path) / "metadata.json").read_text())
+    for key in ("version", "encoder", "catalogue_hash", "data_sizes", "metrics", "created_at", "threshold"):
+        assert key in meta, key
+    assert 0.5 <= meta["threshold"] <= 1.0
+    assert meta["memory_size"] == 60  # training queries become exemplars
+
+    router = Router(RouterOptions(checkpoint=first.path), encoder=encoder)
+    assert router.version == "tiny-7"
+    tools = list(data.tools.values())
+    decision = router.decide([{"role": "user", "content": "is it going to snow in Seoul"}], tools)
+    assert decision.tool == "weather", decision
+
+
+def test_another_seed_gives_other_weights(tmp_path: Path, metatool_dir: Path, encoder: Encoder) -> None:
+    data = load_metatool(metatool_dir)
+    a = train(tiny_config(tmp_path / "a", data, tmp_path / "cache", seed=1), encoder=encoder)
+    b = train(tiny_config(tmp_path / "b", data, tmp_path / "cache", seed=2), encoder=encoder)
+    wa, wb = weights(a.path), weights(b.path)
+    assert not np.array_equal(wa["head/cand.0.weight"], wb["head/cand.0.weight"])
+
+
+def test_train_from_traces(tmp_path: Path, encoder: Encoder) -> None:
+    tools = [
+        {"type": "function", "function": {"name": name, "description": desc}}
+        for name, desc in DESCRIPTIONS.items()
+    ]
+    traces = [
+        {"messages": [{"role": "user", "content": row["query"]}], "tools": tools, "label": row["tools"][0]}  # type: ignore[index]
+        for row in tiny_rows()
+    ]
+    traces += [
+        {"messages": [{"role": "user", "content": q}], "tools": tools, "label": None}
+        for q in ["thanks a lot", "tell me a joke", "who are you", "good morning"]
+    ]
+    config = TrainConfig(
+        out_dir=str(tmp_path / "ckpt"),
+        traces=traces,
+        epochs=3,
+        adapter_epochs=1,
+        cache_dir=str(tmp_path / "cache"),
+        progress=False,
+    )
+    result = train(config, encoder=encoder)
+    assert result.sizes["rows_by_group"] == {"traces": 64}
+    ckpt = Checkpoint.load(result.path)
+    assert sorted(set(ckpt.memory_tools)) == sorted(DESCRIPTIONS)
+
+
+def test_from_traces_labels() -> None:
+    tools = [{"type": "function", "function": {"name": "a", "description": "x"}}]
+    data = from_traces(
+        [
+            {"messages": [{"role": "user", "content": "q1"}], "tools": tools, "label": "a"},
+            {"messages": [{"role": "user", "content": "q2"}], "tools": tools, "label": "none"},
+            {"messages": [{"role": "user", "content": "q3"}], "tools": tools, "label": "not-offered"},
+        ]
+    )
+    assert [ex.gold for ex in data.examples] == ["traces::a", None, None]
+
+
+def test_split_is_stratified_and_seeded(metatool_dir: Path) -> None:
+    data = load_metatool(metatool_dir)
+    config = TrainConfig(out_dir="unused", seed=3)
+    fit, head, calib = split_rows(data, config)
+    assert split_rows(data, config) == (fit, head, calib)
+    assert sorted(fit + head + calib) == list(range(len(data.examples)))
+    for tool in DESCRIPTIONS:
+        assert any(data.examples[i].gold == f"metatool::{tool}" for i in fit)
+
+
+def test_threshold_for_precision() -> None:
+    conf = np.array([0.99, 0.95, 0.9, 0.8, 0.7, 0.6])
+    right = np.array([True, True, True, False, True, False])
+    assert threshold_for_precision(conf, right, 1.0, 0.5) == 0.9
+    assert threshold_for_precision(conf, right, 0.75, 0.5) == 0.7
+    assert threshold_for_precision(conf, right, 0.5, 0.75) == 0.75  # the floor
+    assert threshold_for_precision(conf, np.zeros(6, dtype=bool), 0.9, 0.5) == 1.0
+
+
+def test_default_recipe_holds_out_unseen_corpora() -> None:
+    config = default_config("somewhere")
+    joined = " ".join(config.corpora)
+    assert "api_bank" not in joined and "callnavi" not in joined
+    assert "metatool:evals/metatool/train.jsonl" in config.corpora
+    assert config.memory is False
