@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -105,7 +106,7 @@ def test_topic_switch_follows_the_last_turn(router: Router) -> None:
 
 
 def test_after_tool_result_answers_none(router: Router) -> None:
-    messages = [
+    messages: list[dict[str, Any]] = [
         {"role": "user", "content": "What's the weather in London?"},
         {
             "role": "assistant",
@@ -223,7 +224,7 @@ def test_concurrent_decisions_agree(router: Router) -> None:
 
 
 def test_context_window_and_parts() -> None:
-    messages = [
+    messages: list[dict[str, Any]] = [
         {"role": "system", "content": "be brief"},
         {"role": "user", "content": "one"},
         {"role": "user", "content": [{"type": "text", "text": "two"}]},
