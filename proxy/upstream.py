@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -26,6 +27,14 @@ _FAST_KEYS = {"model", "api_base", "api_key", "timeout", "stream_timeout", "max_
 _RETRY_STATUS = {502, 503, 504}
 
 Chunk = tuple[bytes, dict[str, Any]]  # (raw JSON of one SSE data event, parsed)
+
+
+@dataclass(frozen=True)
+class _FastTarget:
+    url: str
+    headers: dict[str, str]
+    model: str
+    timeout: aiohttp.ClientTimeout  # per operation (connect, each read) like httpx.Timeout, not a total
 
 
 def _scrub(text: str, secrets: list[str]) -> str:
@@ -42,6 +51,7 @@ class Upstream:
         self._retries = config.server.upstream_retries
         self._session: aiohttp.ClientSession | None = None  # created on first use, inside the event loop
         self._session_loop: asyncio.AbstractEventLoop | None = None
+        self._fast: dict[int, _FastTarget | None] = {}  # id(ModelEntry) -> fast-path target
         self._secrets = [str(m.litellm_params.api_key) for m in config.model_list if m.litellm_params.api_key]
         self._litellm: Any = None
 
@@ -52,14 +62,29 @@ class Upstream:
         return entry
 
     def _is_fast(self, entry: ModelEntry) -> bool:
+        return self._fast_target(entry) is not None
+
+    def _fast_target(self, entry: ModelEntry) -> _FastTarget | None:
+        """URL, headers, model and timeout of a fast-path deployment (None: use litellm); computed once per
+        deployment, since pydantic dumps and attribute fallbacks cost more than the rest of the request."""
+        key = id(entry)
+        if key in self._fast:
+            return self._fast[key]
         p = entry.litellm_params
         extra = set(p.model_dump(exclude_none=True)) - _FAST_KEYS
-        return (
-            self._config.server.litellm_fast_path
-            and p.api_base is not None
-            and p.model.startswith("openai/")
-            and not extra
-        )
+        target = None
+        if self._config.server.litellm_fast_path and p.api_base is not None and p.model.startswith("openai/") \
+                and not extra:
+            headers = {"content-type": "application/json"}
+            if p.api_key:
+                headers["authorization"] = f"Bearer {p.api_key}"
+            timeout = getattr(p, "timeout", None) or self._timeout
+            target = _FastTarget(url=str(p.api_base).rstrip("/") + "/chat/completions", headers=headers,
+                                 model=p.model.split("/", 1)[1],
+                                 timeout=aiohttp.ClientTimeout(total=None, connect=min(10.0, timeout),
+                                                               sock_read=timeout))
+        self._fast[key] = target
+        return target
 
     # ---------------------------------------------------------------- public API
     async def complete(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -107,17 +132,12 @@ class Upstream:
     # ---------------------------------------------------------------- aiohttp fast path
     async def _fast_send(self, entry: ModelEntry, body: dict[str, Any]) -> aiohttp.ClientResponse:
         """Send the request; connection errors and timeouts before the response map to proxy errors."""
-        p = entry.litellm_params
-        url = str(p.api_base).rstrip("/") + "/chat/completions"
-        headers = {"content-type": "application/json"}
-        if p.api_key:
-            headers["authorization"] = f"Bearer {p.api_key}"
-        payload = {**body, "model": p.model.split("/", 1)[1]}
-        timeout = getattr(p, "timeout", None) or self._timeout
-        # like httpx.Timeout(t, connect=...): a limit per operation (connect, each read), not a total
-        limits = aiohttp.ClientTimeout(total=None, connect=min(10.0, timeout), sock_read=timeout)
+        target = self._fast_target(entry)
+        assert target is not None
+        payload = {**body, "model": target.model}
         try:
-            return await self._http().post(url, data=orjson.dumps(payload), headers=headers, timeout=limits)
+            return await self._http().post(target.url, data=orjson.dumps(payload), headers=target.headers,
+                                           timeout=target.timeout)
         except TimeoutError:
             raise UpstreamTimeout("The upstream did not answer in time.") from None
         except aiohttp.ClientError as exc:
