@@ -154,10 +154,14 @@ def test_metrics_show_queue_and_spool_while_the_database_is_unusable(upstream_se
         assert value(m, "toolproxy_recorder_written") == 0
         upgrade(db)
         deadline = time.monotonic() + 20
-        while value(m := scrape(base), "toolproxy_recorder_written") < 12:
+        while True:  # drained: all written, nothing left in memory or in the spool
+            m = scrape(base)
+            if (value(m, "toolproxy_recorder_written") >= 12 and value(m, "toolproxy_recorder_spool_size") == 0
+                    and value(m, "toolproxy_recorder_queue_depth") == 0):
+                break
             assert time.monotonic() < deadline, f"not drained: {m}"
             time.sleep(0.1)
-        assert value(m, "toolproxy_recorder_spool_size") == 0 and value(m, "toolproxy_recorder_queue_depth") == 0
+        assert value(m, "toolproxy_recorder_written") == 12
     from tests.proxy.test_passthrough import exchanges
 
     assert sorted(r.id for r in exchanges(db)) == sorted(ids)
