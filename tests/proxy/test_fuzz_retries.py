@@ -36,7 +36,8 @@ def record_run() -> str:
 
 
 class FlakyUpstream:
-    """An OpenAI-compatible upstream following a plan: ("fail", status) | ("tool", name) | ("ok", None)."""
+    """An OpenAI-compatible upstream following a plan: ("fail", status) | ("tool", name) | ("cut", None)
+    (streams only) | ("ok", None)."""
 
     def __init__(self) -> None:
         self.hits = 0
@@ -46,7 +47,7 @@ class FlakyUpstream:
     async def chat(self, request: Request) -> Response:
         body = await request.json()
         self.hits += 1
-        kind, arg = self.plan.popleft() if self.plan else ("ok", None)
+        kind, arg = self.plan.popleft() if self.plan else ("ok", 0)
         if kind == "fail":
             return JSONResponse({"error": {"message": f"flaky {arg}", "type": "x"}}, status_code=int(arg))
         message: dict[str, Any] = {"role": "assistant", "content": "fine"}
@@ -67,6 +68,8 @@ class FlakyUpstream:
                 chunk = {**base, "object": "chat.completion.chunk",
                          "choices": [{"index": 0, "delta": delta, "finish_reason": fin}]}
                 yield f"data: {json.dumps(chunk)}\n\n".encode()
+                if kind == "cut":  # the connection ends after the first chunk, without [DONE]
+                    return
             yield b"data: [DONE]\n\n"
 
         return StreamingResponse(events(), media_type="text/event-stream")
@@ -144,6 +147,15 @@ def test_retried_before_output(setup: Any, status: int, stream: bool) -> None:
     flaky.hits, flaky.plan = 0, deque([("fail", status)] * (RETRIES + 1))
     assert_openai_error(post(base, "flaky", stream=stream), status)
     assert flaky.hits == RETRIES + 1
+
+
+def test_stream_cut_after_output_not_retried(setup: Any) -> None:
+    base, _, flaky, _ = setup
+    flaky.hits, flaky.plan = 0, deque([("cut", None)])
+    r = post(base, "flaky", stream=True)
+    assert r.status_code == 200  # the first chunk was already relayed: the error comes as an event
+    assert '"fine"' in r.text and '"upstream_stream_cut"' in r.text and r.text.rstrip().endswith("[DONE]")
+    assert flaky.hits == 1
 
 
 @pytest.mark.parametrize("status", [400, 401, 429, 500])
