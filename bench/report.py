@@ -101,6 +101,12 @@ def render(result: dict[str, Any]) -> str:
         if local:
             lines.append(f"tokens saved per routed request (schema tokens not sent, from the trace table): "
                          f"{_f(local['tokens_saved_avg'], 0)}")
+        rss = result.get("rss_mib", {})
+        if "toolproxy_routed" in rss:
+            lines.append(f"RSS with the router loaded (torch + MiniLM): {_f(rss['toolproxy_routed'], 0)} MiB")
+        for name, routes in result.get("traces", {}).items():
+            lines.append(f"trace rows in {name}'s database: "
+                         + ", ".join(f"{k} {v['exchanges']}" for k, v in routes.items()))
         us = result.get("upstream_stats")
         if us:
             lines.append(f"upstream saw {us['requests']} chat requests, {us['with_tools']} of them with tools")
