@@ -92,6 +92,8 @@ class ProxyState:
                 self.holder.examples[tool.name] = list(tool.examples)
                 if tool.threshold is not None:
                     self.thresholds[tool.name] = tool.threshold
+        if self.upstream.needs_litellm():
+            self.tasks.append(asyncio.create_task(asyncio.to_thread(self.upstream.warm)))
         routing = None
         if self.load_router:
             from router.rules import RuleSet

@@ -280,11 +280,12 @@ def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str 
 
 def _with_managed_tools(examples: list[dict[str, Any]], cfg: Config) -> list[dict[str, Any]]:
     """Traces store the tools the client sent; the config's managed tools were offered too."""
-    managed = [{"type": "function", "function": {"name": t.name, "description": t.description,
-                                                 "parameters": t.parameters}} for t in cfg.tools if t.name]
+    managed: dict[str, dict[str, Any]] = {
+        t.name: {"type": "function", "function": {"name": t.name, "description": t.description,
+                                                  "parameters": t.parameters}} for t in cfg.tools if t.name}
     for ex in examples:
         names = {(t.get("function") or t).get("name") for t in ex.get("tools") or []}
-        ex["tools"] = list(ex.get("tools") or []) + [t for t in managed if t["function"]["name"] not in names]
+        ex["tools"] = list(ex.get("tools") or []) + [d for n, d in managed.items() if n not in names]
     return examples
 
 

@@ -103,6 +103,13 @@ class Upstream:
         it: AsyncIterator[Chunk] = await self._retrying(lambda: _prime(opener(entry, body)))
         return it
 
+    def needs_litellm(self) -> bool:
+        return any(not self._is_fast(m) for m in self._config.model_list)
+
+    def warm(self) -> None:
+        """Import litellm ahead of the first request (it takes seconds); call off the event loop."""
+        self._lib()
+
     async def aclose(self) -> None:
         if self._session is not None:
             await self._session.close()

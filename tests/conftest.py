@@ -66,7 +66,8 @@ def make_proxy(upstream_server: tuple[FakeUpstream, str], tmp_path: Path) -> Pro
     @contextmanager
     def factory(db_url: str | None = None, **sections: Any) -> Iterator[str]:
         db = db_url or f"sqlite:///{tmp_path / 'proxy.db'}"
-        cfg = parse_config(base_config(url, db, **sections))
+        storage = {"spool_path": str(tmp_path / "proxy.spool.jsonl"), **sections.pop("storage", {})}
+        cfg = parse_config(base_config(url, db, storage=storage, **sections))
         upgrade(cfg.storage.url)
         app = create_app(cfg)
         with serve_in_thread(app) as base:
