@@ -215,6 +215,8 @@ def create_app(config: Config, *, recorder: Any | None = None, load_router: bool
             assert state.flow is not None
             reply = await state.flow.handle(body, trace, mode)
         except ProxyError as exc:
+            if state.flow is not None:
+                state.flow.reject(trace, exc)
             return error_response(exc, {"x-toolproxy-trace-id": trace.id})
         if reply.stream is not None:
             return StreamingResponse(reply.stream, media_type="text/event-stream",

@@ -310,6 +310,13 @@ class ChatFlow:
         return Reply(headers={}, stream=gen())
 
     # ------------------------------------------------------------------ record
+    def reject(self, trace: TraceRecord, exc: ProxyError) -> None:
+        """Record a request refused before routing (auth, body, validation); its body is not stored."""
+        if getattr(trace, "_finished", False):
+            return
+        trace.route, trace.request = "rejected", None
+        self._finish(Exchange(body={}, trace=trace), status=exc.status_code, error=exc.message)
+
     def _finish(self, ex: Exchange, status: int, error: str | None = None,
                 response: dict[str, Any] | None = None) -> None:
         trace = ex.trace

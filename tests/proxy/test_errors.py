@@ -50,8 +50,9 @@ def assert_openai_error(r: httpx.Response, status: int, param: str | None = None
     return dict(err)
 
 
-def test_bad_inputs(make_proxy: Any, upstream: Any) -> None:
-    with make_proxy(server={"max_body_bytes": 2000}) as base, httpx.Client(base_url=base) as c:
+def test_bad_inputs(make_proxy: Any, upstream: Any, tmp_path: Any) -> None:
+    db = f"sqlite:///{tmp_path / 'bad.db'}"
+    with make_proxy(db_url=db, server={"max_body_bytes": 2000}) as base, httpx.Client(base_url=base) as c:
         for name, body, status, param in BAD_INPUTS:
             kw = {"content": body} if isinstance(body, bytes) else {"json": body}
             r = c.post("/v1/chat/completions", headers={"content-type": "application/json"}, **kw)
@@ -61,6 +62,9 @@ def test_bad_inputs(make_proxy: Any, upstream: Any) -> None:
         assert_openai_error(c.get("/v1/nowhere"), 404)
         assert_openai_error(c.get("/v1/chat/completions"), 405)
     assert upstream.received == []
+    rows = exchanges(db)  # every refused request is traced, without its body
+    assert sorted(r.status_code for r in rows) == sorted([s for _, _, s, _ in BAD_INPUTS] + [413])
+    assert all(r.request is None for r in rows if r.status_code != 404)
 
 
 @pytest.mark.parametrize("model,status", [("error-400", 400), ("error-401", 401), ("error-429", 429),

@@ -126,6 +126,7 @@ def test_api_keys_hashed_and_checked(make_proxy: Any, upstream: Any, db_url: str
         good = openai.OpenAI(base_url=base + "/v1", api_key="tp-key-alpha", max_retries=0)
         assert good.chat.completions.create(model="fake-model", messages=MESSAGES).choices[0].message.content
     rows = exchanges(db_url)
-    assert len(rows) == 1
-    assert rows[0].client_key_id is not None and rows[0].client_key_id.startswith("key_")
-    assert "tp-key-alpha" not in repr(rows[0].__dict__)
+    assert [(r.route, r.status_code) for r in rows] == [("rejected", 401), ("passthrough", 200)]
+    assert rows[0].client_key_id is None and rows[0].request is None
+    assert rows[1].client_key_id is not None and rows[1].client_key_id.startswith("key_")
+    assert all("tp-key-alpha" not in repr(r.__dict__) for r in rows)

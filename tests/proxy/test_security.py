@@ -120,7 +120,10 @@ def test_keys_never_reach_traces_spool_logs_or_responses(leaky: str, tmp_path: P
         assert r.status_code == 401
         assert server.terminate() in (0, -15)
 
-    rows = exchanges(f"sqlite:///{db_path}")
+    every = exchanges(f"sqlite:///{db_path}")
+    rejected = [r for r in every if r.route == "rejected"]  # refused before routing: traced without a body
+    assert [(r.status_code, r.request) for r in rejected] == [(401, None)] * 6 + [(404, None)]
+    rows = [r for r in every if r.route != "rejected"]
     assert len(rows) == 7  # every valid, authenticated request, upstream failures included
     assert all(r.client_key_id and r.client_key_id.startswith("key_") for r in rows)
     leaked_errors = [r.error for r in rows if r.error and "***" in r.error]
