@@ -135,8 +135,8 @@ def test_keys_never_reach_traces_spool_logs_or_responses(leaky: str, tmp_path: P
     assert "sec.db" in written
     logged = [json.loads(line) for line in written["log"].splitlines() if line.startswith("{")]
     finished = [line for line in logged if line["msg"] in ("exchange failed", "exchange finished")]
-    assert sorted(line["trace_id"] for line in finished) == sorted(r.id for r in rows)  # one line each
-    assert {line["status"] for line in finished} == {200, 401, 502, 503}
+    assert sorted(line["trace_id"] for line in finished) == sorted(r.id for r in every)  # one line each
+    assert {line["status"] for line in finished} == {200, 401, 404, 502, 503}
     assert sum("***" in (line.get("error") or "") for line in finished) >= 3  # scrubbed errors were logged
     with sqlite3.connect(db_path) as conn:  # the rows themselves, decoded, not only the raw pages
         written["sql dump"] = "\n".join(conn.iterdump())
