@@ -125,7 +125,7 @@ class ChatFlow:
         decision = await self.routing.decide(body["messages"], specs, forced=forced, require_tool=require)
         self._note_decision(ex, decision, "decision")
         threshold = self.tool_thresholds.get(decision.tool or "", decision.threshold)
-        if decision.rule is None and decision.confidence < threshold:
+        if decision.rule is None and (decision.confidence < threshold or threshold >= 1.0):  # 1.0 = never act
             return await self._fallback(ex, "low confidence")
         if decision.tool is None:
             trace.route = "none" if decision.rule is None else "rule:none"
