@@ -84,13 +84,14 @@ class TrainConfig:
     fit_fraction: float = 0.6
     calib_fraction: float = 0.2
     max_candidates: int = 300
-    drop_rate: float = 0.5  # share of rows that also train NONE with the gold tool removed
+    drop_rate: float = 0.2  # share of rows that also train NONE with the gold tool removed
     foreign_rate: float = 0.4  # share of rows also offered unrelated tools of another group (NONE)
     cache_dir: str = ".cache/embeddings"
     threads: int | None = None  # torch threads; None = leave as is
     progress: bool = True
     version: str | None = None
     min_threshold: float = 0.5
+    split_by: str = "row"  # "row" (seen catalogue) or "tool" (head learns on tools the adapter never saw)
 
 
 @dataclass
@@ -164,7 +165,12 @@ def route_vectors(emb: Embedded, adapter: Adapter) -> np.ndarray:
 
 
 def split_rows(data: TrainSet, config: TrainConfig) -> tuple[list[int], list[int], list[int]]:
-    """fit / head / calib row indices, stratified by gold tool (NONE rows as one class)."""
+    """fit / head / calib row indices.
+
+    ``split_by="row"``: stratified by gold tool (every tool in every part; for a seen catalogue).
+    ``split_by="tool"``: by gold tool, so head and calib rows route to tools the adapter never
+    trained on — what an unseen catalogue looks like to the shipped default. NONE rows go by row.
+    """
     rng = random.Random(config.seed)
     by_gold: dict[str, list[int]] = defaultdict(list)
     for i, ex in enumerate(data.examples):
@@ -172,6 +178,20 @@ def split_rows(data: TrainSet, config: TrainConfig) -> tuple[list[int], list[int
     fit: list[int] = []
     head: list[int] = []
     calib: list[int] = []
+    if config.split_by == "tool":
+        for gold in sorted(by_gold):
+            rows = by_gold[gold]
+            if gold.endswith("::<none>"):
+                for i in rows:
+                    u = rng.random()
+                    (
+                        fit if u < config.fit_fraction else calib if u > 1 - config.calib_fraction else head
+                    ).append(i)
+                continue
+            u = rng.random()
+            part = fit if u < config.fit_fraction else calib if u > 1 - config.calib_fraction else head
+            part.extend(rows)
+        return sorted(fit), sorted(head), sorted(calib)
     carry = 0.0
     for gold in sorted(by_gold):
         rows = by_gold[gold]
@@ -454,7 +474,9 @@ def build_episodes(
             continue
         if len(offered) > 3:
             size = rng.choice([3, 5, 10, 20])
-            hard = _hard_negatives(q, tools, offered, gold, set(), max(1, size // 2))
+            # half the time the nearest tools (hard), else a random handful (the everyday case)
+            n_hard = max(1, size // 2) if rng.random() < 0.5 else 0
+            hard = _hard_negatives(q, tools, offered, gold, set(), n_hard) if n_hard else []
             rest = [t for t in offered if t != gold and t not in hard]
             subset = [gold, *hard, *rng.sample(rest, min(len(rest), max(0, size - 1 - len(hard))))]
             rng.shuffle(subset)
@@ -654,7 +676,9 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
 
     # exemplars: fit rows, plus head rows when the checkpoint ships a memory (leave-one-out),
     # so episodes see about as much memory as the router will at run time
-    mem_rows = [i for i in (fit + head_rows if config.memory else fit) if data.examples[i].gold is not None]
+    # (sampled mode: every row, leave-one-out, like config examples of any tool)
+    pool = fit + head_rows if config.memory else list(range(len(data.examples)))
+    mem_rows = sorted(i for i in pool if data.examples[i].gold is not None)
     bank = MemoryBank(
         queries[mem_rows],
         np.array([emb.tool_pos[data.examples[i].gold or ""] for i in mem_rows], dtype=np.int64),
