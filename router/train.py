@@ -814,6 +814,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-memory", action="store_true", help="do not ship training queries as exemplars")
     parser.add_argument("--target-precision", type=float, default=0.98)
+    parser.add_argument("--drop-rate", type=float, default=None, help="NONE episodes with the gold removed")
+    parser.add_argument("--foreign-rate", type=float, default=None, help="NONE episodes with unrelated tools")
     args = parser.parse_args(argv)
     if args.default is not None:
         config = default_config(args.default or None, seed=args.seed)
@@ -831,6 +833,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             threads=1,
         )
     config.target_precision = args.target_precision
+    if args.drop_rate is not None:
+        config.drop_rate = args.drop_rate
+    if args.foreign_rate is not None:
+        config.foreign_rate = args.foreign_rate
     result = train(config)
     print(
         json.dumps(
