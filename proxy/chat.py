@@ -226,14 +226,19 @@ class ChatFlow:
         return self._complete_reply(ex, completion)
 
     # ------------------------------------------------------------------ upstream
-    async def _call(self, ex: Exchange, body: dict[str, Any]) -> dict[str, Any]:
+    async def _upstream(self, ex: Exchange, call: Any) -> Any:
+        """Await one upstream call; a failure is recorded as an upstream step before it propagates."""
         t0 = time.perf_counter()
         try:
-            completion = await self.upstream.complete(body)
+            return await call
         except ProxyError as exc:
             ex.trace.steps.append(StepRecord(kind="upstream", status="error", error=exc.message,
                                              duration_ms=(time.perf_counter() - t0) * 1000))
             raise
+
+    async def _call(self, ex: Exchange, body: dict[str, Any]) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        completion: dict[str, Any] = await self._upstream(ex, self.upstream.complete(body))
         ms = (time.perf_counter() - t0) * 1000
         ex.trace.upstream_ms = (ex.trace.upstream_ms or 0) + ms
         usage = completion.get("usage") or {}
@@ -252,16 +257,11 @@ class ChatFlow:
             completion = await self._call(ex, body)
             if ex.trace.route == "passthrough" and ex.trace.llm_tool is None:
                 ex.trace.llm_tool = first_tool_call(completion)
-            return self._complete_reply(ex, completion, already_counted=True)
+            return self._complete_reply(ex, completion)
         up = dict(body)
         up["stream_options"] = {**(body.get("stream_options") or {}), "include_usage": True}
         t0 = time.perf_counter()
-        try:
-            chunks = await self.upstream.stream(up)
-        except ProxyError as exc:
-            ex.trace.steps.append(StepRecord(kind="upstream", status="error", error=exc.message,
-                                             duration_ms=(time.perf_counter() - t0) * 1000))
-            raise
+        chunks = await self._upstream(ex, self.upstream.stream(up))
         return Reply(headers={}, stream=self._stream_out(ex, chunks, t0))
 
     async def _stream_out(self, ex: Exchange, chunks: AsyncIterator[Any], t0: float) -> AsyncIterator[bytes]:
@@ -293,7 +293,7 @@ class ChatFlow:
                                                       "finish_reason": acc.finish_reason}))
             self._finish(ex, status=status, error=error, response=record)
 
-    def _complete_reply(self, ex: Exchange, completion: dict[str, Any], already_counted: bool = True) -> Reply:
+    def _complete_reply(self, ex: Exchange, completion: dict[str, Any]) -> Reply:
         if not ex.wants_stream:
             self._finish(ex, status=200, response=completion)
             return Reply(headers={}, json=completion)
