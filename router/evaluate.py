@@ -234,6 +234,19 @@ def evaluate_files(
 
     ``seen``: conversations this router already routed (see :func:`run_eval`)."""
     cases = load_cases(list(data), tools)
+    return evaluate_router(router, cases, out, fill=fill, progress=progress, seen=seen)
+
+
+def evaluate_router(
+    router: Any,
+    cases: Sequence[EvalCase],
+    out: str | None = None,
+    *,
+    fill: Fill | None = None,
+    progress: bool = True,
+    seen: set[str] | None = None,
+) -> dict[str, Any]:
+    """:func:`run_eval` with a loaded Router: warm its tool cache, record its version."""
     warmup = getattr(router, "warmup", None)
     if callable(warmup):
         unique = {
@@ -263,8 +276,9 @@ def eval_command(
     ``out`` is given, and (``print_json``) prints the metrics as one JSON object on the last stdout
     line. Returns the metrics. The argument filler (``router.args.fill_arguments``) scores arguments.
     """
+    cases = load_cases(data, tools)  # bad rows fail before the model loads
     router = load_router(encoder, checkpoint)
-    metrics = evaluate_files(router, data, tools, out, fill=load_filler())
+    metrics = evaluate_router(router, cases, out, fill=load_filler())
     print_metrics(metrics, title=f"toolproxy eval — {', '.join(data)}")
     if print_json:
         print(json.dumps(metrics), flush=True)
@@ -381,6 +395,7 @@ __all__ = [
     "eval_command",
     "evaluate_case",
     "evaluate_files",
+    "evaluate_router",
     "load_filler",
     "load_router",
     "print_metrics",

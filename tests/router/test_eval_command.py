@@ -39,3 +39,12 @@ def test_eval_command_prints_table_and_json_and_writes_files(
     assert sum(v["n"] for v in metrics["by_category"].values()) == 6
     for name in ("reliability.png", "coverage_precision.png", "confusions.png"):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_eval_command_rejects_a_query_row_without_catalogue(tmp_path: Path) -> None:
+    from router.evalsets import EvalDataError
+
+    data = tmp_path / "rows.jsonl"
+    data.write_text(json.dumps({"query": "weather?", "tools": ["weather"]}) + "\n")
+    with pytest.raises(EvalDataError, match=r"rows\.jsonl:1: .*--tools"):
+        eval_command([str(data)], None, None, None, None)
