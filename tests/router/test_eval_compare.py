@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from router.evaluate import compare_with_llm, route_path
@@ -92,3 +95,45 @@ def test_route_path() -> None:
     assert route_path({"route": "none"}) == "local"
     assert route_path({"route": "fallback"}) == "llm"
     assert route_path({"route": "local:x", "path": "llm"}) == "llm"
+
+
+def test_compare_with_llm_reads_the_storage_comparison_rows(tmp_path: Path) -> None:
+    """The rows storage.queries.comparison_rows returns from a real SQLite database fit this function."""
+    from storage.db import make_engine, upgrade
+    from storage.queries import comparison_rows
+    from storage.recorder import Recorder
+    from storage.records import StepRecord, TraceRecord
+
+    url = f"sqlite:///{tmp_path / 'traces.db'}"
+    upgrade(url)
+
+    def trace(route: str, llm_tool: str | None, decided: str | None, status: str, **kw: Any) -> TraceRecord:
+        kind = "shadow_decision" if route == "passthrough" else "decision"
+        return TraceRecord(
+            route=route,
+            llm_tool=llm_tool,
+            steps=[StepRecord(kind=kind, tool=decided, status=status)],
+            **kw,
+        )
+
+    recorder = Recorder(url)
+    recorder.start()
+    for record in (
+        trace("fallback", "get_weather", "get_weather", "unsure", prompt_tokens=900, latency_ms=1000.0),
+        trace("fallback", "web_search", "get_weather", "unsure", prompt_tokens=1100, latency_ms=1400.0),
+        trace("passthrough", None, None, "confident", mode="shadow", prompt_tokens=1000, latency_ms=1200.0),
+        trace(
+            "local:get_weather", None, "get_weather", "confident", route_tool="get_weather", prompt_tokens=80
+        ),
+    ):
+        recorder.record(record)
+    recorder.close()
+
+    rows = comparison_rows(make_engine(url))
+    report = compare_with_llm(rows)
+    assert report["n_compared"] == 3  # the local route has no LLM choice
+    assert report["agreement"] == pytest.approx(2 / 3)
+    assert report["n_confident"] == 1 and report["agreement_when_confident"] == 1.0
+    assert report["disagreements"] == [{"router": "get_weather", "llm": "web_search", "count": 1}]
+    assert report["paths"]["llm"]["n"] == 3
+    assert report["paths"]["llm"]["prompt_tokens_mean"] == pytest.approx(1000.0)
