@@ -9,7 +9,7 @@ import pytest
 
 from router.evaluate import compare_with_llm, route_path
 
-ROWS = [
+ROWS: list[dict[str, Any]] = [
     # shadow/fallback exchanges: the LLM saw the tools, the router decided too
     {
         "route": "fallback",

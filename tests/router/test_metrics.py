@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from router.metrics import (
@@ -145,7 +147,11 @@ def test_args_coverage_and_exact() -> None:
 
 
 def test_arguments_match_rules() -> None:
-    expected = {"city": ["Paris", "Paris, France"], "unit": ["celsius", ""], "days": [3]}
+    expected: dict[str, list[Any]] = {
+        "city": ["Paris", "Paris, France"],
+        "unit": ["celsius", ""],
+        "days": [3],
+    }
     assert arguments_match({"city": "paris", "unit": "celsius", "days": 3}, expected)
     assert arguments_match({"city": "Paris, France", "days": "3"}, expected)  # unit may be left out
     assert not arguments_match({"city": "Paris", "unit": "kelvin", "days": 3}, expected)  # wrong value
