@@ -94,11 +94,21 @@ class ModelLayout:
 
     def __init__(self, model_path: str) -> None:
         root = Path(model_path)
+        self.dim: int | None = None
+        if not root.is_dir():
+            raise OnnxEncoderError(f"{model_path}: not a model directory")
         modules_file = root / "modules.json"
-        modules = json.loads(modules_file.read_text()) if modules_file.exists() else [
-            {"type": "sentence_transformers.models.Transformer", "path": ""},
-            {"type": "sentence_transformers.models.Pooling", "path": "1_Pooling"},
-        ]
+        if not modules_file.exists():
+            # A plain transformers model: sentence-transformers adds mean pooling.
+            self.transformer_dir, self.pooling = root, "mean"
+        else:
+            self._read_modules(model_path, json.loads(modules_file.read_text()))
+        self.tokenizer_file = self.transformer_dir / "tokenizer.json"
+        if not self.tokenizer_file.exists():
+            raise OnnxEncoderError(f"{model_path}: no tokenizer.json (a fast tokenizer) to tokenize with")
+
+    def _read_modules(self, model_path: str, modules: list[dict[str, Any]]) -> None:
+        root = Path(model_path)
         kinds: dict[str, str] = {}
         for module in modules:
             kind = _SUPPORTED_MODULES.get(str(module.get("type")))
@@ -117,9 +127,6 @@ class ModelLayout:
             raise OnnxEncoderError(f"{model_path}: pooling {modes} is not supported (one of {_POOLING_MODES})")
         self.pooling = modes[0]
         self.dim = int(pooling.get("word_embedding_dimension", 0)) or None
-        self.tokenizer_file = self.transformer_dir / "tokenizer.json"
-        if not self.tokenizer_file.exists():
-            raise OnnxEncoderError(f"{model_path}: no tokenizer.json (a fast tokenizer) to tokenize with")
 
     def fingerprint(self) -> list[tuple[str, int, int]]:
         """(name, size, mtime) of the transformer's files: a retrained model at the same path re-exports."""
@@ -202,6 +209,8 @@ def _ensure_onnx(model_path: str, max_seq_length: int) -> tuple[Path, bool]:
     with _file_lock(folder / ".lock"):
         if target.exists():
             return target, False
+        for stale in folder.glob(".model-*.onnx.tmp"):  # left by an exporter that was killed
+            stale.unlink(missing_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".model-", suffix=".onnx.tmp", dir=folder)
         os.close(fd)
         tmp = Path(tmp_name)
@@ -285,8 +294,9 @@ def verify_export(onnx_path: Path, model_path: str, max_seq_length: int) -> floa
 def default_threads() -> int:
     """Intra-op threads: ``$TOOLPROXY_ONNX_THREADS``, else 1.
 
-    Measured on the shared 2-core box (bench/README.md): one query is ~12 tokens, too small for a
-    second thread to pay off under load, and a second spinning thread competes with the server.
+    Measured on the shared 2-core box under load ~2-3 (bench/README.md), ten interleaved runs of
+    300 queries: 2 threads changed the query p50 by 0 to -0.8 ms but cost 1-2 ms more CPU per query,
+    which the server's other requests pay for. Set 2 on an idle multi-core machine.
     """
     try:
         return max(1, int(os.environ.get(THREADS_ENV, "1")))
@@ -325,7 +335,12 @@ class OnnxEncoder:
         else:
             path, self.exported = Path(onnx_path), False
         self.onnx_path = path
-        self._session = _session(ort, path, self.num_threads)
+        try:
+            self._session = _session(ort, path, self.num_threads)
+        except Exception as exc:
+            raise OnnxEncoderError(
+                f"cannot load the ONNX export {path} ({exc!r}); delete its folder to export again"
+            ) from exc
         self._inputs = [i.name for i in self._session.get_inputs()]
         self._tokenizer = _tokenizer(Tokenizer, layout, max_seq_length)
         out_dim = self._session.get_outputs()[0].shape[-1]

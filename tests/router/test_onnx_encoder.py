@@ -18,6 +18,7 @@ import pytest
 from router.encoder import Encoder, default_model_path
 from router.onnx_encoder import (
     CACHE_DIR_ENV,
+    ModelLayout,
     OnnxEncoder,
     OnnxEncoderError,
     default_threads,
@@ -157,6 +158,49 @@ def test_unsupported_module_is_a_clear_error(tmp_path: Path) -> None:
     (model / "modules.json").write_text(json.dumps(modules))
     with pytest.raises(OnnxEncoderError, match="Dense"):
         OnnxEncoder(str(model))
+
+
+def test_corrupt_cached_export_is_a_clear_error_and_auto_falls_back(
+    first: OnnxEncoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    folder = tmp_path / "onnx" / first.onnx_path.parent.name
+    folder.mkdir(parents=True)
+    (folder / "model.onnx").write_bytes(b"not an onnx model")
+    with pytest.raises(OnnxEncoderError, match="delete its folder"):
+        OnnxEncoder()
+    assert isinstance(make_encoder(None), Encoder)
+
+
+def test_plain_transformers_folder_means_mean_pooling(tmp_path: Path) -> None:
+    model = tmp_path / "plain"
+    shutil.copytree(default_model_path(), model)
+    (model / "modules.json").unlink()
+    layout = ModelLayout(str(model))
+    assert (layout.pooling, layout.transformer_dir) == ("mean", model)
+    with pytest.raises(OnnxEncoderError, match="not a model directory"):
+        ModelLayout(str(tmp_path / "missing"))
+
+
+def test_two_processes_starting_at_once_export_once(tmp_path: Path) -> None:
+    code = (
+        "import json\n"
+        "from router.onnx_encoder import OnnxEncoder\n"
+        "e = OnnxEncoder()\n"
+        "print(json.dumps({'exported': e.exported, 'vector': e.encode(['hello there'])[0].tolist()}))\n"
+    )
+    cache = tmp_path / "cache"
+    stale = cache / "onnx" / export_key(default_model_path(), 128) / ".model-killed.onnx.tmp"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"half an export")
+    env = {**os.environ, CACHE_DIR_ENV: str(cache), "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", code], env=env, cwd=ROOT, stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, text=True) for _ in range(2)]
+    outs = [json.loads(p.communicate(timeout=180)[0].strip().splitlines()[-1]) for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    assert sorted(o["exported"] for o in outs) == [False, True]
+    np.testing.assert_allclose(outs[0]["vector"], outs[1]["vector"], atol=1e-6)
+    assert [p.name for p in stale.parent.iterdir() if p.name.endswith(".tmp")] == []
 
 
 def test_cached_export_serves_without_importing_torch(first: OnnxEncoder, cache_dir: Path) -> None:
