@@ -42,6 +42,7 @@ class RouterOptions:
     tool_thresholds: dict[str, float] = field(default_factory=dict)
     context_turns: int = 3  # user/assistant turns kept as routing context
     device: str = "cpu"
+    encoder_backend: str = "auto"  # auto (ONNX Runtime when it works, else torch) | onnx | torch
 
 
 @dataclass
