@@ -64,8 +64,9 @@ class ProxyState:
         self.load_router = load_router
         r = config.router
         thresholds = {**r.tool_thresholds, **{t.name: t.threshold for t in config.tools if t.name and t.threshold}}
-        self.holder = RouterHolder(RouterOptions(encoder=r.encoder, encoder_backend=r.encoder_backend, checkpoint=r.checkpoint, threshold=r.threshold,
-                                                 tool_thresholds=thresholds, context_turns=r.context_turns))
+        self.holder = RouterHolder(RouterOptions(
+            encoder=r.encoder, encoder_backend=r.encoder_backend, checkpoint=r.checkpoint, threshold=r.threshold,
+            tool_thresholds=thresholds, context_turns=r.context_turns))
         self.thresholds = thresholds
         self.managed: dict[str, ManagedTool] = {}
         self.flow: ChatFlow | None = None
