@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 FOLLOW_UP_WORDS = 6  # a last turn this short leans on the window more
+FOLLOW_UP_WEIGHT = 4.0  # the window outweighs a short follow-up ("and in Boston?") that names no topic
 
 
 def message_text(message: dict[str, Any]) -> str:
@@ -53,7 +54,7 @@ class RoutingContext:
         """How much the window's embedding counts next to the last turn's."""
         if not self.previous:
             return 0.0
-        return 1.0 if self.is_follow_up else 0.25
+        return FOLLOW_UP_WEIGHT if self.is_follow_up else 0.25
 
 
 def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingContext:

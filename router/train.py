@@ -45,6 +45,7 @@ from router.data import (
 from router.data import load_metatool as load_metatool_set
 from router.encoder import EmbeddingStore, Encoder, tool_text
 from router.model import (
+    GLOBAL_FEATURES,
     N_CAND,
     N_GLOBAL,
     TOP_K,
@@ -86,12 +87,19 @@ class TrainConfig:
     max_candidates: int = 300
     drop_rate: float = 0.2  # share of rows that also train NONE with the gold tool removed
     foreign_rate: float = 0.4  # share of rows also offered unrelated tools of another group (NONE)
+    mixed_rate: float = 0.0  # share of rows also offered with a few distinct tools of another group
+    terse_rate: float = 0.0  # ... of those, share also seen with a vague gold description + examples
+    twin_cos: float = 0.8  # tool-text cosine above which a tool counts as a near-synonym of the gold
+    twin_query_cos: float = 1.0  # ... or the cosine of their mean training queries (1.0 = off)
+    twin_query_max: float = 1.01  # no NONE episode where an exemplar of an offered tool is this close
     cache_dir: str = ".cache/embeddings"
     threads: int | None = None  # torch threads; None = leave as is
     progress: bool = True
     version: str | None = None
     min_threshold: float = 0.5
     split_by: str = "row"  # "row" (seen catalogue) or "tool" (head learns on tools the adapter never saw)
+    calibrate_max_tools: int | None = None  # temperature + threshold on episodes offering ≤ this many tools
+    calibrate_kinds: list[str] | None = None  # ... and of these kinds only (None = all; see build_episodes)
 
 
 @dataclass
@@ -341,16 +349,24 @@ def train_adapter(
 # ---------------------------------------------------------------------------- episodes
 
 
+MAX_KNN = GLOBAL_FEATURES.index("max_knn")
+SMALL_SIZES = (2, 3, 4, 5, 7, 10)  # catalogue sizes of the everyday episodes (mixed, chit-chat, foreign)
+
+
 @dataclass
 class Episodes:
     feats: np.ndarray  # (N, TOP_K, N_CAND)
     glob: np.ndarray  # (N, N_GLOBAL)
     mask: np.ndarray  # (N, TOP_K) bool
     label: np.ndarray  # (N,) index into candidates, TOP_K = NONE
-    kind: list[str]  # "tool", "drop", "subset", "foreign", "none"
+    kind: list[str]  # "tool", "drop", "subset", "mixed", "foreign", "none"
+    group: list[str] = field(default_factory=list)  # the source of each episode's query
 
     def __len__(self) -> int:
         return len(self.label)
+
+
+NEAREST_EXAMPLES_RATE = 0.33
 
 
 class MemoryBank:
@@ -371,11 +387,21 @@ class MemoryBank:
         self.centroids = centroids_by_label(vectors, tools, n_tools) if len(tools) else None
 
     def view(
-        self, query: np.ndarray, offered: list[int], rng: random.Random, own_row: int, scores: np.ndarray
+        self,
+        query: np.ndarray,
+        offered: list[int],
+        rng: random.Random,
+        own_row: int,
+        scores: np.ndarray,
+        examples_of: int | None = None,
     ) -> tuple[Memory, np.ndarray]:
-        """The memory seen from ``offered``; ``scores`` = all memory rows' cosine to the query."""
+        """The memory seen from ``offered``; ``scores`` = all memory rows' cosine to the query.
+
+        ``examples_of``: a tool (position) that gets exemplars resembling the query, for sure.
+        """
         n, dim = len(offered), query.shape[0]
-        if not len(self.tools) or (not self.full and rng.random() < 0.5):
+        forced = examples_of is not None and not self.full
+        if not len(self.tools) or (not self.full and not forced and rng.random() < 0.5):
             return Memory.empty(n, dim), np.zeros(0, dtype=np.float32)
         own = self.row_of.get(own_row)
         if self.full and self.centroids is not None:
@@ -389,12 +415,21 @@ class MemoryBank:
                 view_scores[own] = -np.inf
             return Memory(index, centroids, has), view_scores
         pairs = []
+        # a third of the time the examples resemble the query (users write examples like real
+        # requests), so episodes also see near-identical exemplars
+        nearest = forced or rng.random() < NEAREST_EXAMPLES_RATE
         for j, t in enumerate(offered):
             rows = self.by_tool.get(t)
-            if rows is not None and rng.random() < 0.5:
+            if rows is not None and (t == examples_of or rng.random() < 0.5):
                 pool = [int(r) for r in rows if r != own]
                 if pool:
-                    pairs.append((j, np.array(rng.sample(pool, min(len(pool), rng.randint(1, 5))))))
+                    size = min(len(pool), rng.randint(1, 5))
+                    if nearest:
+                        ranked = np.array(pool)[np.argsort(-scores[pool])]
+                        picked = ranked[: min(len(ranked), rng.randint(size, 4 * size))]
+                        pairs.append((j, np.array(rng.sample(list(picked), size))))
+                    else:
+                        pairs.append((j, np.array(rng.sample(pool, size))))
         if not pairs:
             return Memory.empty(n, dim), np.zeros(0, dtype=np.float32)
         picked = np.concatenate([r for _, r in pairs])
@@ -434,15 +469,32 @@ def build_episodes(
     rng = random.Random(seed)
     groups = sorted(data.catalogues)
     group_tools = {g: [emb.tool_pos[k] for k in data.catalogues[g]] for g in groups}
-    out: dict[str, list[Any]] = {"f": [], "g": [], "m": [], "y": [], "kind": []}
+    out: dict[str, list[Any]] = {"f": [], "g": [], "m": [], "y": [], "kind": [], "group": []}
 
     def add(
-        q: np.ndarray, offered: list[int], gold: int | None, kind: str, row: int, scores: np.ndarray
+        q: np.ndarray,
+        offered: list[int],
+        gold: int | None,
+        kind: str,
+        row: int,
+        scores: np.ndarray,
+        terse: bool = False,
     ) -> None:
         if not offered:
             return
-        memory, view_scores = bank.view(q, offered, rng, row, scores)
-        cand = candidate_features(q, tools[offered], memory, view_scores)
+        memory, view_scores = bank.view(q, offered, rng, row, scores, gold if terse else None)
+        vectors = tools[offered]
+        if terse and gold is not None:
+            # a terse or vague description: the gold's text drifts toward another tool's, and its
+            # examples are what identify it (config ``examples:``)
+            j = offered.index(gold)
+            other = tools[rng.randrange(len(tools))]
+            mix = rng.uniform(0.4, 0.8)
+            vectors = vectors.copy()
+            vectors[j] = normalize((1 - mix) * vectors[j] + mix * other)
+        cand = candidate_features(q, vectors, memory, view_scores)
+        if gold is None and float(cand.global_features[MAX_KNN]) >= config.twin_query_max:
+            return  # a near-identical query was labelled with an offered tool: NONE is doubtful
         ep = _episode(cand, offered, gold)
         if ep is not None:
             out["f"].append(ep[0])
@@ -450,6 +502,7 @@ def build_episodes(
             out["m"].append(ep[2])
             out["y"].append(ep[3])
             out["kind"].append(kind)
+            out["group"].append(data.examples[row].group)
 
     for i in tqdm(rows, desc="episodes", disable=not config.progress, file=sys.stderr, leave=False):
         ex: TrainExample = data.examples[i]
@@ -466,27 +519,49 @@ def build_episodes(
             offered = [t for t in offered if t in keep or t == gold]
         if gold is None:
             add(q, offered, None, "none", i, scores)
+            if augment:  # chit-chat against the small catalogues users offer: still NONE
+                size = rng.choice(SMALL_SIZES)
+                others = [g for g in groups if g != ex.group]
+                if others:
+                    pool = group_tools[rng.choice(others)]
+                    add(q, rng.sample(pool, min(len(pool), size)), None, "none", i, scores)
             continue
         add(q, offered, gold, "tool", i, scores)
+        # near-synonyms of the gold (MetaTool has many) may be right too: never a NONE label
+        twins = {t for t in offered if t != gold and float(tools[t] @ tools[gold]) >= config.twin_cos}
+        if bank.centroids is not None and config.twin_query_cos < 1.0:
+            # tools whose queries look alike (overlapping intents) are twins too
+            near = bank.centroids[offered] @ bank.centroids[gold]
+            twins.update(
+                t for t, c in zip(offered, near, strict=True) if t != gold and c >= config.twin_query_cos
+            )
         if rng.random() < config.drop_rate:
-            add(q, [t for t in offered if t != gold], None, "drop", i, scores)
+            add(q, [t for t in offered if t != gold and t not in twins], None, "drop", i, scores)
         if not augment:
             continue
         if len(offered) > 3:
             size = rng.choice([3, 5, 10, 20])
             # half the time the nearest tools (hard), else a random handful (the everyday case)
             n_hard = max(1, size // 2) if rng.random() < 0.5 else 0
-            hard = _hard_negatives(q, tools, offered, gold, set(), n_hard) if n_hard else []
-            rest = [t for t in offered if t != gold and t not in hard]
+            hard = _hard_negatives(q, tools, offered, gold, twins, n_hard) if n_hard else []
+            rest = [t for t in offered if t != gold and t not in hard and t not in twins]
             subset = [gold, *hard, *rng.sample(rest, min(len(rest), max(0, size - 1 - len(hard))))]
             rng.shuffle(subset)
-            add(q, subset, gold, "subset", i, scores)
+            add(q, subset, gold, "subset_hard" if hard else "subset", i, scores)
             if rng.random() < config.drop_rate:
                 add(q, [t for t in subset if t != gold], None, "drop", i, scores)
         others = [g for g in groups if g != ex.group]
+        if others and rng.random() < config.mixed_rate:
+            # a user's catalogue: a few distinct tools from other sources around the gold
+            size = rng.choice(SMALL_SIZES) - 1
+            pool = group_tools[rng.choice(others)]
+            mixed = [t for t in rng.sample(pool, min(len(pool), size)) if float(tools[t] @ tools[gold]) < 0.6]
+            add(q, [gold, *mixed], gold, "mixed", i, scores)
+            if rng.random() < config.terse_rate:
+                add(q, [gold, *mixed], gold, "terse", i, scores, terse=True)
         if others and rng.random() < config.foreign_rate:
             pool = group_tools[rng.choice(others)]
-            size = min(len(pool), rng.choice([3, 5, 10, 20]))
+            size = min(len(pool), rng.choice([*SMALL_SIZES, 20]))
             foreign = rng.sample(pool, size)
             foreign = [t for t in foreign if float(tools[t] @ tools[gold]) < 0.6]
             add(q, foreign, None, "foreign", i, scores)
@@ -498,6 +573,7 @@ def build_episodes(
         mask=np.stack(out["m"]),
         label=np.array(out["y"], dtype=np.int64),
         kind=out["kind"],
+        group=out["group"],
     )
 
 
@@ -587,6 +663,36 @@ def episode_probabilities(head: HeadWeights, eps: Episodes, temperature: float =
     return p / p.sum(1, keepdims=True)
 
 
+def calibration_episodes(
+    eps: Episodes, max_tools: int | None, kinds: Sequence[str] | None = None
+) -> Episodes:
+    """The episodes that set temperature and threshold: those offering at most ``max_tools`` tools,
+    of the given ``kinds``.
+
+    Big catalogues with near-synonym tools (MetaTool) and the made-hard episodes (gold dropped
+    next to its neighbours, nearest-tool subsets) carry label noise that would depress the
+    confidence of every decision; the shipped default calibrates on the everyday case: catalogues
+    of the size users offer, of distinct tools, and chit-chat. ``log_n_tools`` tells the size.
+    """
+    if max_tools is None and kinds is None:
+        return eps
+    n_tools = np.exp(eps.glob[:, GLOBAL_FEATURES.index("log_n_tools")])
+    ok = n_tools <= (max_tools if max_tools is not None else math.inf) + 0.5
+    if kinds is not None:
+        ok &= np.isin(np.array(eps.kind), list(kinds))
+    keep = np.nonzero(ok)[0]
+    if not len(keep):
+        return eps
+    return Episodes(
+        eps.feats[keep],
+        eps.glob[keep],
+        eps.mask[keep],
+        eps.label[keep],
+        [eps.kind[i] for i in keep],
+        [eps.group[i] for i in keep] if eps.group else [],
+    )
+
+
 def fit_temperature(head: HeadWeights, eps: Episodes) -> float:
     grid = np.exp(np.linspace(np.log(0.3), np.log(5.0), 60))
     best_t, best_nll = 1.0, math.inf
@@ -631,11 +737,23 @@ def episode_metrics(probs: np.ndarray, eps: Episodes, threshold: float) -> dict[
         "coverage": float(accepted.mean()),
         "precision": float(right[accepted].mean()) if accepted.any() else None,
     }
-    kinds = np.array(eps.kind)
-    out["by_kind"] = {
-        str(k): {"n": int((kinds == k).sum()), "accuracy": float(right[kinds == k].mean())}
-        for k in sorted(set(eps.kind))
-    }
+
+    def breakdown(labels: Sequence[str]) -> dict[str, dict[str, Any]]:
+        values = np.array(labels)
+        return {
+            str(k): {
+                "n": int((values == k).sum()),
+                "accuracy": round(float(right[values == k].mean()), 4),
+                "coverage": round(float(accepted[values == k].mean()), 4),
+                "wrong_accepted": int((accepted & ~right)[values == k].sum()),
+            }
+            for k in sorted(set(labels))
+        }
+
+    out["by_kind"] = breakdown(eps.kind)
+    if eps.group:
+        out["by_group"] = breakdown(eps.group)
+        out["by_group_kind"] = breakdown([f"{g}/{k}" for g, k in zip(eps.group, eps.kind, strict=True)])
     return out
 
 
@@ -690,14 +808,24 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     calib_eps = build_episodes(data, emb, calib, queries, tools, bank, config, config.seed + 1)
     log(f"episodes: train {len(train_eps)}, calib {len(calib_eps)}")
     head, head_info = train_head(train_eps, calib_eps, config, log)
-    head.temperature = fit_temperature(head, calib_eps)
+    tune_eps = calibration_episodes(calib_eps, config.calibrate_max_tools, config.calibrate_kinds)
+    head.temperature = fit_temperature(head, tune_eps)
+    tune_probs = episode_probabilities(head, tune_eps, head.temperature)
+    correct = tune_probs.argmax(1) == tune_eps.label
+    threshold = threshold_for_precision(
+        tune_probs.max(1), correct, config.target_precision, config.min_threshold
+    )
     probs = episode_probabilities(head, calib_eps, head.temperature)
-    correct = probs.argmax(1) == calib_eps.label
-    threshold = threshold_for_precision(probs.max(1), correct, config.target_precision, config.min_threshold)
     metrics = episode_metrics(probs, calib_eps, threshold)
+    metrics["calibration_episodes"] = len(tune_eps)
+    said_none = tune_probs.argmax(1) == TOP_K
+    for name, part in (("tool", ~said_none), ("none", said_none)):
+        metrics[f"threshold_{name}_only"] = threshold_for_precision(
+            tune_probs.max(1)[part], correct[part], config.target_precision, config.min_threshold
+        )
     metrics["threshold"] = threshold
     metrics["temperature"] = head.temperature
-    log(f"calib: {json.dumps({k: v for k, v in metrics.items() if k != 'by_kind'})}")
+    log(f"calib: {json.dumps({k: v for k, v in metrics.items() if not k.startswith('by_')})}")
 
     memory_vectors = np.zeros((0, encoder.dim), dtype=np.float32)
     memory_tools: list[str] = []
@@ -770,8 +898,10 @@ DEFAULT_CORPORA = [
     "hwu64_nlu",
     "snips_nlu",
 ]
+# the calibration kinds of the default: the everyday episodes, none of the made-hard ones
+EVERYDAY_KINDS = ("tool", "subset", "mixed", "foreign", "none")
 HELD_OUT_CORPORA = ["api_bank", "callnavi"]  # zero-shot eval: evals/unseen/
-DEFAULT_SUBSAMPLE = {"metatool": 5000, "hwu64_nlu": 3000, "snips_nlu": 1200}
+DEFAULT_SUBSAMPLE = {"metatool": 5000, "hwu64_nlu": 8000, "snips_nlu": 1200}  # hwu64: its chit-chat NONE rows
 
 
 def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: bool = True) -> TrainConfig:
@@ -779,6 +909,11 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
 
     Many corpora, api_bank and callnavi held out; no exemplar memory is shipped (the user's own
     examples and traces fill it), so the head is trained with and without a few exemplars per tool.
+    Episodes include small catalogues of distinct tools from several sources (``mixed_rate``) and
+    chit-chat NONE rows against small catalogues; near-synonyms of the gold (``twin_cos``,
+    ``twin_query_cos``) never make a NONE label; temperature and threshold are fitted on the
+    everyday episodes (``EVERYDAY_KINDS``) of catalogues of ≤ 20 tools — the made-hard ones (gold
+    dropped next to its neighbours, nearest-tool subsets) still train the head and are reported.
     """
     from router.checkpoint import DEFAULT_CHECKPOINT_DIR
 
@@ -787,6 +922,13 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         corpora=list(DEFAULT_CORPORA),
         max_per_corpus=dict(DEFAULT_SUBSAMPLE),
         memory=False,
+        mixed_rate=0.5,
+        terse_rate=0.5,
+        twin_cos=0.7,
+        twin_query_cos=0.8,
+        twin_query_max=0.85,
+        calibrate_max_tools=20,
+        calibrate_kinds=list(EVERYDAY_KINDS),
         seed=seed,
         threads=1,
         progress=progress,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from router.context import FOLLOW_UP_WEIGHT
 from router.data import (
     load_corpus,
     load_data_file,
@@ -54,7 +55,8 @@ def test_load_corpus_gold_candidates_and_none(tmp_path: Path) -> None:
     assert two.candidates == ("g::b", "g::c", "g::a") and two.also_called == ("g::c",)
     assert data.offered(data.examples[0]) == ["g::a", "g::b", "g::c"]
     follow = data.examples[4]
-    assert follow.last == "and Paris?" and "weather in Rome" in follow.window and follow.window_weight == 1.0
+    assert follow.last == "and Paris?" and "weather in Rome" in follow.window
+    assert follow.window_weight == FOLLOW_UP_WEIGHT
 
 
 def test_load_data_file_query_rows(tmp_path: Path) -> None:
