@@ -14,9 +14,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from router.checkpoint import Checkpoint  # noqa: E402
 from router.data import TrainSet, from_traces, load_metatool  # noqa: E402
 from router.encoder import Encoder  # noqa: E402
+from router.model import GLOBAL_FEATURES, N_CAND, N_GLOBAL, TOP_K  # noqa: E402
 from router.router import Router  # noqa: E402
 from router.train import (  # noqa: E402
+    EVERYDAY_KINDS,
+    Episodes,
     TrainConfig,
+    calibration_episodes,
     default_config,
     split_rows,
     threshold_for_precision,
@@ -178,3 +182,79 @@ def test_default_recipe_holds_out_unseen_corpora() -> None:
     assert "api_bank" not in joined and "callnavi" not in joined
     assert "metatool:evals/metatool/train.jsonl" in config.corpora
     assert config.memory is False
+
+
+def test_calibration_episodes_keep_small_everyday_catalogues() -> None:
+    sizes = [2, 5, 20, 21, 199, 3]
+    kinds = ["mixed", "drop", "subset", "tool", "tool", "subset_hard"]
+    glob = np.zeros((len(sizes), N_GLOBAL), dtype=np.float32)
+    glob[:, GLOBAL_FEATURES.index("log_n_tools")] = np.log(sizes)
+    eps = Episodes(
+        feats=np.zeros((len(sizes), TOP_K, N_CAND), dtype=np.float32),
+        glob=glob,
+        mask=np.ones((len(sizes), TOP_K), dtype=bool),
+        label=np.arange(len(sizes), dtype=np.int64),
+        kind=kinds,
+        group=["g"] * len(sizes),
+    )
+    assert calibration_episodes(eps, None) is eps
+    assert calibration_episodes(eps, 20).label.tolist() == [0, 1, 2, 5]
+    picked = calibration_episodes(eps, 20, EVERYDAY_KINDS)
+    assert picked.label.tolist() == [0, 2] and picked.kind == ["mixed", "subset"]
+
+
+def two_group_traces() -> list[dict[str, object]]:
+    """The tiny travel catalogue plus a second source (a calculator group) and chit-chat NONE rows."""
+    travel = [
+        {"type": "function", "function": {"name": name, "description": desc}}
+        for name, desc in DESCRIPTIONS.items()
+    ]
+    maths = [
+        {"type": "function", "function": {"name": "add", "description": "Add two numbers."}},
+        {"type": "function", "function": {"name": "convert_units", "description": "Convert between units."}},
+    ]
+    traces: list[dict[str, object]] = [
+        {"messages": [{"role": "user", "content": row["query"]}], "tools": travel, "label": row["tools"][0]}  # type: ignore[index]
+        for row in tiny_rows()
+    ]
+    for a, b in [(2, 3), (19, 23), (7, 8), (100, 250), (5, 6)]:
+        traces.append(
+            {"messages": [{"role": "user", "content": f"add {a} and {b}"}], "tools": maths, "label": "add"}
+        )
+        traces.append(
+            {
+                "messages": [{"role": "user", "content": f"convert {a} km to miles"}],
+                "tools": maths,
+                "label": "convert_units",
+            }
+        )
+    for q in ["thanks a lot", "tell me a joke", "who are you", "good morning", "write a poem about rain"]:
+        traces.append({"messages": [{"role": "user", "content": q}], "tools": travel, "label": None})
+    return traces
+
+
+def test_everyday_episodes_and_calibration(tmp_path: Path, encoder: Encoder) -> None:
+
+    data = from_traces(two_group_traces()[:70], group="travel")
+    data.extend(from_traces(two_group_traces()[70:], group="maths"))
+    config = tiny_config(tmp_path / "ckpt", data, tmp_path / "cache")
+    config.memory = False
+    config.mixed_rate = 1.0
+    config.terse_rate = 1.0
+    config.drop_rate = 1.0
+    config.twin_cos = -1.0  # every other tool is a near-synonym: a drop leaves nothing to offer
+    config.calibrate_max_tools = 20
+    config.calibrate_kinds = ["mixed", "none"]
+    result = train(config, encoder=encoder)
+    kinds = result.metrics["by_kind"]
+    assert {"mixed", "terse", "none"} <= set(kinds)
+    assert "drop" not in kinds  # twins never make a NONE label
+    assert 0 < result.metrics["calibration_episodes"] < result.metrics["n"]
+    assert set(result.metrics["by_group"]) == {"travel", "maths"}
+
+
+def test_default_recipe_calibrates_on_everyday_episodes() -> None:
+    config = default_config("somewhere")
+    assert config.calibrate_kinds is not None and config.calibrate_max_tools == 20
+    assert "drop" not in config.calibrate_kinds and "subset_hard" not in config.calibrate_kinds
+    assert config.mixed_rate > 0 and config.terse_rate > 0
