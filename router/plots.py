@@ -50,7 +50,7 @@ def plot_reliability(outcomes: Sequence[RowOutcome], path: str | Path, bins: int
         [b.accuracy for b in filled],
         "o-",
         color="tab:orange",
-        label="mean confidence → accuracy",
+        label="accuracy at the bin's mean confidence",
     )
     top.plot([0, 1], [0, 1], "--", color="gray", label="perfect calibration")
     top.set_ylim(0, 1)
