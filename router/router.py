@@ -24,6 +24,7 @@ from router.checkpoint import Checkpoint, load_checkpoint
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, text_hash, tool_text
 from router.model import Memory, candidate_features, centroids_by_label, normalize
+from router.onnx_encoder import OnnxEncoder, make_encoder
 from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
 
 MAX_SCORES = 10
@@ -111,14 +112,17 @@ class Router:
         self,
         options: RouterOptions | None = None,
         *,
-        encoder: Encoder | None = None,
+        encoder: Encoder | OnnxEncoder | None = None,
         checkpoint: Checkpoint | None = None,
     ) -> None:
         self.options = options or RouterOptions()
         threads = default_threads()
         limit_blas_threads(threads)
-        self.encoder = encoder or Encoder(
-            self.options.encoder, device=self.options.device, num_threads=threads
+        self.encoder = encoder or make_encoder(
+            self.options.encoder,
+            device=self.options.device,
+            backend=self.options.encoder_backend,
+            torch_threads=threads,
         )
         self.checkpoint = checkpoint or load_checkpoint(self.options.checkpoint)
         self.version = self.checkpoint.version
@@ -132,7 +136,7 @@ class Router:
         self._query_cache = LruVectors(capacity=2048)
 
     @classmethod
-    def load(cls, options: RouterOptions, encoder: Encoder | None = None) -> Router:
+    def load(cls, options: RouterOptions, encoder: Encoder | OnnxEncoder | None = None) -> Router:
         """Build a router (for hot reload: call off-thread, then swap references).
 
         Passing the running router's ``encoder`` skips reloading the model when it is unchanged.
