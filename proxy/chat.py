@@ -116,6 +116,9 @@ class ChatFlow:
         if last_is_own_tool_result(body["messages"]):
             trace.route = "none"
             return await self._forward(ex, stripped_body(body), saved=self._schema_tokens(ex))
+        if body["messages"][-1].get("role") in ("tool", "function"):
+            # a result of a call the LLM made: it may need to chain another call, so it decides
+            return await self._fallback(ex, "tool result of an upstream call")
         forced, require = _tool_choice(body.get("tool_choice"))
         if forced not in (None, "none") and forced not in {s.name for s in specs}:
             raise InvalidRequest(f"tool_choice names {forced!r}, which is not among the tools.", param="tool_choice")

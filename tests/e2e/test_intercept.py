@@ -189,6 +189,21 @@ def test_client_executed_tool_round_trip(proxy: Any) -> None:
     assert "131.2 USD" in system_texts(sent)
 
 
+def test_result_of_an_llm_tool_call_goes_back_with_tools(proxy: Any) -> None:
+    """The LLM made the call (not toolproxy): it may chain another, so it sees the tools again."""
+    base, db, up = proxy
+    up.reset()
+    convo = [*user("What is the stock price of NVDA?"),
+             {"role": "assistant", "content": None, "tool_calls": [
+                 {"id": "call_upstream_1", "type": "function",
+                  "function": {"name": "get_stock_price", "arguments": '{"symbol": "NVDA"}'}}]},
+             {"role": "tool", "tool_call_id": "call_upstream_1", "content": "NVDA: 131.2 USD"}]
+    raw = ask(base, convo, tools=[STOCK_TOOL])
+    assert raw.headers["x-toolproxy-route"] == "fallback"
+    assert [t["function"]["name"] for t in up.received[-1]["tools"]] == ["get_stock_price", "get_weather", "add"]
+    assert up.received[-1]["messages"][-1]["content"] == "NVDA: 131.2 USD"
+
+
 def test_rules_win_first(proxy: Any) -> None:
     base, _, up = proxy
     up.reset()
