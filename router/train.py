@@ -88,6 +88,7 @@ class TrainConfig:
     drop_rate: float = 0.2  # share of rows that also train NONE with the gold tool removed
     foreign_rate: float = 0.4  # share of rows also offered unrelated tools of another group (NONE)
     mixed_rate: float = 0.0  # share of rows also offered with a few distinct tools of another group
+    none_repeats: int = 1  # small foreign catalogues each NONE (chit-chat) row is offered
     terse_rate: float = 0.0  # ... of those, share also seen with a vague gold description + examples
     twin_cos: float = 0.8  # tool-text cosine above which a tool counts as a near-synonym of the gold
     twin_query_cos: float = 1.0  # ... or the cosine of their mean training queries (1.0 = off)
@@ -520,10 +521,10 @@ def build_episodes(
         if gold is None:
             add(q, offered, None, "none", i, scores)
             if augment:  # chit-chat against the small catalogues users offer: still NONE
-                size = rng.choice(SMALL_SIZES)
                 others = [g for g in groups if g != ex.group]
-                if others:
+                for _ in range(config.none_repeats if others else 0):
                     pool = group_tools[rng.choice(others)]
+                    size = rng.choice(SMALL_SIZES)
                     add(q, rng.sample(pool, min(len(pool), size)), None, "none", i, scores)
             continue
         add(q, offered, gold, "tool", i, scores)
@@ -924,6 +925,7 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         memory=False,
         mixed_rate=0.5,
         terse_rate=0.5,
+        none_repeats=3,
         twin_cos=0.7,
         twin_query_cos=0.8,
         twin_query_max=0.85,
