@@ -8,12 +8,18 @@ Steps (all deterministic in ``config.seed``):
 3. Adapter: a residual linear map trained contrastively on cached embeddings — query vs its tool
    text against in-batch and hard-negative tools, and query vs another query of the same tool —
    with an L2 pull towards identity. Early stopping on the head part's cosine top-1.
-4. Decision head over candidate features; episodes per row: the offered tools (gold → its
-   index), the same tools without the gold (→ NONE), a sub-catalogue of 3–20 tools, and unrelated
-   tools from another group (→ NONE). Exemplar memory in episodes: the fit part's queries (all of
-   them, or a random few per tool when the checkpoint ships without a memory).
-5. Temperature (grid search on calib NLL) and the threshold: the lowest confidence whose
-   accepted set still has precision ≥ ``target_precision`` on calib.
+4. Decision head over candidate features; episodes per row (``kind`` in metrics): the offered
+   tools (``tool``: gold → its index), the same tools without the gold and its near-synonyms
+   (``drop`` → NONE; ``twin_cos``/``twin_query_cos``), a sub-catalogue of 3–20 tools (``subset``,
+   or ``subset_hard`` with the gold's nearest tools), a few distinct tools of other sources around
+   the gold (``mixed``, like a user's catalogue), the same with a vague gold description whose
+   examples identify it (``terse``), and unrelated tools of another group (``foreign`` → NONE).
+   NONE rows (chit-chat) are also offered small catalogues of other groups (``none``). Exemplar
+   memory in episodes: the fit part's queries (all of them, or a few per tool — random, or a
+   third of the time those nearest the query — when the checkpoint ships without a memory).
+5. Temperature (grid search on NLL) and the threshold: the lowest confidence whose accepted set
+   still has precision ≥ ``target_precision`` — on all calib episodes, or (``calibrate_kinds``,
+   ``calibrate_max_tools``) on the everyday ones only, as the shipped default does.
 """
 
 from __future__ import annotations
