@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from proxy.auth import KeyChecker
-from proxy.chat import ChatFlow, ManagedTool
+from proxy.chat import ChatFlow, ManagedTool, trace_headers
 from proxy.config import Config
 from proxy.errors import BodyTooLarge, InvalidRequest, ProxyError
 from proxy.logs import TRACE_ID
@@ -218,7 +218,7 @@ def create_app(config: Config, *, recorder: Any | None = None, load_router: bool
         except ProxyError as exc:
             if state.flow is not None:
                 state.flow.reject(trace, exc)
-            return error_response(exc, {"x-toolproxy-trace-id": trace.id})
+            return error_response(exc, trace_headers(trace))
         if reply.stream is not None:
             return StreamingResponse(reply.stream, media_type="text/event-stream",
                                      headers={**reply.headers, "cache-control": "no-cache"})

@@ -93,16 +93,8 @@ class ChatFlow:
         except Exception as exc:
             self._finish(ex, status=500, error=f"{type(exc).__name__}: {exc}")
             raise
-        reply.headers.update(self._headers(ex))
+        reply.headers.update(trace_headers(trace))
         return reply
-
-    def _headers(self, ex: Exchange) -> dict[str, str]:
-        h = {"x-toolproxy-trace-id": ex.trace.id, "x-toolproxy-route": ex.trace.route or "passthrough"}
-        if ex.trace.confidence is not None:
-            h["x-toolproxy-confidence"] = f"{ex.trace.confidence:.4f}"
-        if ex.trace.router_version:
-            h["x-toolproxy-router-version"] = ex.trace.router_version
-        return h
 
     async def _route(self, ex: Exchange) -> Reply:
         body, trace = ex.body, ex.trace
@@ -337,6 +329,18 @@ class ChatFlow:
         elif log.isEnabledFor(logging.DEBUG):
             log.debug("exchange finished", extra={"status": status, "route": trace.route, "error": error,
                                                   "latency_ms": round(trace.latency_ms, 2)})
+
+
+def trace_headers(trace: TraceRecord) -> dict[str, str]:
+    """What the client is told about the route taken (also on error responses)."""
+    h = {"x-toolproxy-trace-id": trace.id}
+    if trace.route:
+        h["x-toolproxy-route"] = trace.route
+    if trace.confidence is not None:
+        h["x-toolproxy-confidence"] = f"{trace.confidence:.4f}"
+    if trace.router_version:
+        h["x-toolproxy-router-version"] = trace.router_version
+    return h
 
 
 def _tool_choice(choice: Any) -> tuple[str | None, bool]:

@@ -75,6 +75,7 @@ def test_upstream_faults(make_proxy: Any, upstream: Any, tmp_path: Any, model: s
     with make_proxy(db_url=db) as base, httpx.Client(base_url=base, timeout=30) as c:
         r = c.post("/v1/chat/completions", json={"model": model, "messages": OK})
         err = assert_openai_error(r, status)
+        assert r.headers["x-toolproxy-route"] == "passthrough"  # the client learns the route on errors too
         assert "sk-upstream-secret-123" not in r.text
         if status < 500 or status in (500, 503):
             assert "fake upstream error" in err["message"]
