@@ -56,7 +56,26 @@ def tool_text(tool: ToolSpec, max_params: int = 8) -> str:
     return ". ".join(parts)
 
 
-class Encoder:
+class ModelIdentity:
+    """Names a model folder for metadata and cache keys; shared by the torch and ONNX encoders, which
+    produce the same vectors for the same model (so they share embedding caches)."""
+
+    path: str
+    max_seq_length: int
+
+    @property
+    def name(self) -> str:
+        """A short name for metadata: the model folder's name (or the path's last two parts)."""
+        path = Path(self.path)
+        return path.parent.name if path.name == "model" else path.name
+
+    @property
+    def model_id(self) -> str:
+        """Identifies the model and its truncation, for cache keys."""
+        return f"{self.name}-{text_hash(os.path.abspath(self.path))[:8]}-L{self.max_seq_length}"
+
+
+class Encoder(ModelIdentity):
     """A sentence-transformers model behind a lock; thread-safe, CPU by default."""
 
     def __init__(
@@ -82,17 +101,6 @@ class Encoder:
         dim = get_dim()
         self.dim = int(dim) if dim is not None else 384
         self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        """A short name for metadata: the model folder's name (or the path's last two parts)."""
-        path = Path(self.path)
-        return path.parent.name if path.name == "model" else path.name
-
-    @property
-    def model_id(self) -> str:
-        """Identifies the model and its truncation, for cache keys."""
-        return f"{self.name}-{text_hash(os.path.abspath(self.path))[:8]}-L{self.max_seq_length}"
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text."""

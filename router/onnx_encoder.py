@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from router.encoder import DEFAULT_MAX_SEQ_LENGTH, Encoder, default_model_path, text_hash
+from router.encoder import DEFAULT_MAX_SEQ_LENGTH, Encoder, ModelIdentity, default_model_path
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -304,7 +304,7 @@ def default_threads() -> int:
         return 1
 
 
-class OnnxEncoder:
+class OnnxEncoder(ModelIdentity):
     """A sentence-transformers model run by ONNX Runtime; the public surface of ``router.encoder.Encoder``.
 
     Thread-safe: a lock serialises forward passes, as the torch encoder does (on a small CPU,
@@ -346,17 +346,6 @@ class OnnxEncoder:
         out_dim = self._session.get_outputs()[0].shape[-1]
         self.dim = layout.dim or (int(out_dim) if isinstance(out_dim, int) else 384)
         self._lock = threading.Lock()
-
-    @property
-    def name(self) -> str:
-        """A short name for metadata: the model folder's name (or the path's last two parts)."""
-        path = Path(self.path)
-        return path.parent.name if path.name == "model" else path.name
-
-    @property
-    def model_id(self) -> str:
-        """Same as the torch encoder's for the same model: the vectors are the same (see module doc)."""
-        return f"{self.name}-{text_hash(os.path.abspath(self.path))[:8]}-L{self.max_seq_length}"
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text (batched by length, like sentence-transformers;
