@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,32 +58,32 @@ class Service:
     def wait_ready(self, path: str, timeout: float = 120.0) -> float:
         """Poll ``path`` until it answers 200; return seconds since spawn."""
         deadline = time.monotonic() + timeout
-        with httpx.Client(timeout=2.0) as client:
-            while time.monotonic() < deadline:
-                self._check_alive()
-                try:
-                    if client.get(self.base + path).status_code == 200:
-                        self.ready_s = time.perf_counter() - self.started_at
-                        return self.ready_s
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.02)
+        if self._poll_until_ok(deadline, 2.0, lambda c: c.get(self.base + path)):
+            self.ready_s = time.perf_counter() - self.started_at
+            return self.ready_s
         raise TimeoutError(f"{self.name} not ready after {timeout}s; see {self.log_path}")
 
     def wait_first_ok(self, path: str, body: dict[str, object], headers: dict[str, str],
                       timeout: float = 120.0) -> float:
         deadline = time.monotonic() + timeout
-        with httpx.Client(timeout=10.0) as client:
+        if self._poll_until_ok(deadline, 10.0, lambda c: c.post(self.base + path, json=body, headers=headers)):
+            self.first_ok_s = time.perf_counter() - self.started_at
+            return self.first_ok_s
+        raise TimeoutError(f"{self.name}: no successful request after {timeout}s; see {self.log_path}")
+
+    def _poll_until_ok(self, deadline: float, client_timeout: float,
+                       send: Callable[[httpx.Client], httpx.Response]) -> bool:
+        """Send until a 200 (True) or the deadline (False); fails fast if the process died."""
+        with httpx.Client(timeout=client_timeout) as client:
             while time.monotonic() < deadline:
                 self._check_alive()
                 try:
-                    if client.post(self.base + path, json=body, headers=headers).status_code == 200:
-                        self.first_ok_s = time.perf_counter() - self.started_at
-                        return self.first_ok_s
+                    if send(client).status_code == 200:
+                        return True
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.02)
-        raise TimeoutError(f"{self.name}: no successful request after {timeout}s; see {self.log_path}")
+        return False
 
     def _check_alive(self) -> None:
         if self.proc is None or self.proc.poll() is not None:

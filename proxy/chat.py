@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from proxy.conversation import (
     estimate_tokens,
     first_tool_call,
@@ -268,7 +270,7 @@ class ChatFlow:
             yield DONE
         except ProxyError as exc:
             status, error = exc.status_code, exc.message
-            yield sse(_json(exc.body()))
+            yield sse(orjson.dumps(exc.body()))
             yield DONE
         except BaseException as exc:  # client went away (CancelledError) or a bug: record, re-raise
             status, error = 499, f"stream aborted: {type(exc).__name__}"
@@ -355,8 +357,3 @@ def _tool_choice(choice: Any) -> tuple[str | None, bool]:
             return name, True
     return None, False
 
-
-def _json(obj: Any) -> bytes:
-    import orjson
-
-    return orjson.dumps(obj)

@@ -8,6 +8,7 @@ the router they started with.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 from collections.abc import Callable
@@ -33,7 +34,7 @@ class RouterHolder:
         """Build a router (slow: model load) and swap it in. Safe to call from any thread."""
         from router.router import Router
 
-        opts = self.options if checkpoint is None else _replace(self.options, checkpoint=checkpoint)
+        opts = self.options if checkpoint is None else dataclasses.replace(self.options, checkpoint=checkpoint)
         old = self.router
         new = Router.load(opts, encoder=old.encoder) if old is not None else Router(opts)
         for tool, queries in self.examples.items():
@@ -47,11 +48,6 @@ class RouterHolder:
     def version(self) -> str | None:
         return getattr(self.router, "version", None) if self.router is not None else None
 
-
-def _replace(opts: RouterOptions, **changes: Any) -> RouterOptions:
-    from dataclasses import replace
-
-    return replace(opts, **changes)
 
 
 class Routing:
