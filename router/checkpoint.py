@@ -1,7 +1,8 @@
 """Versioned router checkpoints: a directory with ``metadata.json`` and ``weights.npz``.
 
-``weights.npz`` holds the adapter (``adapter``), the decision head (``head/<name>``) and an
-optional exemplar memory (``memory_vectors`` fp16, ``memory_tools`` names). Everything loads with
+``weights.npz`` holds the adapter (``adapter``), the decision head (``head/<name>``), an
+optional exemplar memory (``memory_vectors`` fp16, ``memory_tools`` names) and optional LoRA
+deltas of a fine-tuned encoder (``encoder_lora/<module>.a|b``, see ``router.finetune``). Everything loads with
 ``allow_pickle=False``. ``metadata.json`` carries the version, encoder, threshold, temperature,
 catalogue hash, data sizes, metrics and creation time.
 """
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from router.finetune import LORA_PREFIX
 from router.model import Adapter, HeadWeights, heuristic_head
 
 FORMAT = 1
@@ -36,6 +38,7 @@ class Checkpoint:
     memory_vectors: np.ndarray  # (m, dim) float32, adapted and normalised
     memory_tools: list[str]  # tool name per memory row
     metadata: dict[str, Any] = field(default_factory=dict)
+    encoder_lora: dict[str, np.ndarray] | None = None  # fine-tuned encoder deltas (router.finetune)
 
     @classmethod
     def zero_shot(cls, dim: int = 384) -> Checkpoint:
@@ -62,6 +65,8 @@ class Checkpoint:
             arrays[f"head/{name}"] = value.astype(np.float32)
         arrays["memory_vectors"] = self.memory_vectors.astype(np.float16)
         arrays["memory_tools"] = np.array(self.memory_tools, dtype=str)
+        for name, value in (self.encoder_lora or {}).items():
+            arrays[LORA_PREFIX + name] = value.astype(np.float16)
         np.savez_compressed(tmp / "weights.npz", **arrays)
         meta = dict(self.metadata)
         meta.update(
@@ -87,6 +92,7 @@ class Checkpoint:
         with np.load(path / "weights.npz", allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}
         head_arrays = {k.removeprefix("head/"): v for k, v in arrays.items() if k.startswith("head/")}
+        lora = {k.removeprefix(LORA_PREFIX): v for k, v in arrays.items() if k.startswith(LORA_PREFIX)}
         return cls(
             version=str(meta["version"]),
             adapter=Adapter(arrays["adapter"].astype(np.float32)),
@@ -95,6 +101,7 @@ class Checkpoint:
             memory_vectors=arrays["memory_vectors"].astype(np.float32),
             memory_tools=[str(t) for t in arrays["memory_tools"].tolist()],
             metadata=meta,
+            encoder_lora=lora or None,
         )
 
 
@@ -105,6 +112,17 @@ def load_checkpoint(directory: str | Path | None) -> Checkpoint:
     if (DEFAULT_CHECKPOINT_DIR / "metadata.json").exists():
         return Checkpoint.load(DEFAULT_CHECKPOINT_DIR)
     return Checkpoint.zero_shot()
+
+
+def encoder_path(base_path: str | None, checkpoint: Checkpoint) -> str | None:
+    """The model folder the router encodes with: the base model, or (when the checkpoint carries
+    LoRA deltas) a cached copy with them merged in. None = the shipped MiniLM, untuned."""
+    if not checkpoint.encoder_lora:
+        return base_path
+    from router.encoder import default_model_path
+    from router.finetune import materialize
+
+    return materialize(base_path or default_model_path(), checkpoint.encoder_lora)
 
 
 def catalogue_hash(tool_texts: list[str]) -> str:

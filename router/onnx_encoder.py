@@ -61,6 +61,7 @@ _SUPPORTED_MODULES = {
     "sentence_transformers.base.modules.transformer.Transformer": "transformer",
     "sentence_transformers.base.modules.pooling.Pooling": "pooling",
     "sentence_transformers.base.modules.normalize.Normalize": "normalize",
+    "sentence_transformers.sentence_transformer.modules.pooling.Pooling": "pooling",
 }
 _POOLING_KEYS = {
     "pooling_mode_cls_token": "cls",
@@ -123,10 +124,12 @@ class ModelLayout:
         self.transformer_dir = root / kinds["transformer"]
         pooling = json.loads((root / kinds["pooling"] / "config.json").read_text())
         modes = [mode for key, mode in _POOLING_KEYS.items() if pooling.get(key)]
+        if not modes and isinstance(pooling.get("pooling_mode"), str):  # sentence-transformers >= 6 layout
+            modes = [pooling["pooling_mode"]]
         if len(modes) != 1 or modes[0] not in _POOLING_MODES:
             raise OnnxEncoderError(f"{model_path}: pooling {modes} is not supported (one of {_POOLING_MODES})")
         self.pooling = modes[0]
-        self.dim = int(pooling.get("word_embedding_dimension", 0)) or None
+        self.dim = int(pooling.get("word_embedding_dimension") or pooling.get("embedding_dimension") or 0) or None
 
     def fingerprint(self) -> list[tuple[str, int, int]]:
         """(name, size, mtime) of the transformer's files: a retrained model at the same path re-exports."""

@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from router.checkpoint import Checkpoint, load_checkpoint
+from router.checkpoint import Checkpoint, encoder_path, load_checkpoint
 from router.context import RoutingContext, build_context
-from router.encoder import Encoder, LruVectors, text_hash, tool_text
+from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
 from router.model import Memory, candidate_features, centroids_by_label, normalize
 from router.onnx_encoder import OnnxEncoder, make_encoder
 from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
@@ -118,13 +118,17 @@ class Router:
         self.options = options or RouterOptions()
         threads = default_threads()
         limit_blas_threads(threads)
+        self.checkpoint = checkpoint or load_checkpoint(self.options.checkpoint)
+        model_path = encoder_path(self.options.encoder, self.checkpoint)
+        wanted = os.path.abspath(model_path or default_model_path())
+        if encoder is not None and os.path.abspath(encoder.path) != wanted:
+            encoder = None  # the new checkpoint tunes the encoder differently
         self.encoder = encoder or make_encoder(
-            self.options.encoder,
+            model_path,
             device=self.options.device,
             backend=self.options.encoder_backend,
             torch_threads=threads,
         )
-        self.checkpoint = checkpoint or load_checkpoint(self.options.checkpoint)
         self.version = self.checkpoint.version
         self.adapter = self.checkpoint.adapter
         self.head = self.checkpoint.head
@@ -139,7 +143,8 @@ class Router:
     def load(cls, options: RouterOptions, encoder: Encoder | OnnxEncoder | None = None) -> Router:
         """Build a router (for hot reload: call off-thread, then swap references).
 
-        Passing the running router's ``encoder`` skips reloading the model when it is unchanged.
+        Passing the running router's ``encoder`` skips reloading the model when the new checkpoint
+        encodes with the same model (same base, same fine-tuning).
         """
         return cls(options, encoder=encoder)
 

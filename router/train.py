@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import sys
 import time
@@ -37,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from router.checkpoint import Checkpoint, catalogue_hash, new_version
+from router.checkpoint import DEFAULT_CHECKPOINT_DIR, Checkpoint, catalogue_hash, new_version
 from router.data import (
     SHARED_DATA,
     TrainExample,
@@ -49,7 +50,8 @@ from router.data import (
     read_query_rows,
 )
 from router.data import load_metatool as load_metatool_set
-from router.encoder import EmbeddingStore, Encoder, tool_text
+from router.encoder import EmbeddingStore, Encoder, default_model_path, tool_text
+from router.finetune import FinetuneConfig, Pair, finetune, hard_negative_pool, materialize, stack
 from router.model import (
     GLOBAL_FEATURES,
     N_CAND,
@@ -79,6 +81,9 @@ class TrainConfig:
     train_set: TrainSet | None = None  # rows built by the caller (tests, scripts)
     encoder: str | None = None  # sentence-transformers path; None = shipped MiniLM
     seed: int = 0
+    finetune_steps: int = 0  # LoRA fine-tuning steps of the encoder on the fit rows (0 = none)
+    encoder_lora: str | None = "default"  # start from this checkpoint's tuned encoder: "default" =
+    # the shipped checkpoint's (when ``encoder`` is None), a checkpoint directory, or None (untuned)
     epochs: int = 40  # decision head, upper bound (early stopping)
     patience: int = 5
     adapter: bool = True
@@ -767,6 +772,53 @@ def episode_metrics(probs: np.ndarray, eps: Episodes, threshold: float) -> dict[
 # ---------------------------------------------------------------------------- train
 
 
+def starting_lora(config: TrainConfig) -> tuple[dict[str, np.ndarray] | None, str | None]:
+    """The tuned-encoder deltas training starts from (``config.encoder_lora``), and where from."""
+    source = config.encoder_lora
+    if source is None or (source == "default" and config.encoder is not None):
+        return None, None
+    path = DEFAULT_CHECKPOINT_DIR if source == "default" else Path(source)
+    if source == "default" and not (path / "metadata.json").exists():
+        return None, None
+    return Checkpoint.load(path).encoder_lora, str(path)
+
+
+def tune_encoder(
+    data: TrainSet, fit: Sequence[int], config: TrainConfig, log: Callable[[str], None]
+) -> tuple[dict[str, np.ndarray] | None, dict[str, Any]]:
+    """LoRA deltas for the encoder: the starting ones, plus ``finetune_steps`` of training on the
+    fit rows' (request, gold tool text) pairs (``router.finetune``)."""
+    start, source = starting_lora(config)
+    info: dict[str, Any] = {"from": source, "steps": 0}
+    if config.finetune_steps <= 0:
+        return start, info
+    base = config.encoder or default_model_path()
+    base_now = materialize(base, start) if start else base
+    store = EmbeddingStore(Encoder(base_now), config.cache_dir)
+    rows = [data.examples[i] for i in fit if data.examples[i].gold is not None and data.examples[i].last]
+    fit_tools = sorted({ex.gold for ex in rows if ex.gold})
+    texts = {k: tool_text(data.tools[k]) for k in fit_tools}
+    vectors = store.encode([texts[k] for k in fit_tools], show_progress=config.progress)
+    groups = {g: [k for k in keys if k in texts] for g, keys in data.catalogues.items()}
+    tuning = FinetuneConfig(steps=config.finetune_steps, seed=config.seed, progress=config.progress)
+    pool = hard_negative_pool(fit_tools, vectors, groups, tuning.hard_pool)
+    also: dict[str, set[str]] = defaultdict(set)
+    for ex in rows:
+        also[ex.last].update(ex.also_called)
+        also[ex.last].add(ex.gold or "")
+    pairs = [Pair(ex.last, ex.gold or "", ex.group) for ex in rows]
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or 1)  # the one step that is worth every core
+    try:
+        arrays, stats = finetune(pairs, texts, pool, base_now, tuning, also_called=also, log=log)
+    finally:
+        torch.set_num_threads(threads)
+    info.update(stats)
+    return (stack(start, arrays) if start else arrays), info
+
+
 def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     """Train a checkpoint from ``config``; returns where it was written and its metrics."""
     import torch
@@ -785,11 +837,13 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
 
     data = gather(config)
     log(f"rows {len(data.examples)} from {data.counts()}; tools {len(data.tools)}")
-    encoder = encoder or Encoder(config.encoder)
-    store = EmbeddingStore(encoder, config.cache_dir)
-    emb = embed_set(data, store, config.progress)
     fit, head_rows, calib = split_rows(data, config)
     log(f"split: fit {len(fit)}, head {len(head_rows)}, calib {len(calib)}")
+    lora, lora_info = tune_encoder(data, fit, config, log) if encoder is None else (None, {})
+    if encoder is None:
+        encoder = Encoder(materialize(config.encoder or default_model_path(), lora) if lora else config.encoder)
+    store = EmbeddingStore(encoder, config.cache_dir)
+    emb = embed_set(data, store, config.progress)
 
     adapter = Adapter.identity(encoder.dim)
     adapter_info: dict[str, Any] = {"trained": False}
@@ -871,12 +925,14 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
             "data_sizes": sizes,
             "metrics": metrics,
             "adapter": adapter_info,
+            "encoder_lora": lora_info,
             "head": head_info,
             "target_precision": config.target_precision,
             "seed": config.seed,
             "train_seconds": round(seconds, 1),
             "config": _config_summary(config),
         },
+        encoder_lora=lora,
     )
     path = checkpoint.save(config.out_dir)
     log(f"wrote {path} ({version}) in {seconds:.0f}s")
@@ -906,6 +962,7 @@ DEFAULT_CORPORA = [
     "snips_nlu",
 ]
 # the calibration kinds of the default: the everyday episodes, none of the made-hard ones
+DEFAULT_FINETUNE_STEPS = 1000  # ~30 min on 2 CPU cores
 EVERYDAY_KINDS = ("tool", "subset", "mixed", "foreign", "none")
 HELD_OUT_CORPORA = ["api_bank", "callnavi"]  # zero-shot eval: evals/unseen/
 DEFAULT_SUBSAMPLE = {"metatool": 5000, "hwu64_nlu": 8000, "snips_nlu": 1200}  # hwu64: its chit-chat NONE rows
@@ -922,13 +979,14 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
     everyday episodes (``EVERYDAY_KINDS``) of catalogues of ≤ 20 tools — the made-hard ones (gold
     dropped next to its neighbours, nearest-tool subsets) still train the head and are reported.
     """
-    from router.checkpoint import DEFAULT_CHECKPOINT_DIR
-
     return TrainConfig(
         out_dir=str(out_dir or DEFAULT_CHECKPOINT_DIR),
         corpora=list(DEFAULT_CORPORA),
         max_per_corpus=dict(DEFAULT_SUBSAMPLE),
         memory=False,
+        finetune_steps=DEFAULT_FINETUNE_STEPS,
+        encoder_lora=None,
+        split_by="tool",
         mixed_rate=0.5,
         terse_rate=0.5,
         none_repeats=3,
@@ -940,7 +998,7 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         seed=seed,
         threads=1,
         progress=progress,
-        version=f"default-{time.strftime('%Y%m%d')}-s{seed}",
+        version=f"default-{time.strftime('%Y%m%dT%H%M')}-s{seed}",
     )
 
 
@@ -966,6 +1024,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--target-precision", type=float, default=0.98)
     parser.add_argument("--drop-rate", type=float, default=None, help="NONE episodes with the gold removed")
     parser.add_argument("--foreign-rate", type=float, default=None, help="NONE episodes with unrelated tools")
+    parser.add_argument("--finetune-steps", type=int, default=None, help="LoRA fine-tuning steps of the encoder")
+    parser.add_argument("--encoder-lora", default=None,
+                        help="start from this checkpoint's tuned encoder ('default', a directory, or 'none')")
     args = parser.parse_args(argv)
     if args.default is not None:
         config = default_config(args.default or None, seed=args.seed)
@@ -987,6 +1048,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.drop_rate = args.drop_rate
     if args.foreign_rate is not None:
         config.foreign_rate = args.foreign_rate
+    if args.finetune_steps is not None:
+        config.finetune_steps = args.finetune_steps
+    if args.encoder_lora is not None:
+        config.encoder_lora = None if args.encoder_lora == "none" else args.encoder_lora
     result = train(config)
     print(
         json.dumps(
