@@ -236,8 +236,14 @@ def traces(config_path: str | None, db_url: str | None, limit: int, as_json: boo
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--epochs", type=int, default=40, show_default=True, help="Upper bound; early stopping decides.")
 @click.option("--no-adapter", is_flag=True, help="Keep the encoder's geometry (train the head only).")
+@click.option("--finetune-steps", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Also fine-tune the encoder (LoRA) for this many steps on the data (~2 s a step on 2 cores).")
+@click.option("--encoder-lora", default="default", show_default=True,
+              help="Tuned encoder to start from: 'default' (the shipped checkpoint's), a checkpoint directory, "
+                   "or 'none' (the untuned model).")
 def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str | None, corpora: tuple[str, ...],
-          from_traces: bool, out_dir: str | None, activate: bool, seed: int, epochs: int, no_adapter: bool) -> None:
+          from_traces: bool, out_dir: str | None, activate: bool, seed: int, epochs: int, no_adapter: bool,
+          finetune_steps: int, encoder_lora: str) -> None:
     """Train a router checkpoint from files, corpora and traces."""
     cfg = _config(config_path)
     traces: list[dict[str, Any]] = []
@@ -263,7 +269,8 @@ def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str 
     out = out_dir or str(Path("checkpoints") / version)
     tc = TrainConfig(out_dir=out, data_files=list(data_files), tools_file=tools_file, corpora=list(corpora),
                      traces=traces, encoder=cfg.router.encoder, seed=seed, epochs=epochs, adapter=not no_adapter,
-                     target_precision=cfg.router.target_precision, version=version)
+                     target_precision=cfg.router.target_precision, version=version,
+                     finetune_steps=finetune_steps, encoder_lora=None if encoder_lora == "none" else encoder_lora)
     try:
         result = run_train(tc)
     except (ValueError, FileNotFoundError) as exc:

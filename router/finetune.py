@@ -282,11 +282,12 @@ def finetune(
         losses.append(float(loss.detach()))
         if len(losses) % 20 == 0:
             bar.set_postfix(loss=f"{np.mean(losses[-20:]):.3f}")
+    window = max(1, min(20, len(losses) // 4))  # loss averaged over the first / last steps
     stats = {
         "steps": len(plan),
         "pairs": len(pairs),
-        "loss_first": float(np.mean(losses[:20])) if losses else None,
-        "loss_last": float(np.mean(losses[-20:])) if losses else None,
+        "loss_first": float(np.mean(losses[:window])) if losses else None,
+        "loss_last": float(np.mean(losses[-window:])) if losses else None,
         "config": {k: v for k, v in vars(config).items() if k != "progress"},
     }
     if log:

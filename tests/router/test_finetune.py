@@ -1,0 +1,144 @@
+"""Encoder fine-tuning: LoRA maths, the merged model folder, checkpoints that carry it, and the
+router and hot reload picking the right encoder. All on the real MiniLM."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from router import finetune
+from router.checkpoint import Checkpoint, encoder_path
+from router.encoder import Encoder, default_model_path
+from router.finetune import FinetuneConfig, Pair, hard_negative_pool, lora_hash, materialize, merge, stack
+from router.router import Router
+from router.types import RouterOptions
+
+TEXTS = ["what's the weather in Paris tomorrow", "book a table for two at 8pm", "add milk to my list"]
+
+
+@pytest.fixture(autouse=True)
+def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "encoders"
+    monkeypatch.setattr(finetune, "CACHE_ROOT", root)
+    return root
+
+
+def random_lora(seed: int, rank: int = 2, scale: float = 0.1) -> dict[str, np.ndarray]:
+    """Deltas for every target of layer 0 and 5 (the keys ``lora_arrays`` writes)."""
+    rng = np.random.default_rng(seed)
+    shapes = {"attention.self.query": (384, 384), "intermediate.dense": (1536, 384), "output.dense": (384, 1536)}
+    out: dict[str, np.ndarray] = {}
+    for layer in (0, 5):
+        for target, (rows, cols) in shapes.items():
+            out[f"{layer}.{target}.a"] = (rng.normal(size=(rank, cols)) * scale).astype(np.float16)
+            out[f"{layer}.{target}.b"] = (rng.normal(size=(rows, rank)) * scale).astype(np.float16)
+    return out
+
+
+def delta(arrays: dict[str, np.ndarray], name: str) -> np.ndarray:
+    return arrays[f"{name}.b"].astype(np.float32) @ arrays[f"{name}.a"].astype(np.float32)
+
+
+def test_stack_sums_the_deltas() -> None:
+    a, b = random_lora(1), random_lora(2, rank=3)
+    both = stack(a, b)
+    name = "5.intermediate.dense"
+    assert both[f"{name}.a"].shape == (5, 384)
+    np.testing.assert_allclose(delta(both, name), delta(a, name) + delta(b, name), atol=1e-5)
+
+
+def test_merged_weights_match_the_lora_forward_pass() -> None:
+    from sentence_transformers import SentenceTransformer
+
+    torch.manual_seed(0)
+    model = SentenceTransformer(default_model_path(), device="cpu")
+    modules = finetune.inject(model, rank=4, alpha=8.0)
+    assert len(modules) == 6 * len(finetune.TARGETS)
+    for mod in modules.values():  # B starts at zero; make the adapters do something
+        torch.nn.init.normal_(mod.lora_b, std=0.05)
+    with torch.no_grad():
+        wrapped = model.encode(TEXTS, convert_to_numpy=True, normalize_embeddings=True)
+    arrays = finetune.lora_arrays(modules)
+    merged = SentenceTransformer(default_model_path(), device="cpu")
+    base = merged.encode(TEXTS, convert_to_numpy=True, normalize_embeddings=True)
+    merge(merged, arrays)
+    out = merged.encode(TEXTS, convert_to_numpy=True, normalize_embeddings=True)
+    assert np.min((out * wrapped).sum(1)) > 0.999  # fp16 storage, same function
+    assert np.max((out * base).sum(1)) < 0.999  # and not the base model
+
+
+def test_materialize_builds_once_and_both_backends_agree(cache_root: Path) -> None:
+    from router.onnx_encoder import OnnxEncoder
+
+    arrays = random_lora(3)
+    path = materialize(default_model_path(), arrays)
+    assert Path(path).parent == cache_root and lora_hash(arrays) in path
+    stamp = (Path(path) / "model.safetensors").stat().st_mtime_ns
+    assert materialize(default_model_path(), arrays) == path
+    assert (Path(path) / "model.safetensors").stat().st_mtime_ns == stamp
+    tuned_torch = Encoder(path).encode(TEXTS)
+    tuned_onnx = OnnxEncoder(path).encode(TEXTS)
+    base = Encoder().encode(TEXTS)
+    assert np.min((tuned_torch * tuned_onnx).sum(1)) > 0.9999
+    assert np.max((tuned_torch * base).sum(1)) < 0.9999
+
+
+def test_checkpoint_carries_the_lora_and_the_router_loads_it(tmp_path: Path) -> None:
+    arrays = random_lora(4)
+    ckpt = Checkpoint.zero_shot()
+    ckpt.encoder_lora = arrays
+    ckpt.save(tmp_path / "tuned")
+    loaded = Checkpoint.load(tmp_path / "tuned")
+    assert loaded.encoder_lora is not None and set(loaded.encoder_lora) == set(arrays)
+    assert lora_hash(loaded.encoder_lora) == lora_hash(arrays)
+    assert encoder_path(None, Checkpoint.zero_shot()) is None
+
+    base_router = Router(RouterOptions(checkpoint=None, encoder_backend="torch"), checkpoint=Checkpoint.zero_shot())
+    tuned = Router.load(RouterOptions(checkpoint=str(tmp_path / "tuned"), encoder_backend="torch"),
+                        encoder=base_router.encoder)
+    assert tuned.encoder is not base_router.encoder  # a different model: not reused on reload
+    assert tuned.encoder.path == encoder_path(None, loaded)
+    again = Router.load(RouterOptions(checkpoint=str(tmp_path / "tuned"), encoder_backend="torch"),
+                        encoder=tuned.encoder)
+    assert again.encoder is tuned.encoder  # same tuning: the loaded model is reused
+    back = Router.load(RouterOptions(checkpoint=None, encoder_backend="torch"), encoder=tuned.encoder)
+    assert back.encoder is not tuned.encoder
+
+
+def test_finetune_learns_the_pairs_and_is_deterministic() -> None:
+    tools = {
+        "t::add_agenda": "add agenda. Add an item to the user's agenda",
+        "t::delete_agenda": "delete agenda. Delete an item from the user's agenda",
+        "t::modify_agenda": "modify agenda. Change an item on the user's agenda",
+        "t::query_agenda": "query agenda. Look up items on the user's agenda",
+    }
+    phrasing = {
+        "t::add_agenda": ["put the dentist on {d}", "schedule gym on {d}", "I have a call on {d}, note it"],
+        "t::delete_agenda": ["drop the dentist on {d}", "cancel gym on {d}", "scrap my call on {d}"],
+        "t::modify_agenda": ["move the dentist to {d}", "shift gym to {d}", "push my call to {d}"],
+        "t::query_agenda": ["what do I have on {d}", "am I free on {d}", "show my plans for {d}"],
+    }
+    days = ["monday", "tuesday", "friday", "the 3rd", "next week"]
+    pairs = [Pair(p.format(d=d), key, "t") for key, ps in phrasing.items() for p in ps for d in days]
+    random.Random(0).shuffle(pairs)
+    keys = list(tools)
+    pool = hard_negative_pool(keys, Encoder().encode([tools[k] for k in keys]), {"t": keys}, 2)
+    assert all(k not in pool[k] and len(pool[k]) == 2 for k in keys)
+    config = FinetuneConfig(steps=12, batch_size=16, rank=4, lr=2e-3, seed=0, progress=False)
+    torch.set_num_threads(1)
+    arrays, stats = finetune.finetune(pairs, tools, pool, default_model_path(), config)
+    again, _ = finetune.finetune(pairs, tools, pool, default_model_path(), config)
+    assert lora_hash(arrays) == lora_hash(again)
+    assert stats["loss_last"] < stats["loss_first"]
+
+    def top1(path: str | None) -> float:
+        enc = Encoder(path)
+        q = enc.encode([p.query for p in pairs])
+        t = enc.encode([tools[k] for k in keys])
+        return float(np.mean([keys[i] == p.tool for i, p in zip((q @ t.T).argmax(1), pairs, strict=True)]))
+
+    assert top1(materialize(default_model_path(), arrays)) > top1(None) + 0.1
