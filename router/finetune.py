@@ -57,6 +57,9 @@ class FinetuneConfig:
     lr: float = 5e-4
     scale: float = 20.0  # logit scale of the InfoNCE loss (cosine * scale)
     hard_negatives: int = 1
+    drop_rate: float = 0.3  # rows whose gold is hidden: then no tool of the batch may beat the bar
+    none_per_batch: int = 4  # requests no tool answers (chit-chat), added to each batch against the bar
+    bar_init: float = 0.3  # the learned "no tool fits" cosine, one scalar (not shipped)
     hard_pool: int = 8  # a hard negative is drawn from the gold's nearest tools
     max_seq_length: int = 96
     seed: int = 0
@@ -173,7 +176,8 @@ def materialize(base_path: str, arrays: dict[str, np.ndarray], cache_root: Path 
         for module in json.loads(modules_file.read_text()):
             if str(module.get("type", "")).endswith("Transformer"):
                 sub = str(module.get("path", ""))
-    model[0].auto_model.save_pretrained(str(tmp / sub), safe_serialization=True)
+    transformer: Any = model[0].auto_model
+    transformer.save_pretrained(str(tmp / sub), safe_serialization=True)
     try:
         os.replace(tmp, target)
     except OSError:  # another process won the race: theirs is identical
@@ -229,8 +233,14 @@ def finetune(
     config: FinetuneConfig,
     also_called: dict[str, set[str]] | None = None,
     log: Callable[[str], None] | None = None,
+    none_queries: Sequence[str] = (),
 ) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
-    """Train LoRA factors on ``pairs``; returns (merged-delta arrays by module, stats)."""
+    """Train LoRA factors on ``pairs``; returns (merged-delta arrays by module, stats).
+
+    Besides ranking (gold above the batch's other tools), the loss teaches an absolute "nothing
+    fits" level: each row also scores a learned bar, which must win when the gold is hidden
+    (``drop_rate``) and for ``none_queries``, so unrelated tools end up below it — what NONE
+    detection needs from the geometry."""
     import torch
     from sentence_transformers import SentenceTransformer
     from tqdm import tqdm
@@ -241,7 +251,9 @@ def finetune(
     model.max_seq_length = config.max_seq_length
     modules = inject(model, config.rank, config.alpha)
     params = [p for m in modules.values() for p in (m.lora_a, m.lora_b)]
-    opt = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.0)
+    bar_level = torch.nn.Parameter(torch.tensor(float(config.bar_init)))
+    opt = torch.optim.AdamW([{"params": params}, {"params": [bar_level], "lr": 1e-2}], lr=config.lr,
+                            weight_decay=0.0)
     warmup = max(1, config.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1.0 - s / config.steps)
@@ -264,16 +276,22 @@ def finetune(
                 keys.append(k)
                 batch_keys.add(k)
         col = {k: i for i, k in enumerate(keys)}
-        q = embed([p.query for p in batch])
+        nones = rng.sample(list(none_queries), min(config.none_per_batch, len(none_queries)))
+        dropped = [rng.random() < config.drop_rate for _ in batch]
+        q = embed([p.query for p in batch] + nones)
         t = embed([tool_texts[k] for k in keys])
         logits = q @ t.T * config.scale
         mask = torch.zeros_like(logits, dtype=torch.bool)
         for row, p in enumerate(batch):  # other right answers of the same query are not negatives
             for other in (also_called or {}).get(p.query, ()):
-                if other in col and other != p.tool:
+                if other in col and (other != p.tool or dropped[row]):
                     mask[row, col[other]] = True
-        logits = logits.masked_fill(mask, -1e4)
-        target = torch.tensor([col[p.tool] for p in batch])
+            if dropped[row]:
+                mask[row, col[p.tool]] = True
+        logits = torch.cat([logits.masked_fill(mask, -1e4), (bar_level * config.scale).expand(len(q), 1)], dim=1)
+        none_col = len(keys)
+        target = torch.tensor([none_col if dropped[row] else col[p.tool] for row, p in enumerate(batch)]
+                              + [none_col] * len(nones))
         loss = torch.nn.functional.cross_entropy(logits, target)
         opt.zero_grad()
         loss.backward()
@@ -288,6 +306,8 @@ def finetune(
         "pairs": len(pairs),
         "loss_first": float(np.mean(losses[:window])) if losses else None,
         "loss_last": float(np.mean(losses[-window:])) if losses else None,
+        "bar": float(bar_level.detach()),
+        "none_queries": len(none_queries),
         "config": {k: v for k, v in vars(config).items() if k != "progress"},
     }
     if log:

@@ -1,10 +1,12 @@
 """``train(config)``: adapter, decision head, calibration and threshold → a versioned checkpoint.
 
 Steps (all deterministic in ``config.seed``):
-1. Gather rows (corpora, JSONL files, traces) into a ``TrainSet`` and embed every text once
-   (disk cache under ``.cache/embeddings``).
-2. Split the rows into *fit* (adapter + exemplar memory), *head* (decision-head training) and
-   *calib* (early stopping, temperature, threshold, reported metrics) parts.
+1. Gather rows (corpora, JSONL files, traces) into a ``TrainSet``.
+2. Split the rows into *fit* (encoder fine-tuning, adapter, exemplar memory), *head* (decision-head
+   training) and *calib* (early stopping, temperature, threshold, reported metrics) parts.
+   Encoder: the tuned one of ``config.encoder_lora`` (by default the shipped checkpoint's), plus
+   ``config.finetune_steps`` of LoRA training on the fit rows (``router.finetune``); every text is
+   then embedded once with it (disk cache under ``.cache/embeddings``).
 3. Adapter: a residual linear map trained contrastively on cached embeddings — query vs its tool
    text against in-batch and hard-negative tools, and query vs another query of the same tool —
    with an L2 pull towards identity. Early stopping on the head part's cosine top-1.
@@ -807,12 +809,13 @@ def tune_encoder(
         also[ex.last].update(ex.also_called)
         also[ex.last].add(ex.gold or "")
     pairs = [Pair(ex.last, ex.gold or "", ex.group) for ex in rows]
+    nones = sorted({data.examples[i].last for i in fit if data.examples[i].gold is None and data.examples[i].last})
     import torch
 
     threads = torch.get_num_threads()
     torch.set_num_threads(os.cpu_count() or 1)  # the one step that is worth every core
     try:
-        arrays, stats = finetune(pairs, texts, pool, base_now, tuning, also_called=also, log=log)
+        arrays, stats = finetune(pairs, texts, pool, base_now, tuning, also_called=also, log=log, none_queries=nones)
     finally:
         torch.set_num_threads(threads)
     info.update(stats)
@@ -962,7 +965,7 @@ DEFAULT_CORPORA = [
     "snips_nlu",
 ]
 # the calibration kinds of the default: the everyday episodes, none of the made-hard ones
-DEFAULT_FINETUNE_STEPS = 1000  # ~30 min on 2 CPU cores
+DEFAULT_FINETUNE_STEPS = 800  # ~25 min on 2 CPU cores
 EVERYDAY_KINDS = ("tool", "subset", "mixed", "foreign", "none")
 HELD_OUT_CORPORA = ["api_bank", "callnavi"]  # zero-shot eval: evals/unseen/
 DEFAULT_SUBSAMPLE = {"metatool": 5000, "hwu64_nlu": 8000, "snips_nlu": 1200}  # hwu64: its chit-chat NONE rows
