@@ -252,8 +252,8 @@ def finetune(
     modules = inject(model, config.rank, config.alpha)
     params = [p for m in modules.values() for p in (m.lora_a, m.lora_b)]
     bar_level = torch.nn.Parameter(torch.tensor(float(config.bar_init)))
-    opt = torch.optim.AdamW([{"params": params}, {"params": [bar_level], "lr": 1e-2}], lr=config.lr,
-                            weight_decay=0.0)
+    groups: list[dict[str, Any]] = [{"params": params}, {"params": [bar_level], "lr": 1e-2}]
+    opt = torch.optim.AdamW(groups, lr=config.lr, weight_decay=0.0)
     warmup = max(1, config.steps // 20)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda s: min(1.0, (s + 1) / warmup) * max(0.0, 1.0 - s / config.steps)

@@ -33,7 +33,8 @@ import random
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -774,6 +775,19 @@ def episode_metrics(probs: np.ndarray, eps: Episodes, threshold: float) -> dict[
 # ---------------------------------------------------------------------------- train
 
 
+@contextmanager
+def all_cores() -> Iterator[None]:
+    """Every core for the heavy encoder work (fine-tuning, embedding); ``config.threads`` after."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(os.cpu_count() or 1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(threads)
+
+
 def starting_lora(config: TrainConfig) -> tuple[dict[str, np.ndarray] | None, str | None]:
     """The tuned-encoder deltas training starts from (``config.encoder_lora``), and where from."""
     source = config.encoder_lora
@@ -810,14 +824,8 @@ def tune_encoder(
         also[ex.last].add(ex.gold or "")
     pairs = [Pair(ex.last, ex.gold or "", ex.group) for ex in rows]
     nones = sorted({data.examples[i].last for i in fit if data.examples[i].gold is None and data.examples[i].last})
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(os.cpu_count() or 1)  # the one step that is worth every core
-    try:
+    with all_cores():
         arrays, stats = finetune(pairs, texts, pool, base_now, tuning, also_called=also, log=log, none_queries=nones)
-    finally:
-        torch.set_num_threads(threads)
     info.update(stats)
     return (stack(start, arrays) if start else arrays), info
 
@@ -846,7 +854,8 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     if encoder is None:
         encoder = Encoder(materialize(config.encoder or default_model_path(), lora) if lora else config.encoder)
     store = EmbeddingStore(encoder, config.cache_dir)
-    emb = embed_set(data, store, config.progress)
+    with all_cores():
+        emb = embed_set(data, store, config.progress)
 
     adapter = Adapter.identity(encoder.dim)
     adapter_info: dict[str, Any] = {"trained": False}

@@ -142,3 +142,27 @@ def test_finetune_learns_the_pairs_and_is_deterministic() -> None:
         return float(np.mean([keys[i] == p.tool for i, p in zip((q @ t.T).argmax(1), pairs, strict=True)]))
 
     assert top1(materialize(default_model_path(), arrays)) > top1(None) + 0.1
+
+
+def test_train_with_finetune_steps_ships_the_tuned_encoder(tmp_path: Path) -> None:
+    from router.data import from_traces
+    from router.train import TrainConfig, train
+
+    tools = [{"type": "function", "function": {"name": n, "description": d, "parameters": {"type": "object"}}}
+             for n, d in (("get_weather", "Weather forecast for a city"), ("book_flight", "Book an airline flight"),
+                          ("find_hotel", "Find a hotel room"))]
+    asks = {"get_weather": ["is it cold in {c}", "rain in {c} today?"], "book_flight": ["fly me to {c}", "a seat to {c}"],
+            "find_hotel": ["a room in {c}", "somewhere to sleep in {c}"]}
+    traces = [{"messages": [{"role": "user", "content": q.format(c=c)}], "tools": tools, "label": name}
+              for name, qs in asks.items() for q in qs for c in ("Oslo", "Lima", "Rome", "Kyiv")]
+    traces += [{"messages": [{"role": "user", "content": t}], "tools": tools, "label": None}
+               for t in ("hi there", "thanks a lot", "tell me a joke", "who are you?")]
+    config = TrainConfig(out_dir=str(tmp_path / "ckpt"), train_set=from_traces(traces), finetune_steps=3,
+                         encoder_lora=None, epochs=2, adapter_epochs=1, cache_dir=str(tmp_path / "emb"),
+                         progress=False, threads=1)
+    result = train(config)
+    ckpt = Checkpoint.load(result.path)
+    assert ckpt.encoder_lora and ckpt.metadata["encoder_lora"]["steps"] == 3
+    assert 1 <= ckpt.metadata["encoder_lora"]["none_queries"] <= 4  # the chit-chat rows of the fit part
+    router = Router(RouterOptions(checkpoint=result.path, encoder_backend="torch"))
+    assert router.encoder.path == encoder_path(None, ckpt) and lora_hash(ckpt.encoder_lora) in router.encoder.path
