@@ -796,7 +796,8 @@ def starting_lora(config: TrainConfig) -> tuple[dict[str, np.ndarray] | None, st
     path = DEFAULT_CHECKPOINT_DIR if source == "default" else Path(source)
     if source == "default" and not (path / "metadata.json").exists():
         return None, None
-    return Checkpoint.load(path).encoder_lora, str(path)
+    ckpt = Checkpoint.load(path)
+    return ckpt.encoder_lora, str(path) if ckpt.encoder_lora else None
 
 
 def tune_encoder(
@@ -806,6 +807,8 @@ def tune_encoder(
     fit rows' (request, gold tool text) pairs (``router.finetune``)."""
     start, source = starting_lora(config)
     info: dict[str, Any] = {"from": source, "steps": 0}
+    if source is not None:  # how the starting deltas were trained
+        info["inherited"] = json.loads((Path(source) / "metadata.json").read_text()).get("encoder_lora")
     if config.finetune_steps <= 0:
         return start, info
     base = config.encoder or default_model_path()
@@ -974,7 +977,6 @@ DEFAULT_CORPORA = [
     "snips_nlu",
 ]
 # the calibration kinds of the default: the everyday episodes, none of the made-hard ones
-DEFAULT_FINETUNE_STEPS = 800  # ~25 min on 2 CPU cores
 EVERYDAY_KINDS = ("tool", "subset", "mixed", "foreign", "none")
 HELD_OUT_CORPORA = ["api_bank", "callnavi"]  # zero-shot eval: evals/unseen/
 DEFAULT_SUBSAMPLE = {"metatool": 5000, "hwu64_nlu": 8000, "snips_nlu": 1200}  # hwu64: its chit-chat NONE rows
@@ -996,9 +998,7 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         corpora=list(DEFAULT_CORPORA),
         max_per_corpus=dict(DEFAULT_SUBSAMPLE),
         memory=False,
-        finetune_steps=DEFAULT_FINETUNE_STEPS,
         encoder_lora=None,
-        split_by="tool",
         mixed_rate=0.5,
         terse_rate=0.5,
         none_repeats=3,
