@@ -1037,6 +1037,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--drop-rate", type=float, default=None, help="NONE episodes with the gold removed")
     parser.add_argument("--foreign-rate", type=float, default=None, help="NONE episodes with unrelated tools")
     parser.add_argument("--finetune-steps", type=int, default=None, help="LoRA fine-tuning steps of the encoder")
+    parser.add_argument("--split-by", choices=("row", "tool"), default=None,
+                        help="fit/head/calib split by row (seen catalogue) or by gold tool (unseen)")
     parser.add_argument("--encoder-lora", default=None,
                         help="start from this checkpoint's tuned encoder ('default', a directory, or 'none')")
     args = parser.parse_args(argv)
@@ -1062,6 +1064,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.foreign_rate = args.foreign_rate
     if args.finetune_steps is not None:
         config.finetune_steps = args.finetune_steps
+    if args.split_by is not None:
+        config.split_by = args.split_by
     if args.encoder_lora is not None:
         config.encoder_lora = None if args.encoder_lora == "none" else args.encoder_lora
     result = train(config)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild the shipped default router checkpoint (router/default_checkpoint/) from ../shared/data.
-# Fine-tunes the encoder (LoRA, 1000 steps, ~25 min on 2 CPU cores), then trains adapter, head and
-# calibration on its embeddings (cached under .cache/embeddings). Deterministic for a seed on one machine.
+# Deterministic for a seed on one machine; embeddings are cached under .cache/embeddings (first run
+# embeds ~30k texts, ~5 min on 2 cores).
 #   scripts/build_default_checkpoint.sh [OUT_DIR] [SEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."
