@@ -38,7 +38,6 @@ TARGETS = (
     "intermediate.dense",
     "output.dense",
 )
-CACHE_ROOT = Path(os.environ.get("TOOLPROXY_CACHE", Path.home() / ".cache" / "toolproxy")) / "encoders"
 
 
 @dataclass(frozen=True)
@@ -155,8 +154,11 @@ def lora_hash(arrays: dict[str, np.ndarray]) -> str:
 
 
 def materialize(base_path: str, arrays: dict[str, np.ndarray], cache_root: Path | None = None) -> str:
-    """A model folder with the LoRA deltas merged into ``base_path``'s weights (built once, cached)."""
-    root = cache_root or CACHE_ROOT
+    """A model folder with the LoRA deltas merged into ``base_path``'s weights, built once under
+    ``<cache>/encoders`` (the ONNX export's cache root: ``$TOOLPROXY_CACHE_DIR`` or ``~/.cache/toolproxy``)."""
+    from router.onnx_encoder import cache_root as toolproxy_cache
+
+    root = cache_root or toolproxy_cache() / "encoders"
     base_id = hashlib.sha256(os.path.abspath(base_path).encode()).hexdigest()[:8]
     target = root / f"{Path(base_path).name}-{base_id}-lora-{lora_hash(arrays)}"
     if (target / "modules.json").exists():

@@ -22,9 +22,8 @@ TEXTS = ["what's the weather in Paris tomorrow", "book a table for two at 8pm", 
 
 @pytest.fixture(autouse=True)
 def cache_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "encoders"
-    monkeypatch.setattr(finetune, "CACHE_ROOT", root)
-    return root
+    monkeypatch.setenv("TOOLPROXY_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache" / "encoders"
 
 
 def random_lora(seed: int, rank: int = 2, scale: float = 0.1) -> dict[str, np.ndarray]:
