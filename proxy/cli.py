@@ -270,7 +270,7 @@ def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str 
     tc = TrainConfig(out_dir=out, data_files=list(data_files), tools_file=tools_file, corpora=list(corpora),
                      traces=traces, encoder=cfg.router.encoder, seed=seed, epochs=epochs, adapter=not no_adapter,
                      target_precision=cfg.router.target_precision, version=version,
-                     finetune_steps=finetune_steps, encoder_lora=None if encoder_lora == "none" else encoder_lora)
+                     finetune_steps=finetune_steps, encoder_lora=encoder_lora)
     try:
         result = run_train(tc)
     except (ValueError, FileNotFoundError) as exc:

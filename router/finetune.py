@@ -91,6 +91,12 @@ def _layers(st_model: Any) -> Any:
     return st_model[0].auto_model.encoder.layer
 
 
+def _submodule(module: Any, dotted: str) -> Any:
+    for part in dotted.split(".") if dotted else ():
+        module = getattr(module, part)
+    return module
+
+
 def inject(st_model: Any, rank: int, alpha: float) -> dict[str, Any]:
     """Freeze ``st_model`` and wrap the target projections of every layer in LoRA; returns them by name."""
     for p in st_model.parameters():
@@ -98,10 +104,8 @@ def inject(st_model: Any, rank: int, alpha: float) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for i, layer in enumerate(_layers(st_model)):
         for target in TARGETS:
-            *parents, leaf = target.split(".")
-            owner = layer
-            for part in parents:
-                owner = getattr(owner, part)
+            parent, _, leaf = target.rpartition(".")
+            owner = _submodule(layer, parent)
             wrapped = _lora_linear(getattr(owner, leaf), rank, alpha)
             setattr(owner, leaf, wrapped)
             out[f"{i}.{target}"] = wrapped
@@ -125,9 +129,7 @@ def merge(st_model: Any, arrays: dict[str, np.ndarray]) -> None:
     names = {k.rsplit(".", 1)[0] for k in arrays}
     for name in sorted(names):
         index, target = name.split(".", 1)
-        owner = layers[int(index)]
-        for part in target.split("."):
-            owner = getattr(owner, part)
+        owner = _submodule(layers[int(index)], target)
         delta = arrays[f"{name}.b"].astype(np.float32) @ arrays[f"{name}.a"].astype(np.float32)
         with torch.no_grad():
             owner.weight += torch.from_numpy(delta)
@@ -156,10 +158,11 @@ def lora_hash(arrays: dict[str, np.ndarray]) -> str:
 def materialize(base_path: str, arrays: dict[str, np.ndarray], cache_root: Path | None = None) -> str:
     """A model folder with the LoRA deltas merged into ``base_path``'s weights, built once under
     ``<cache>/encoders`` (the ONNX export's cache root: ``$TOOLPROXY_CACHE_DIR`` or ``~/.cache/toolproxy``)."""
+    from router.encoder import text_hash
     from router.onnx_encoder import cache_root as toolproxy_cache
 
     root = cache_root or toolproxy_cache() / "encoders"
-    base_id = hashlib.sha256(os.path.abspath(base_path).encode()).hexdigest()[:8]
+    base_id = text_hash(os.path.abspath(base_path))[:8]  # as in ModelIdentity.model_id
     target = root / f"{Path(base_path).name}-{base_id}-lora-{lora_hash(arrays)}"
     if (target / "modules.json").exists():
         return str(target)

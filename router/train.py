@@ -86,7 +86,7 @@ class TrainConfig:
     seed: int = 0
     finetune_steps: int = 0  # LoRA fine-tuning steps of the encoder on the fit rows (0 = none)
     encoder_lora: str | None = "default"  # start from this checkpoint's tuned encoder: "default" =
-    # the shipped checkpoint's (when ``encoder`` is None), a checkpoint directory, or None (untuned)
+    # the shipped checkpoint's (when ``encoder`` is None), a checkpoint directory, or None / "none"
     epochs: int = 40  # decision head, upper bound (early stopping)
     patience: int = 5
     adapter: bool = True
@@ -788,16 +788,16 @@ def all_cores() -> Iterator[None]:
         torch.set_num_threads(threads)
 
 
-def starting_lora(config: TrainConfig) -> tuple[dict[str, np.ndarray] | None, str | None]:
-    """The tuned-encoder deltas training starts from (``config.encoder_lora``), and where from."""
+def starting_lora(config: TrainConfig) -> Checkpoint | None:
+    """The checkpoint whose tuned encoder training starts from (``config.encoder_lora``), if any."""
     source = config.encoder_lora
-    if source is None or (source == "default" and config.encoder is not None):
-        return None, None
-    path = DEFAULT_CHECKPOINT_DIR if source == "default" else Path(source)
+    if source in (None, "none") or (source == "default" and config.encoder is not None):
+        return None
+    path = DEFAULT_CHECKPOINT_DIR if source == "default" else Path(str(source))
     if source == "default" and not (path / "metadata.json").exists():
-        return None, None
+        return None
     ckpt = Checkpoint.load(path)
-    return ckpt.encoder_lora, str(path) if ckpt.encoder_lora else None
+    return ckpt if ckpt.encoder_lora else None
 
 
 def tune_encoder(
@@ -805,10 +805,11 @@ def tune_encoder(
 ) -> tuple[dict[str, np.ndarray] | None, dict[str, Any]]:
     """LoRA deltas for the encoder: the starting ones, plus ``finetune_steps`` of training on the
     fit rows' (request, gold tool text) pairs (``router.finetune``)."""
-    start, source = starting_lora(config)
-    info: dict[str, Any] = {"from": source, "steps": 0}
-    if source is not None:  # how the starting deltas were trained
-        info["inherited"] = json.loads((Path(source) / "metadata.json").read_text()).get("encoder_lora")
+    origin = starting_lora(config)
+    start = origin.encoder_lora if origin else None
+    info: dict[str, Any] = {"from": config.encoder_lora if origin else None, "steps": 0}
+    if origin is not None:  # how the starting deltas were trained
+        info["inherited"] = origin.metadata.get("encoder_lora")
     if config.finetune_steps <= 0:
         return start, info
     base = config.encoder or default_model_path()
@@ -853,8 +854,10 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     log(f"rows {len(data.examples)} from {data.counts()}; tools {len(data.tools)}")
     fit, head_rows, calib = split_rows(data, config)
     log(f"split: fit {len(fit)}, head {len(head_rows)}, calib {len(calib)}")
-    lora, lora_info = tune_encoder(data, fit, config, log) if encoder is None else (None, {})
+    lora: dict[str, np.ndarray] | None = None
+    lora_info: dict[str, Any] = {}
     if encoder is None:
+        lora, lora_info = tune_encoder(data, fit, config, log)
         encoder = Encoder(materialize(config.encoder or default_model_path(), lora) if lora else config.encoder)
     store = EmbeddingStore(encoder, config.cache_dir)
     with all_cores():
@@ -1067,7 +1070,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.split_by is not None:
         config.split_by = args.split_by
     if args.encoder_lora is not None:
-        config.encoder_lora = None if args.encoder_lora == "none" else args.encoder_lora
+        config.encoder_lora = args.encoder_lora
     result = train(config)
     print(
         json.dumps(
