@@ -4,11 +4,12 @@ or a valid completion; pathological inputs are refused early with a 400 or 413."
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.proxy.test_passthrough import exchanges
@@ -88,7 +89,8 @@ def check_response(r: httpx.Response) -> None:
     assert "Traceback" not in r.text
     if r.status_code == 200:
         if r.headers["content-type"].startswith("text/event-stream"):
-            events = [line[6:] for line in r.text.splitlines() if line.startswith("data: ")]
+            # SSE lines end in \r\n, \n or \r only (str.splitlines also breaks on \x85, \u2028, ...)
+            events = [line[6:] for line in re.split(r"\r\n|\r|\n", r.text) if line.startswith("data: ")]
             assert events[-1] == "[DONE]"
             for raw in events[:-1]:
                 chunk = json.loads(raw)
@@ -239,6 +241,8 @@ def test_intercept_fuzz_never_500(upstream_server: Any, upstream: Any, tmp_path:
 
         @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         @given(payload=intercept_body | forced_body | near_valid)
+        @example(payload={"model": "fake-model", "stream": True,  # NEL inside streamed content (found by CI)
+                          "messages": [{"role": "system", "content": [{"type": "text", "text": "\x85"}]}]})
         def run(payload: dict[str, Any]) -> None:
             r = client.post("/v1/chat/completions", content=json.dumps(payload).encode())
             route = r.headers.get("x-toolproxy-route", str(r.status_code))
