@@ -239,8 +239,8 @@ def traces(config_path: str | None, db_url: str | None, limit: int, as_json: boo
 @click.option("--finetune-steps", type=click.IntRange(min=0), default=0, show_default=True,
               help="Also fine-tune the encoder (LoRA) for this many steps on the data (~2 s a step on 2 cores).")
 @click.option("--encoder-lora", default="default", show_default=True,
-              help="Tuned encoder to start from: 'default' (the shipped checkpoint's), a checkpoint directory, "
-                   "or 'none' (the untuned model).")
+              help="Start from the tuned encoder of this checkpoint, if it has one: 'default' (the shipped "
+                   "checkpoint), a checkpoint directory, or 'none' (the untuned model).")
 def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str | None, corpora: tuple[str, ...],
           from_traces: bool, out_dir: str | None, activate: bool, seed: int, epochs: int, no_adapter: bool,
           finetune_steps: int, encoder_lora: str) -> None:
