@@ -57,7 +57,7 @@ class FinetuneConfig:
     scale: float = 20.0  # logit scale of the InfoNCE loss (cosine * scale)
     hard_negatives: int = 1
     drop_rate: float = 0.3  # rows whose gold is hidden: then no tool of the batch may beat the bar
-    none_per_batch: int = 4  # requests no tool answers (chit-chat), added to each batch against the bar
+    none_per_batch: int = 8  # requests no tool answers (chit-chat, general requests), each batch, against the bar
     bar_init: float = 0.3  # the learned "no tool fits" cosine, one scalar (not shipped)
     hard_pool: int = 8  # a hard negative is drawn from the gold's nearest tools
     max_seq_length: int = 96

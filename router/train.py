@@ -55,6 +55,8 @@ from router.data import (
 from router.data import load_metatool as load_metatool_set
 from router.encoder import EmbeddingStore, Encoder, default_model_path, tool_text
 from router.finetune import FinetuneConfig, Pair, finetune, hard_negative_pool, materialize, stack
+from router.general_requests import GROUP as GENERAL_GROUP
+from router.general_requests import load_general_requests
 from router.model import (
     GLOBAL_FEATURES,
     N_CAND,
@@ -135,6 +137,9 @@ def gather(config: TrainConfig) -> TrainSet:
     if config.train_set is not None:
         out.extend(config.train_set)
     for name in config.corpora:
+        if name == GENERAL_GROUP:
+            out.extend(load_general_requests(seed=config.seed))
+            continue
         if name == "metatool" or name.startswith("metatool:"):
             rows = read_query_rows(name.split(":", 1)[1]) if ":" in name else None
             limit = config.max_per_corpus.get("metatool")
@@ -482,7 +487,7 @@ def build_episodes(
     from tqdm import tqdm
 
     rng = random.Random(seed)
-    groups = sorted(data.catalogues)
+    groups = sorted(g for g, keys in data.catalogues.items() if keys)
     group_tools = {g: [emb.tool_pos[k] for k in data.catalogues[g]] for g in groups}
     out: dict[str, list[Any]] = {"f": [], "g": [], "m": [], "y": [], "kind": [], "group": []}
 
@@ -978,6 +983,7 @@ DEFAULT_CORPORA = [
     "acebench_en",
     "hwu64_nlu",
     "snips_nlu",
+    GENERAL_GROUP,  # generated writing / explaining / coding / advice requests: NONE
 ]
 # the calibration kinds of the default: the everyday episodes, none of the made-hard ones
 EVERYDAY_KINDS = ("tool", "subset", "mixed", "foreign", "none")
