@@ -57,7 +57,7 @@ WHY = [
     "Why is the sky blue?", "Why do cats purr?", "Why do we dream?", "Why does ice float?",
     "Why do leaves change color?", "Why did the Roman Empire fall?", "Why is sleep important?",
     "Why do onions make you cry?", "Why do we have leap years?", "Why do birds migrate?",
-    "Who invented the printing press?", "Who was Cleopatra?", "Who wrote Pride and Prejudice?",
+    "Who invented the printing press?", "Who was Cleopatra?", "Who composed The Four Seasons?",
     "What caused World War I?", "How do airplanes stay in the air?", "How does the heart pump blood?",
     "What's the difference between a virus and a bacterium?", "What's the difference between weather and climate?",
     "How did the pyramids get built?", "What is the meaning of the word serendipity?",
