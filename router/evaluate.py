@@ -193,11 +193,13 @@ def print_metrics(metrics: Mapping[str, Any], title: str = "toolproxy eval", fil
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=title)
-    table.add_column("metric", style="bold")
-    table.add_column("value", justify="right")
-    table.add_column("meaning", style="dim")
     keys = list(METRIC_KEYS) + [k for k in metrics if k not in METRIC_KEYS]
+    table = Table(title=title)
+    # names and values never wrap or get cut (a long router version used to squeeze the names);
+    # the explanations take what width is left
+    table.add_column("metric", style="bold", no_wrap=True, min_width=max(map(len, keys)))
+    table.add_column("value", justify="right", no_wrap=True)
+    table.add_column("meaning", style="dim")
     for key in keys:
         if key in metrics and not isinstance(metrics[key], dict | list):
             table.add_row(key, format_value(key, metrics[key]), DESCRIPTIONS.get(key, ""))

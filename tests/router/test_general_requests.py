@@ -63,21 +63,35 @@ def test_the_default_recipe_and_gather_include_them() -> None:
 
 def test_training_offers_them_other_groups_tools(tmp_path: Path) -> None:
     tools = [
-        {"type": "function", "function": {"name": "get_weather", "description": "Current weather for a city."}},
+        {
+            "type": "function",
+            "function": {"name": "get_weather", "description": "Current weather for a city."},
+        },
         {"type": "function", "function": {"name": "send_email", "description": "Send an email to someone."}},
     ]
     traces = [
         {"messages": [{"role": "user", "content": f"weather in {c}"}], "tools": tools, "label": "get_weather"}
         for c in ["Paris", "Rome", "Oslo", "Lima", "Kyiv", "Cairo"]
     ] + [
-        {"messages": [{"role": "user", "content": f"email {n} the report"}], "tools": tools, "label": "send_email"}
+        {
+            "messages": [{"role": "user", "content": f"email {n} the report"}],
+            "tools": tools,
+            "label": "send_email",
+        }
         for n in ["Ann", "Bob", "Eve", "Raj", "Mia", "Tom"]
     ]
     data = from_traces(traces, group="mine")
     data.extend(load_general_requests(per_kind=12))
     config = TrainConfig(
-        out_dir=str(tmp_path / "ckpt"), train_set=data, epochs=3, adapter_epochs=1,
-        cache_dir=str(tmp_path / "cache"), progress=False, version="general", threads=1, memory=False,
+        out_dir=str(tmp_path / "ckpt"),
+        train_set=data,
+        epochs=3,
+        adapter_epochs=1,
+        cache_dir=str(tmp_path / "cache"),
+        progress=False,
+        version="general",
+        threads=1,
+        memory=False,
     )
     result = train(config, encoder=Encoder(num_threads=1))
     by_group = result.metrics["by_group"]
