@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild the shipped default router checkpoint (router/default_checkpoint/) from ../shared/data.
-# Deterministic for a seed on one machine; embeddings are cached under .cache/embeddings (first run
-# embeds ~30k texts, ~5 min on 2 cores).
+# Deterministic for a seed on one machine and thread count. ~32 min on 2 CPU cores: 800 LoRA steps of
+# the encoder (~25 min), then every text embedded once with the tuned encoder (cached under
+# .cache/embeddings by model), adapter and decision head (~1 min).
 #   scripts/build_default_checkpoint.sh [OUT_DIR] [SEED]
 set -euo pipefail
 cd "$(dirname "$0")/.."
