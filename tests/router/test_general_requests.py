@@ -12,6 +12,7 @@ from router.data import from_traces  # noqa: E402
 from router.encoder import Encoder  # noqa: E402
 from router.general_requests import GROUP, load_general_requests, prompts  # noqa: E402
 from router.train import TrainConfig, default_config, gather, train  # noqa: E402
+from tests.router.test_train import tiny_config  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,17 +83,8 @@ def test_training_offers_them_other_groups_tools(tmp_path: Path) -> None:
     ]
     data = from_traces(traces, group="mine")
     data.extend(load_general_requests(per_kind=12))
-    config = TrainConfig(
-        out_dir=str(tmp_path / "ckpt"),
-        train_set=data,
-        epochs=3,
-        adapter_epochs=1,
-        cache_dir=str(tmp_path / "cache"),
-        progress=False,
-        version="general",
-        threads=1,
-        memory=False,
-    )
+    config = tiny_config(tmp_path / "ckpt", data, tmp_path / "cache")
+    config.memory = False
     result = train(config, encoder=Encoder(num_threads=1))
     by_group = result.metrics["by_group"]
     assert GROUP in by_group and by_group[GROUP]["n"] > 0  # its rows became NONE episodes over mine's tools
