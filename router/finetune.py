@@ -129,8 +129,16 @@ def merge(st_model: Any, arrays: dict[str, np.ndarray]) -> None:
     names = {k.rsplit(".", 1)[0] for k in arrays}
     for name in sorted(names):
         index, target = name.split(".", 1)
-        owner = _submodule(layers[int(index)], target)
+        try:
+            owner = _submodule(layers[int(index)], target)
+        except (IndexError, AttributeError):
+            owner = None
         delta = arrays[f"{name}.b"].astype(np.float32) @ arrays[f"{name}.a"].astype(np.float32)
+        if owner is None or tuple(owner.weight.shape) != delta.shape:
+            raise ValueError(
+                f"the checkpoint's tuned-encoder deltas do not fit this model (layer {name}, delta "
+                f"{delta.shape}): use a checkpoint trained with this encoder, or the encoder it was trained on"
+            )
         with torch.no_grad():
             owner.weight += torch.from_numpy(delta)
 

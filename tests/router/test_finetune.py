@@ -70,6 +70,24 @@ def test_merged_weights_match_the_lora_forward_pass() -> None:
     assert np.max((out * base).sum(1)) < 0.999  # and not the base model
 
 
+@pytest.mark.parametrize(
+    "key, a_shape, b_shape",
+    [
+        ("0.attention.self.query", (2, 768), (768, 2)),  # deltas of a wider model
+        ("11.attention.self.query", (2, 384), (384, 2)),  # a layer MiniLM-L6 does not have
+    ],
+)
+def test_merge_refuses_deltas_of_another_architecture(key: str, a_shape: tuple, b_shape: tuple) -> None:
+    from sentence_transformers import SentenceTransformer
+
+    model = SentenceTransformer(default_model_path(), device="cpu")
+    before = model[0].auto_model.encoder.layer[0].attention.self.query.weight.clone()
+    arrays = {f"{key}.a": np.ones(a_shape, np.float16), f"{key}.b": np.ones(b_shape, np.float16)}
+    with pytest.raises(ValueError, match="do not fit this model"):
+        merge(model, arrays)
+    assert torch.equal(model[0].auto_model.encoder.layer[0].attention.self.query.weight, before)
+
+
 def test_materialize_builds_once_and_both_backends_agree(cache_root: Path) -> None:
     from router.onnx_encoder import OnnxEncoder
 
