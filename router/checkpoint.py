@@ -9,6 +9,7 @@ catalogue hash, data sizes, metrics and creation time.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -123,6 +124,25 @@ def encoder_path(base_path: str | None, checkpoint: Checkpoint) -> str | None:
     from router.finetune import materialize
 
     return materialize(base_path or default_model_path(), checkpoint.encoder_lora)
+
+
+def model_fingerprint(path: str | Path) -> str:
+    """Content hash of a model folder's weight files (``*.safetensors``, else ``*.bin``): which base
+    model a checkpoint was trained on (its ``encoder_base``), wherever that folder is installed."""
+    folder = Path(path)
+    files = sorted(folder.rglob("*.safetensors")) or sorted(folder.rglob("*.bin"))
+    stats = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    return _fingerprint(stats)
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(stats: tuple[tuple[str, int, int], ...]) -> str:
+    digest = hashlib.sha256()
+    for name, _, _ in stats:
+        with open(name, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:16]
 
 
 def catalogue_hash(tool_texts: list[str]) -> str:

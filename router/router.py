@@ -12,6 +12,7 @@ the reference the caller holds; a ``Router`` never changes its checkpoint in pla
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -20,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from router.checkpoint import Checkpoint, encoder_path, load_checkpoint
+from router.checkpoint import Checkpoint, encoder_path, load_checkpoint, model_fingerprint
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
 from router.model import Memory, candidate_features, centroids_by_label, normalize
@@ -28,6 +29,7 @@ from router.onnx_encoder import OnnxEncoder, make_encoder
 from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
 
 MAX_SCORES = 10
+log = logging.getLogger("toolproxy.router")
 THREADS_ENV = "TOOLPROXY_TORCH_THREADS"
 
 
@@ -118,7 +120,23 @@ class Router:
         self.options = options or RouterOptions()
         threads = default_threads()
         limit_blas_threads(threads)
+        explicit = checkpoint is not None or self.options.checkpoint is not None
         self.checkpoint = checkpoint or load_checkpoint(self.options.checkpoint)
+        foreign = self._trained_on_another_encoder()
+        if foreign and explicit:
+            raise ValueError(
+                f"checkpoint {self.checkpoint.version} was trained on another encoder than "
+                f"router.encoder {self.options.encoder}: train one with this encoder "
+                "(toolproxy train --config ...) or leave router.encoder unset"
+            )
+        if foreign:  # the shipped default fits MiniLM only: the configured model runs zero-shot
+            log.warning(
+                "router.encoder %s is not the model the default checkpoint %s was trained on: "
+                "routing zero-shot until a checkpoint trained with it is loaded",
+                self.options.encoder,
+                self.checkpoint.version,
+            )
+            self.checkpoint = Checkpoint.zero_shot()
         model_path = encoder_path(self.options.encoder, self.checkpoint)
         wanted = os.path.abspath(model_path or default_model_path())
         if encoder is not None and os.path.abspath(encoder.path) != wanted:
@@ -129,6 +147,8 @@ class Router:
             backend=self.options.encoder_backend,
             torch_threads=threads,
         )
+        if foreign:
+            self.checkpoint = Checkpoint.zero_shot(self.encoder.dim)
         self.version = self.checkpoint.version
         self.adapter = self.checkpoint.adapter
         self.head = self.checkpoint.head
@@ -138,6 +158,12 @@ class Router:
         self.memory = ExemplarMemory(self.checkpoint.memory_vectors, self.checkpoint.memory_tools)
         self._tool_cache = LruVectors(capacity=20000)
         self._query_cache = LruVectors(capacity=2048)
+
+    def _trained_on_another_encoder(self) -> bool:
+        """A configured encoder whose weights differ from those the checkpoint was trained on."""
+        recorded = self.checkpoint.metadata.get("encoder_base")
+        configured = self.options.encoder
+        return bool(configured and recorded and model_fingerprint(configured) != recorded)
 
     @classmethod
     def load(cls, options: RouterOptions, encoder: Encoder | OnnxEncoder | None = None) -> Router:

@@ -41,7 +41,13 @@ from typing import Any
 
 import numpy as np
 
-from router.checkpoint import DEFAULT_CHECKPOINT_DIR, Checkpoint, catalogue_hash, new_version
+from router.checkpoint import (
+    DEFAULT_CHECKPOINT_DIR,
+    Checkpoint,
+    catalogue_hash,
+    model_fingerprint,
+    new_version,
+)
 from router.data import (
     SHARED_DATA,
     TrainExample,
@@ -861,9 +867,10 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     log(f"split: fit {len(fit)}, head {len(head_rows)}, calib {len(calib)}")
     lora: dict[str, np.ndarray] | None = None
     lora_info: dict[str, Any] = {}
+    base = encoder.path if encoder is not None else config.encoder or default_model_path()
     if encoder is None:
         lora, lora_info = tune_encoder(data, fit, config, log)
-        encoder = Encoder(materialize(config.encoder or default_model_path(), lora) if lora else config.encoder)
+        encoder = Encoder(materialize(base, lora) if lora else config.encoder)
     store = EmbeddingStore(encoder, config.cache_dir)
     with all_cores():
         emb = embed_set(data, store, config.progress)
@@ -943,6 +950,7 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         metadata={
             "kind": "trained",
             "encoder": encoder.name,
+            "encoder_base": model_fingerprint(base),  # the untuned model the LoRA deltas apply to
             "encoder_max_seq_length": encoder.max_seq_length,
             "catalogue_hash": catalogue_hash([tool_text(t) for t in data.tools.values()]),
             "data_sizes": sizes,

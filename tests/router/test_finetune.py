@@ -4,6 +4,7 @@ router and hot reload picking the right encoder. All on the real MiniLM."""
 from __future__ import annotations
 
 import random
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +16,7 @@ from router.checkpoint import Checkpoint, encoder_path
 from router.encoder import Encoder, default_model_path
 from router.finetune import FinetuneConfig, Pair, hard_negative_pool, lora_hash, materialize, merge, stack
 from router.router import Router
-from router.types import RouterOptions
+from router.types import RouterOptions, ToolSpec
 
 TEXTS = ["what's the weather in Paris tomorrow", "book a table for two at 8pm", "add milk to my list"]
 
@@ -183,3 +184,31 @@ def test_train_with_finetune_steps_ships_the_tuned_encoder(tmp_path: Path) -> No
     assert 1 <= ckpt.metadata["encoder_lora"]["none_queries"] <= 4  # the chit-chat rows of the fit part
     router = Router(RouterOptions(checkpoint=result.path, encoder_backend="torch"))
     assert router.encoder.path == encoder_path(None, ckpt) and lora_hash(ckpt.encoder_lora) in router.encoder.path
+
+
+def test_a_configured_encoder_must_be_the_one_the_checkpoint_was_trained_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from router.checkpoint import DEFAULT_CHECKPOINT_DIR, model_fingerprint
+
+    default = Checkpoint.load(DEFAULT_CHECKPOINT_DIR)
+    assert default.metadata["encoder_base"] == model_fingerprint(default_model_path())
+    tools = [ToolSpec("get_weather", "Current weather for a city."), ToolSpec("send_email", "Send an email.")]
+
+    # the same weights in another folder: the default applies, its deltas merged into the copy
+    copy = tmp_path / "minilm-copy"
+    shutil.copytree(default_model_path(), copy)
+    same = Router(RouterOptions(encoder=str(copy), encoder_backend="torch"))
+    assert same.version == default.version and same.checkpoint.encoder_lora is not None
+
+    # other weights (here: MiniLM with other deltas): the implicit default steps aside, zero-shot
+    other = materialize(default_model_path(), random_lora(9))
+    with caplog.at_level("WARNING", logger="toolproxy.router"):
+        router = Router(RouterOptions(encoder=other, encoder_backend="torch"))
+    assert router.version == "zero-shot" and router.encoder.path == other
+    assert "not the model the default checkpoint" in caplog.text
+    assert router.decide_query("will it rain in Oslo tomorrow?", tools).tool == "get_weather"
+
+    # ... and a checkpoint named in the config refuses it
+    with pytest.raises(ValueError, match="trained on another encoder"):
+        Router(RouterOptions(encoder=other, checkpoint=str(DEFAULT_CHECKPOINT_DIR), encoder_backend="torch"))

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from router.checkpoint import Checkpoint  # noqa: E402
+from router.checkpoint import Checkpoint, model_fingerprint  # noqa: E402
 from router.data import TrainSet, from_traces, load_metatool  # noqa: E402
 from router.encoder import Encoder  # noqa: E402
 from router.model import GLOBAL_FEATURES, N_CAND, N_GLOBAL, TOP_K  # noqa: E402
@@ -102,6 +102,7 @@ def test_training_is_deterministic_and_loads(tmp_path: Path, metatool_dir: Path,
         assert key in meta, key
     assert 0.5 <= meta["threshold"] <= 1.0
     assert meta["memory_size"] == 60  # training queries become exemplars
+    assert meta["encoder_base"] == model_fingerprint(encoder.path)  # what a configured encoder must match
 
     router = Router(RouterOptions(checkpoint=first.path), encoder=encoder)
     assert router.version == "tiny-7"
