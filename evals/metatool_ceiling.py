@@ -5,10 +5,11 @@
 Embeds ``evals/metatool/train.jsonl`` and ``test.jsonl`` (the seeded split, 199 tools offered on
 every row) once with the encoder (disk cache) and prints, as one JSON object, the test top-1 of:
 - ``cos_tool_text``: cosine of the query to each tool's "name: description" text (zero-shot);
-- ``knn_10``: the 10 nearest training queries vote with weight ``exp(cos / 0.05)``;
+- ``knn``: the router's own kNN vote (``router.model``: the ``KNN_K`` = 10 nearest training queries
+  vote with weight ``exp(cos / VOTE_TEMPERATURE)``, 0.05);
 - ``centroid``: cosine to each tool's mean training query;
 - ``logreg``: a softmax regression over the embedding (torch, full batch, 300 Adam steps);
-- ``top_confusions``: the most frequent (gold, predicted) pairs of ``knn_10``.
+- ``top_confusions``: the most frequent (gold, predicted) pairs of ``knn``.
 The router's MetaTool checkpoint combines the cosine and kNN evidence with the decision head; these
 numbers say what the features themselves can tell apart.
 """
@@ -26,7 +27,6 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 HERE = Path(__file__).resolve().parent
-CATALOGUE = Path("/work/shared/data/metatool/metatool_tools.json")
 
 
 def main() -> None:
@@ -34,18 +34,18 @@ def main() -> None:
     parser.add_argument(
         "--encoder", default=None, help="sentence-transformers folder (default: shipped MiniLM)"
     )
-    parser.add_argument("--tools", default=str(CATALOGUE))
+    parser.add_argument("--tools", default=None, help="catalogue (default: ../shared/data/metatool)")
     parser.add_argument("--cache", default=".cache/embeddings")
     args = parser.parse_args()
     import torch
 
+    from router.data import SHARED_DATA, read_query_rows
     from router.encoder import EmbeddingStore, Encoder
+    from router.model import KNN_K, VOTE_TEMPERATURE, centroids_by_label
 
-    rows = {
-        part: [json.loads(x) for x in (HERE / "metatool" / f"{part}.jsonl").read_text().splitlines()]
-        for part in ("train", "test")
-    }
-    catalogue = json.loads(Path(args.tools).read_text())
+    rows = {part: read_query_rows(HERE / "metatool" / f"{part}.jsonl") for part in ("train", "test")}
+    tools_file = Path(args.tools) if args.tools else SHARED_DATA / "metatool" / "metatool_tools.json"
+    catalogue = json.loads(tools_file.read_text())
     names = sorted(catalogue)
     index = {n: i for i, n in enumerate(names)}
     store = EmbeddingStore(Encoder(args.encoder), args.cache)
@@ -60,13 +60,11 @@ def main() -> None:
         return round(float(np.mean([best[i] in gold[i] for i in range(len(gold))])), 4)
 
     sims = test_x @ train_x.T
-    near = np.argsort(-sims, axis=1)[:, :10]
+    near = np.argsort(-sims, axis=1)[:, :KNN_K]
     votes = np.zeros((len(test_x), len(names)))
     for i, row in enumerate(near):
-        np.add.at(votes[i], train_y[row], np.exp(sims[i, row] / 0.05))
-    centroids = np.zeros((len(names), train_x.shape[1]))
-    np.add.at(centroids, train_y, train_x)
-    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+        np.add.at(votes[i], train_y[row], np.exp(sims[i, row] / VOTE_TEMPERATURE))
+    centroids = centroids_by_label(train_x, train_y, len(names))
     torch.manual_seed(0)
     linear = torch.nn.Linear(train_x.shape[1], len(names))
     opt = torch.optim.Adam(linear.parameters(), lr=1e-2)
@@ -87,7 +85,7 @@ def main() -> None:
                 "n_train": len(train_x),
                 "n_test": len(test_x),
                 "cos_tool_text": top1(test_x @ tool_x.T),
-                "knn_10": top1(votes),
+                "knn": top1(votes),
                 "centroid": top1(test_x @ centroids.T),
                 "logreg": top1(logits),
                 "top_confusions": [f"{a} -> {b}: {n}" for (a, b), n in confusions.most_common(8)],

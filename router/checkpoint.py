@@ -128,9 +128,12 @@ def encoder_path(base_path: str | None, checkpoint: Checkpoint) -> str | None:
 
 def model_fingerprint(path: str | Path) -> str:
     """Content hash of a model folder's weight files (``*.safetensors``, else ``*.bin``): which base
-    model a checkpoint was trained on (its ``encoder_base``), wherever that folder is installed."""
+    model a checkpoint was trained on (its ``encoder_base``), wherever that folder is installed.
+    ``""`` when the folder holds no weight files (or does not exist)."""
     folder = Path(path)
     files = sorted(folder.rglob("*.safetensors")) or sorted(folder.rglob("*.bin"))
+    if not files:
+        return ""
     stats = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
     return _fingerprint(stats)
 

@@ -129,15 +129,8 @@ class Router:
                 f"router.encoder {self.options.encoder}: train one with this encoder "
                 "(toolproxy train --config ...) or leave router.encoder unset"
             )
-        if foreign:  # the shipped default fits MiniLM only: the configured model runs zero-shot
-            log.warning(
-                "router.encoder %s is not the model the default checkpoint %s was trained on: "
-                "routing zero-shot until a checkpoint trained with it is loaded",
-                self.options.encoder,
-                self.checkpoint.version,
-            )
-            self.checkpoint = Checkpoint.zero_shot()
-        model_path = encoder_path(self.options.encoder, self.checkpoint)
+        # a foreign encoder runs as it is (no deltas of the default merged in), zero-shot below
+        model_path = self.options.encoder if foreign else encoder_path(self.options.encoder, self.checkpoint)
         wanted = os.path.abspath(model_path or default_model_path())
         if encoder is not None and os.path.abspath(encoder.path) != wanted:
             encoder = None  # the new checkpoint tunes the encoder differently
@@ -147,7 +140,13 @@ class Router:
             backend=self.options.encoder_backend,
             torch_threads=threads,
         )
-        if foreign:
+        if foreign:  # the shipped default fits MiniLM only
+            log.warning(
+                "router.encoder %s is not the model the default checkpoint %s was trained on: "
+                "routing zero-shot until a checkpoint trained with it is loaded",
+                self.options.encoder,
+                self.checkpoint.version,
+            )
             self.checkpoint = Checkpoint.zero_shot(self.encoder.dim)
         self.version = self.checkpoint.version
         self.adapter = self.checkpoint.adapter
@@ -163,7 +162,10 @@ class Router:
         """A configured encoder whose weights differ from those the checkpoint was trained on."""
         recorded = self.checkpoint.metadata.get("encoder_base")
         configured = self.options.encoder
-        return bool(configured and recorded and model_fingerprint(configured) != recorded)
+        if not (configured and recorded):
+            return False
+        found = model_fingerprint(configured)  # "" = no weights there: the encoder load reports it
+        return bool(found) and found != recorded
 
     @classmethod
     def load(cls, options: RouterOptions, encoder: Encoder | OnnxEncoder | None = None) -> Router:

@@ -212,3 +212,10 @@ def test_a_configured_encoder_must_be_the_one_the_checkpoint_was_trained_on(
     # ... and a checkpoint named in the config refuses it
     with pytest.raises(ValueError, match="trained on another encoder"):
         Router(RouterOptions(encoder=other, checkpoint=str(DEFAULT_CHECKPOINT_DIR), encoder_backend="torch"))
+
+    # a path with no model is reported as such by the encoder load, not as a mismatch
+    assert model_fingerprint(tmp_path / "missing") == ""
+    with pytest.raises(Exception) as missing:  # noqa: PT011 - whatever sentence-transformers raises
+        Router(RouterOptions(encoder=str(tmp_path / "missing"), checkpoint=str(DEFAULT_CHECKPOINT_DIR),
+                             encoder_backend="torch"))
+    assert "trained on another encoder" not in str(missing.value)
