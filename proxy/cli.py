@@ -241,9 +241,12 @@ def traces(config_path: str | None, db_url: str | None, limit: int, as_json: boo
 @click.option("--encoder-lora", default="default", show_default=True,
               help="Start from the tuned encoder of this checkpoint, if it has one: 'default' (the shipped "
                    "checkpoint), a checkpoint directory, or 'none' (the untuned model).")
+@click.option("--no-replay", is_flag=True,
+              help="Train on your rows only, without the shipped replay rows that keep routing on other "
+                   "catalogues (and NONE) working.")
 def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str | None, corpora: tuple[str, ...],
           from_traces: bool, out_dir: str | None, activate: bool, seed: int, epochs: int, no_adapter: bool,
-          finetune_steps: int, encoder_lora: str) -> None:
+          finetune_steps: int, encoder_lora: str, no_replay: bool) -> None:
     """Train a router checkpoint from files, corpora and traces."""
     cfg = _config(config_path)
     traces: list[dict[str, Any]] = []
@@ -262,7 +265,7 @@ def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str 
     if not (data_files or corpora or traces):
         raise click.ClickException("nothing to train on: give --data, --corpus or --from-traces (with labelled traces)")
     from router.checkpoint import new_version
-    from router.train import TrainConfig
+    from router.train import USER_RECIPE, TrainConfig
     from router.train import train as run_train
 
     version = new_version()
@@ -270,7 +273,8 @@ def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str 
     tc = TrainConfig(out_dir=out, data_files=list(data_files), tools_file=tools_file, corpora=list(corpora),
                      traces=traces, encoder=cfg.router.encoder, seed=seed, epochs=epochs, adapter=not no_adapter,
                      target_precision=cfg.router.target_precision, version=version,
-                     finetune_steps=finetune_steps, encoder_lora=encoder_lora)
+                     finetune_steps=finetune_steps, encoder_lora=encoder_lora,
+                     **{**USER_RECIPE, "replay": not no_replay})
     try:
         result = run_train(tc)
     except (ValueError, FileNotFoundError) as exc:

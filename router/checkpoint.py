@@ -40,6 +40,7 @@ class Checkpoint:
     memory_tools: list[str]  # tool name per memory row
     metadata: dict[str, Any] = field(default_factory=dict)
     encoder_lora: dict[str, np.ndarray] | None = None  # fine-tuned encoder deltas (router.finetune)
+    threshold_unseen: float | None = None  # bar when no offered tool has exemplars (None = threshold)
 
     @classmethod
     def zero_shot(cls, dim: int = 384) -> Checkpoint:
@@ -75,6 +76,7 @@ class Checkpoint:
                 "format": FORMAT,
                 "version": self.version,
                 "threshold": self.threshold,
+                "threshold_unseen": self.threshold_unseen,
                 "temperature": self.head.temperature,
                 "memory_size": len(self.memory_tools),
             }
@@ -99,6 +101,7 @@ class Checkpoint:
             adapter=Adapter(arrays["adapter"].astype(np.float32)),
             head=HeadWeights(head_arrays, temperature=float(meta.get("temperature", 1.0))),
             threshold=float(meta["threshold"]),
+            threshold_unseen=float(meta["threshold_unseen"]) if meta.get("threshold_unseen") is not None else None,
             memory_vectors=arrays["memory_vectors"].astype(np.float32),
             memory_tools=[str(t) for t in arrays["memory_tools"].tolist()],
             metadata=meta,

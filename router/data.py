@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from router.context import build_context
-from router.evalsets import EvalCase, load_cases, load_catalogue
+from router.evalsets import EvalCase, iter_jsonl, load_cases, load_catalogue
 from router.types import NONE, ToolSpec
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -109,10 +109,14 @@ def _user(query: str) -> list[dict[str, Any]]:
 
 
 def _read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+    for _, row in iter_jsonl(path):
+        yield row
+
+
+def _corpus_file(folder: Path, name: str) -> Path:
+    """``folder/name``, or its gzip-compressed ``name.gz`` (the shipped replay corpora)."""
+    plain = folder / name
+    return plain if plain.exists() or not (folder / f"{name}.gz").exists() else folder / f"{name}.gz"
 
 
 def _tool_from_row(row: Mapping[str, Any]) -> ToolSpec:
@@ -137,8 +141,8 @@ def load_corpus(
     """
     path = Path(folder)
     group = group or path.name
-    tools = {tool_key(group, t.name): t for t in map(_tool_from_row, _read_jsonl(path / "tools.jsonl"))}
-    rows = list(_read_jsonl(path / "examples.jsonl"))
+    tools = {tool_key(group, t.name): t for t in map(_tool_from_row, _read_jsonl(_corpus_file(path, "tools.jsonl")))}
+    rows = list(_read_jsonl(_corpus_file(path, "examples.jsonl")))
     if max_examples is not None and len(rows) > max_examples:
         rows = random.Random(seed).sample(rows, max_examples)
     examples = []

@@ -154,6 +154,9 @@ class Router:
         self.threshold = (
             self.options.threshold if self.options.threshold is not None else self.checkpoint.threshold
         )
+        # no offered tool with exemplars (another catalogue, zero-shot): the checkpoint's own bar for that
+        unseen = self.checkpoint.threshold_unseen
+        self.threshold_unseen = self.threshold if self.options.threshold is not None or unseen is None else unseen
         self.memory = ExemplarMemory(self.checkpoint.memory_vectors, self.checkpoint.memory_tools)
         self._tool_cache = LruVectors(capacity=20000)
         self._query_cache = LruVectors(capacity=2048)
@@ -243,7 +246,7 @@ class Router:
                 if not ctx.last
                 else "last message is a tool result: answer from it"
             )
-            return self._decision(None, 1.0, {NONE: 1.0}, reason, start)
+            return self._decision(None, 1.0, {NONE: 1.0}, reason, start, seen=True)
         query = self.query_vector(ctx)
         return self._decide_vector(query, tools, start)
 
@@ -258,6 +261,7 @@ class Router:
         cand = candidate_features(query, tool_vecs, memory, memory_scores)
         probs = self.head.probabilities(cand)
         best = int(np.argmax(probs))
+        seen = bool(memory.has_examples.any())
         scores: dict[str, float] = {}
         for j, idx in enumerate(cand.index):
             scores[names[int(idx)]] = float(probs[j])
@@ -266,19 +270,26 @@ class Router:
         if best == len(cand.index):
             top = int(cand.index[0])
             reason = f"none p={probs[-1]:.2f} (best {names[top]} cos {cand.cos[top]:.2f})"
-            return self._decision(None, float(probs[-1]), ordered, reason, start)
+            return self._decision(None, float(probs[-1]), ordered, reason, start, seen=seen)
         idx = int(cand.index[best])
         feats = cand.features[best]
         reason = f"head p={probs[best]:.2f} (cos {feats[0]:.2f}"
         if feats[5] > 0:
             reason += f", knn {feats[6]:.2f} votes {feats[8]:.1f}"
         reason += ")"
-        return self._decision(names[idx], float(probs[best]), ordered, reason, start)
+        return self._decision(names[idx], float(probs[best]), ordered, reason, start, seen=seen)
 
     def _decision(
-        self, tool: str | None, confidence: float, scores: dict[str, float], reason: str, start: float
+        self,
+        tool: str | None,
+        confidence: float,
+        scores: dict[str, float],
+        reason: str,
+        start: float,
+        *,
+        seen: bool,
     ) -> RouteDecision:
-        threshold = self.threshold
+        threshold = self.threshold if seen else self.threshold_unseen
         if tool is not None and tool in self.options.tool_thresholds:
             threshold = self.options.tool_thresholds[tool]
         return RouteDecision(
