@@ -27,6 +27,12 @@ CHAT_Q = ["Tell me a joke about cats", "Write a haiku about the sea", "What is t
           "Give me a synonym for happy", "Summarize the plot of Cinderella"]
 
 
+TRANSLATE_TOOL = {"type": "function", "function": {
+    "name": "translate_text", "description": "Translate text into another language.",
+    "parameters": {"type": "object", "properties": {"text": {"type": "string"}, "target_language": {"type": "string"}},
+                   "required": ["text", "target_language"]}}}
+
+
 def traffic() -> list[tuple[str, dict[str, Any]]]:
     """(question, the upstream's scripted reply) — the LLM's choices become labels."""
     out: list[tuple[str, dict[str, Any]]] = []
@@ -123,6 +129,13 @@ def test_train_from_traces_then_hot_reload_under_load(tmp_path: Path) -> None:
             after = httpx.post(base + "/v1/chat/completions", timeout=60, json={
                 "model": "fake-model", "messages": [{"role": "user", "content": "What's the weather in Rome?"}]})
             assert after.headers["x-toolproxy-router-version"] == version
+            # a tool the traces never saw: the trained router must not answer NONE for it (before the
+            # replay rows, a checkpoint trained on one catalogue said a confident NONE to any other)
+            unseen = httpx.post(base + "/v1/chat/completions", timeout=60, json={
+                "model": "fake-model", "tools": [TRANSLATE_TOOL],
+                "messages": [{"role": "user", "content": "Translate 'good night' into German"}]})
+            assert unseen.status_code == 200
+            assert unseen.headers["x-toolproxy-route"] in ("client_tool:translate_text", "fallback")
         assert failures == []
         assert old != version and {old, version} <= set(versions)  # requests were served on both sides
 
