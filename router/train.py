@@ -1028,11 +1028,6 @@ def _config_summary(config: TrainConfig) -> dict[str, Any]:
     return {k: v for k, v in out.items() if isinstance(v, str | int | float | bool | list | dict | None)}
 
 
-def train_from_mapping(options: Mapping[str, Any]) -> TrainResult:
-    """``train`` from a plain dict (CLI/config): keys are ``TrainConfig`` fields."""
-    return train(TrainConfig(**dict(options)))
-
-
 # ---------------------------------------------------------------------------- the shipped default
 
 DEFAULT_CORPORA = [
