@@ -587,7 +587,12 @@ def build_episodes(
         if others and rng.random() < config.mixed_rate:
             # a user's catalogue: a few distinct tools from other sources around the gold
             size = rng.choice(SMALL_SIZES) - 1
-            pool = group_tools[rng.choice(others)]
+            known = [g for g in others if not is_replay(g)]
+            if is_replay(ex.group) and known and rng.random() < 0.5:
+                # replay rows (no exemplars) next to tools that have some: the user's catalogue plus a new tool
+                pool = group_tools[rng.choice(known)]
+            else:
+                pool = group_tools[rng.choice(others)]
             mixed = [t for t in rng.sample(pool, min(len(pool), size)) if float(tools[t] @ tools[gold]) < 0.6]
             add(q, [gold, *mixed], gold, "mixed", i, scores)
             if rng.random() < config.terse_rate:
