@@ -911,6 +911,9 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
 
     data = gather(config)
     log(f"rows {len(data.examples)} from {data.counts()}; tools {len(data.tools)}")
+    if config.replay:
+        n = sum(c for g, c in data.counts().items() if is_replay(g) or g == GENERAL_GROUP)
+        log(f"of which {n} are shipped replay rows (other catalogues and NONE; never exemplars; --no-replay skips them)")
     fit, head_rows, calib = split_rows(data, config)
     log(f"split: fit {len(fit)}, head {len(head_rows)}, calib {len(calib)}")
     lora: dict[str, np.ndarray] | None = None
