@@ -249,15 +249,25 @@ def metatool_split(
     return train, test
 
 
-def write_metatool_split(out_dir: str | Path = "evals/metatool", seed: int = 0) -> tuple[Path, Path]:
+def write_metatool_split(
+    out_dir: str | Path = "evals/metatool",
+    seed: int = 0,
+    source: str | Path | None = None,
+    names: tuple[str, str] = ("train", "test"),
+) -> tuple[Path, Path]:
     """Save the split as query rows (``train.jsonl``, ``test.jsonl``); the catalogue stays
-    ``../shared/data/metatool/metatool_tools.json``."""
-    rows = list(_read_jsonl(SHARED_DATA / "metatool" / "metatool_train.jsonl"))
+    ``../shared/data/metatool/metatool_tools.json``.
+
+    ``source`` splits another file of query rows instead. The dev split that chose ``toolproxy
+    train``'s recipe is ``write_metatool_split(DIR, seed=1, source="evals/metatool/train.jsonl",
+    names=("train", "dev"))``, i.e. ``python -m router.data DIR --seed 1 --source evals/metatool/train.jsonl --dev``.
+    """
+    rows = list(_read_jsonl(Path(source) if source else SHARED_DATA / "metatool" / "metatool_train.jsonl"))
     train, test = metatool_split(rows, seed=seed)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, part in (("train", train), ("test", test)):
+    for name, part in zip(names, (train, test), strict=True):
         path = out / f"{name}.jsonl"
         with open(path, "w", encoding="utf-8") as handle:
             for row in part:
@@ -268,3 +278,22 @@ def write_metatool_split(out_dir: str | Path = "evals/metatool", seed: int = 0) 
 
 def read_query_rows(path: str | Path) -> list[dict[str, Any]]:
     return list(_read_jsonl(Path(path)))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m router.data OUT [--seed N] [--source FILE] [--dev]``: write a MetaTool split."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m router.data", description=main.__doc__)
+    parser.add_argument("out")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--source", default=None, help="query rows to split (default: MetaTool's train file)")
+    parser.add_argument("--dev", action="store_true", help="name the held-out part dev.jsonl")
+    args = parser.parse_args(argv)
+    names = ("train", "dev") if args.dev else ("train", "test")
+    for path in write_metatool_split(args.out, args.seed, args.source, names):
+        print(f"{path}: {len(read_query_rows(path))} rows")
+
+
+if __name__ == "__main__":
+    main()

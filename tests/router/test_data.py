@@ -9,6 +9,7 @@ from router.context import FOLLOW_UP_WEIGHT
 from router.data import (
     load_corpus,
     load_data_file,
+    main,
     metatool_split,
     tool_key,
 )
@@ -85,6 +86,18 @@ def test_metatool_split_is_stratified_and_seeded() -> None:
     for t in range(5):
         assert sum(r["tools"] == [f"t{t}"] for r in test) == 2
     assert not {r["query"] for r in train} & {r["query"] for r in test}
+
+
+def test_dev_split_of_another_file_from_the_command_line(tmp_path: Path) -> None:
+    source = tmp_path / "rows.jsonl"
+    rows = [{"query": f"q{t}-{i}", "tools": [f"t{t}"]} for t in range(3) for i in range(10)]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    main([str(tmp_path / "out"), "--seed", "1", "--source", str(source), "--dev"])
+    dev = [json.loads(line) for line in (tmp_path / "out" / "dev.jsonl").read_text().splitlines()]
+    train = [json.loads(line) for line in (tmp_path / "out" / "train.jsonl").read_text().splitlines()]
+    expected_train, expected_dev = metatool_split(rows, seed=1)
+    assert (train, dev) == (expected_train, expected_dev)
+    assert not (tmp_path / "out" / "test.jsonl").exists()
 
 
 def test_committed_metatool_split_matches_the_rule() -> None:
