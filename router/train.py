@@ -772,9 +772,9 @@ def regime_thresholds(
 ) -> dict[str, float]:
     """Thresholds for the target precision in each regime: ``seen`` (some offered tool has
     exemplars: the catalogue the checkpoint was trained on) and ``unseen`` (none has: another
-    catalogue, zero-shot). A trained catalogue is much surer than a zero-shot one, so one bar
-    for both would cost the seen catalogue coverage or the unseen one precision.
-    Empty when either regime has fewer than ``REGIME_MIN_EPISODES`` episodes.
+    catalogue, zero-shot). Zero-shot decisions are the less reliable ones, so the ``unseen`` bar
+    is never below the ``seen`` one. Empty when either regime has fewer than
+    ``REGIME_MIN_EPISODES`` episodes.
     """
     seen = memory_present(eps)
     if min(int(seen.sum()), int((~seen).sum())) < REGIME_MIN_EPISODES:

@@ -17,13 +17,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from router.data import SHARED_DATA
+from router.data import SHARED_DATA, read_query_rows
 from router.replay import CORPORA, HERE
-
-
-def _rows(path: Path) -> list[dict[str, Any]]:
-    with open(path, encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
 
 
 def _slim_tool(tool: dict[str, Any]) -> dict[str, Any]:
@@ -59,8 +54,8 @@ def _write(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 def build(out: Path = HERE, source: Path = SHARED_DATA, seed: int = 0) -> dict[str, int]:
     counts = {}
     for corpus, keep in sorted(CORPORA.items()):
-        tools = {t["name"]: t for t in _rows(source / corpus / "tools.jsonl")}
-        rows = [r for r in _rows(source / corpus / "examples.jsonl")
+        tools = {t["name"]: t for t in read_query_rows(source / corpus / "tools.jsonl")}
+        rows = [r for r in read_query_rows(source / corpus / "examples.jsonl")
                 if all(c["name"] in tools for c in r.get("calls") or [])]
         rows = random.Random(seed).sample(rows, min(keep, len(rows)))
         rows.sort(key=lambda r: str(r.get("id", "")))

@@ -121,11 +121,6 @@ def test_checkpoint_round_trips_the_unseen_bar(tmp_path: Path) -> None:
     assert Checkpoint.load(Checkpoint.zero_shot().save(tmp_path / "z")).threshold_unseen is None
 
 
-@pytest.fixture(scope="module")
-def encoder() -> Encoder:
-    return Encoder(num_threads=1)
-
-
 TRAINED = {
     "get_weather": ("Current weather and forecast for a city.",
                     ["weather in {c}", "will it rain in {c} tomorrow", "how cold is it in {c}", "forecast for {c}"]),

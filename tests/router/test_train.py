@@ -53,11 +53,6 @@ def tiny_rows() -> list[dict[str, object]]:
 
 
 @pytest.fixture(scope="module")
-def encoder() -> Encoder:
-    return Encoder(num_threads=1)
-
-
-@pytest.fixture(scope="module")
 def metatool_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("metatool")
     (folder / "metatool_tools.json").write_text(json.dumps(DESCRIPTIONS))
