@@ -91,7 +91,9 @@ def _example(
     turns: int = 3,
 ) -> TrainExample | None:
     ctx = build_context(messages, turns)
-    if not ctx.last:
+    if not ctx.last or ctx.after_tool_result:
+        # after a tool result the router answers by rule, not by meaning; its label (the next call
+        # in a chain, or none) would be taught as the answer to the last user message
         return None
     return TrainExample(
         last=ctx.last,

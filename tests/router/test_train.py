@@ -153,6 +153,23 @@ def test_from_traces_labels() -> None:
     assert [ex.gold for ex in data.examples] == ["traces::a", None, None]
 
 
+def test_conversations_ending_with_a_tool_result_teach_nothing() -> None:
+    """The follow-up exchange of a chain (the tool's result comes back; the proxy forwards it with
+    route "none", or the LLM makes the next call) must not label the user's request itself."""
+    tools = [{"type": "function", "function": {"name": "weather", "description": "forecast for a city"}},
+             {"type": "function", "function": {"name": "alert", "description": "set an alert"}}]
+    ask = {"role": "user", "content": "weather in Oslo, then set an alert"}
+    call = {"role": "assistant", "content": None, "tool_calls": [
+        {"id": "c1", "type": "function", "function": {"name": "weather", "arguments": "{\"city\": \"Oslo\"}"}}]}
+    result = {"role": "tool", "tool_call_id": "c1", "content": "rain"}
+    data = from_traces([
+        {"messages": [ask], "tools": tools, "label": "weather"},
+        {"messages": [ask, call, result], "tools": tools, "label": "alert"},
+        {"messages": [ask, call, result], "tools": tools, "label": None},
+    ])
+    assert [(ex.last, ex.gold) for ex in data.examples] == [("weather in Oslo, then set an alert", "traces::weather")]
+
+
 def test_split_is_stratified_and_seeded(metatool_dir: Path) -> None:
     data = load_metatool(metatool_dir)
     config = TrainConfig(out_dir="unused", seed=3)
