@@ -105,7 +105,7 @@ class ProxyState:
             if cfg.router.reload_poll_s:
                 self.tasks.append(asyncio.create_task(self._poll_checkpoints(cfg.router.reload_poll_s)))
         self.flow = ChatFlow(self.upstream, self.recorder, routing, self.managed, self.metrics,
-                             cfg.router.mode, cfg.router.max_steps, self.thresholds)
+                             cfg.router.mode, cfg.router.max_steps, self.thresholds, cfg.router.chain)
 
     async def _load_router(self) -> None:
         try:

@@ -19,6 +19,7 @@ from proxy.conversation import (
     estimate_tokens,
     first_tool_call,
     last_is_own_tool_result,
+    own_tool_call,
     parse_arguments,
     result_message,
     stripped_body,
@@ -29,6 +30,7 @@ from proxy.metrics import Metrics
 from proxy.routing import Routing
 from proxy.streaming import DONE, Accumulator, chunks_from_completion, relay, sse
 from proxy.upstream import Upstream
+from router.compound import conversation_asks_for_several
 from router.types import RouteDecision, ToolSpec
 from storage.records import StepRecord, TraceRecord
 
@@ -71,7 +73,7 @@ class Exchange:
 class ChatFlow:
     def __init__(self, upstream: Upstream, recorder: Any, routing: Routing | None,
                  managed: dict[str, ManagedTool], metrics: Metrics, default_mode: str, max_steps: int,
-                 tool_thresholds: dict[str, float]) -> None:
+                 tool_thresholds: dict[str, float], chain: str = "auto") -> None:
         self.upstream = upstream
         self.recorder = recorder
         self.routing = routing
@@ -80,6 +82,7 @@ class ChatFlow:
         self.default_mode = default_mode
         self.max_steps = max_steps
         self.tool_thresholds = tool_thresholds
+        self.chain = chain  # auto | always | never: after a local call, the LLM continues with the tools
 
     # ------------------------------------------------------------------ entry
     async def handle(self, body: dict[str, Any], trace: TraceRecord, mode: str | None) -> Reply:
@@ -108,6 +111,8 @@ class ChatFlow:
             trace.route = "passthrough"
             return await self._shadow(ex, specs)
         if last_is_own_tool_result(body["messages"]):
+            if self._chains(body["messages"]):  # the request asked for more than the call we made
+                return await self._fallback(ex, "several calls: the LLM continues the chain")
             trace.route = "none"
             return await self._forward(ex, stripped_body(body), saved=self._schema_tokens(ex))
         if body["messages"][-1].get("role") in ("tool", "function"):
@@ -139,6 +144,12 @@ class ChatFlow:
         if spec.name in self.managed:
             trace.route, trace.route_tool = f"{prefix}:{spec.name}", spec.name
             output = await self._run_tool(ex, spec.name, args.arguments)
+            if self._chains(body["messages"]):
+                call = own_tool_call(spec.name, args.arguments)
+                done = [{"role": "assistant", "content": None, "tool_calls": [call]},
+                        {"role": "tool", "tool_call_id": call["id"], "content": output}]
+                return await self._with_tools(ex, [*body["messages"], *done], "chain",
+                                              "several calls: the LLM continues the chain")
             extra = [result_message(spec.name, args.arguments, output)]
             return await self._forward(ex, stripped_body(body, extra), saved=self._schema_tokens(ex))
         trace.route, trace.route_tool = f"client_tool:{spec.name}", spec.name
@@ -195,18 +206,31 @@ class ChatFlow:
             error=result.error))
         return result.output
 
+    def _chains(self, messages: list[dict[str, Any]]) -> bool:
+        """After a local call: should the LLM go on with the tools (``router.chain``)?"""
+        if self.chain != "auto":
+            return self.chain == "always"
+        return conversation_asks_for_several(messages)
+
     async def _fallback(self, ex: Exchange, why: str) -> Reply:
         """Unsure: let the upstream choose, with every tool; run managed tools it calls, loop."""
         ex.trace.route = "fallback"
         self.metrics.fallbacks.inc()
+        return await self._with_tools(ex, list(ex.body["messages"]), "fallback", why)
+
+    async def _with_tools(self, ex: Exchange, messages: list[dict[str, Any]], kind: str, why: str) -> Reply:
+        """The upstream with every tool, from ``messages``; managed tools it calls run here, in a loop.
+        Only a fallback's first upstream choice is the label for the request (``llm_tool``); a chain
+        continues after a local call, so its first call is the request's second step."""
         body = {**ex.body, "tools": self._tool_defs(ex), "stream": False}
         body.pop("stream_options", None)
-        messages = list(body["messages"])
+        if kind == "chain":
+            body.pop("tool_choice", None)  # the forced tool, if any, has run
         completion: dict[str, Any] = {}
         for step in range(self.max_steps):
             completion = await self._call(ex, {**body, "messages": messages})
             called = first_tool_call(completion)
-            if step == 0:
+            if step == 0 and kind == "fallback":
                 ex.trace.llm_tool = called
             msg = completion["choices"][0]["message"]
             calls = msg.get("tool_calls") or []
@@ -219,7 +243,7 @@ class ChatFlow:
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": output})
         else:
             log.warning("fallback stopped after max_steps=%d", self.max_steps)
-        ex.trace.steps.append(StepRecord(kind="fallback", status=why, payload={"llm_tool": ex.trace.llm_tool}))
+        ex.trace.steps.append(StepRecord(kind=kind, status=why, payload={"llm_tool": ex.trace.llm_tool}))
         return self._complete_reply(ex, completion)
 
     # ------------------------------------------------------------------ upstream

@@ -71,6 +71,9 @@ class RouterConfig(_Strict):
     target_precision: float = Field(0.98, gt=0, le=1)
     context_turns: int = Field(3, ge=1)
     max_steps: int = Field(5, ge=1, le=50)
+    chain: Literal["auto", "always", "never"] = Field(
+        "auto", description="After a local tool call, the LLM continues with the tools: when the request "
+                            "asks for several actions (auto), always, or never.")
     args_model: str | None = Field(None, description="A model_name from model_list asked for arguments.")
     reload_poll_s: float | None = Field(10.0, description="Poll SQL for a newly activated checkpoint.")
 

@@ -95,13 +95,18 @@ def last_is_own_tool_result(messages: list[dict[str, Any]]) -> bool:
     return last.get("role") == "tool" and str(last.get("tool_call_id", "")).startswith(CALL_ID_PREFIX)
 
 
-def tool_call_completion(model: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    """An assistant reply asking the client to run ``tool`` (client-executed tools)."""
-    call = {
+def own_tool_call(tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """One OpenAI tool call issued by toolproxy (its id marks it as ours)."""
+    return {
         "id": CALL_ID_PREFIX + uuid.uuid4().hex[:20],
         "type": "function",
         "function": {"name": tool, "arguments": orjson.dumps(arguments).decode()},
     }
+
+
+def tool_call_completion(model: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+    """An assistant reply asking the client to run ``tool`` (client-executed tools)."""
+    call = own_tool_call(tool, arguments)
     return {
         "id": "chatcmpl-tp" + uuid.uuid4().hex[:24],
         "object": "chat.completion",

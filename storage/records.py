@@ -17,7 +17,7 @@ def new_trace_id() -> str:
 class StepRecord:
     """One step inside an exchange.
 
-    kind: "decision" | "arguments" | "tool_run" | "upstream" | "shadow_decision"
+    kind: "decision" | "arguments" | "tool_run" | "upstream" | "shadow_decision" | "fallback" | "chain"
     """
 
     kind: str

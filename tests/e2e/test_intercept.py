@@ -189,6 +189,60 @@ def test_client_executed_tool_round_trip(proxy: Any) -> None:
     assert "131.2 USD" in system_texts(sent)
 
 
+def test_request_for_several_actions_chains_after_the_local_call(proxy: Any) -> None:
+    """A managed tool runs locally for the first step; the LLM then gets the tools, the call and its
+    result, so it can make the next call (run here too) instead of answering from one result."""
+    base, db, up = proxy
+    up.reset()
+    up.script.extend([{"tool_calls": [{"name": "get_weather", "arguments": {"city": "Boston"}}]},
+                      {"content": "Paris 18C, Boston 18C."}])
+    raw = ask(base, user("What's the weather in Paris right now, and then check Boston too?"))
+    assert raw.headers["x-toolproxy-route"] == "local:get_weather"
+    assert raw.parse().choices[0].message.content == "Paris 18C, Boston 18C."
+    first, second = up.received[-2], up.received[-1]
+    assert [t["function"]["name"] for t in first["tools"]] == ["get_weather", "add"]
+    call, result = first["messages"][-2:]
+    assert call["tool_calls"][0]["function"]["name"] == "get_weather"
+    assert json.loads(call["tool_calls"][0]["function"]["arguments"])["city"] == "Paris"
+    assert result["role"] == "tool" and result["tool_call_id"] == call["tool_calls"][0]["id"]
+    assert "18.0" in result["content"]
+    assert second["messages"][-1]["role"] == "tool"  # the LLM's own call ran here as well
+    trace_id = raw.headers["x-toolproxy-trace-id"]
+    row = exchange(db, trace_id)
+    assert row.route == "local:get_weather" and row.llm_tool is None  # the second step is not a label
+    kinds = [s.kind for s in steps(db, trace_id)]
+    assert kinds.count("tool_run") == 2 and "chain" in kinds
+
+
+def test_result_of_own_call_for_several_actions_goes_back_with_tools(proxy: Any) -> None:
+    base, db, up = proxy
+    up.reset()
+    ask_text = "What is the stock price of NVDA, and then send it to my broker?"
+    raw = ask(base, user(ask_text), tools=[STOCK_TOOL])
+    assert raw.headers["x-toolproxy-route"] == "client_tool:get_stock_price"
+    msg = raw.parse().choices[0].message
+    call = msg.tool_calls[0]
+    follow = [*user(ask_text), msg.model_dump(exclude_none=True),
+              {"role": "tool", "tool_call_id": call.id, "content": "NVDA: 131.2 USD"}]
+    up.script.append({"tool_calls": [{"name": "get_stock_price", "arguments": {"symbol": "AMD"}}]})
+    raw2 = ask(base, follow, tools=[STOCK_TOOL])
+    assert raw2.headers["x-toolproxy-route"] == "fallback"
+    assert up.received[-1]["tools"][0] == STOCK_TOOL
+    assert raw2.parse().choices[0].message.tool_calls[0].function.name == "get_stock_price"
+
+
+def test_chain_setting() -> None:
+    from proxy.chat import ChatFlow
+
+    several = user("Book the flight and then email me the receipt")
+    one = user("What is the stock price of NVDA?")
+    flows = {mode: ChatFlow(None, None, None, {}, None, "intercept", 5, {}, chain=mode)  # type: ignore[arg-type]
+             for mode in ("auto", "always", "never")}
+    assert [flows["auto"]._chains(several), flows["auto"]._chains(one)] == [True, False]
+    assert [flows["always"]._chains(several), flows["always"]._chains(one)] == [True, True]
+    assert [flows["never"]._chains(several), flows["never"]._chains(one)] == [False, False]
+
+
 def test_result_of_an_llm_tool_call_goes_back_with_tools(proxy: Any) -> None:
     """The LLM made the call (not toolproxy): it may chain another, so it sees the tools again."""
     base, db, up = proxy
