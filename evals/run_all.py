@@ -9,6 +9,7 @@ Sets (see evals/README.md for how each was made):
   offering the 4 similar tools alone (near) or 4 unrelated tools (far), where NONE is right.
   ``tool_accuracy`` / ``tool_choice_accuracy`` / ``answerable_routed`` come from the handful rows,
   ``none_recall`` from the NONE rows;
+- ``<corpus>_single``: one tool offered, the gold one (route it) or an unrelated one (NONE);
 - ``assistant_chat``: the hand-written assistant set (follow-ups, negations, chit-chat).
 
 Each set gets ``<out>/<name>/`` with metrics.json, predictions.jsonl and the PNG plots;
@@ -41,6 +42,8 @@ SETS: dict[str, tuple[list[str], str | None]] = {
         for corpus in ("api_bank", "callnavi")
         for name, none in (("near", "none"), ("far", "none_far"))
     },
+    **{f"{corpus}_single": ([str(HERE / "unseen" / f"{corpus}_single.jsonl.gz")], None)
+       for corpus in ("api_bank", "callnavi")},
     "assistant_chat": ([str(HERE / "assistant_chat.jsonl")], None),
 }
 
