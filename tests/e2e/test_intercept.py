@@ -311,3 +311,7 @@ def test_streaming_on_every_branch(proxy: Any) -> None:
     assert headers["x-toolproxy-route"] == "fallback" and text == "Sunny in Tokyo."
     text, headers, _ = stream_text(base, user("Who wrote Hamlet?"))
     assert headers["x-toolproxy-route"] == "rule:none"
+    up.script.append({"content": "Paris and Boston: 18C."})  # a chain after the local call
+    text, headers, _ = stream_text(base, user("What's the weather in Paris right now, and then check Boston too?"))
+    assert headers["x-toolproxy-route"] == "local:get_weather" and text == "Paris and Boston: 18C."
+    assert up.received[-1]["messages"][-1]["role"] == "tool" and "tools" in up.received[-1]
