@@ -19,7 +19,7 @@ from router.args.extractors import (
     string_candidates,
     typed_candidates,
 )
-from router.args.params import Param, describe
+from router.args.params import Param, describe, singular, split_words
 from router.args.validate import SchemaCheck, coerce
 
 OPTIONAL_MIN_SCORE = 0.6  # evidence an optional value needs (at least the caller's min_score)
@@ -162,13 +162,25 @@ def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
+TYPE_WORDS = frozenset({"type", "kind", "category", "class", "mode", "genre", "format", "object"})
+
+
+def names_topic(value: str, topic: frozenset[str]) -> bool:
+    """True when every word of ``value`` is a word of the tool's name ("loan" for makeLoanPayment)."""
+    words = re.findall(r"[a-z0-9]+", value.lower())
+    return bool(words) and all(singular(w) in topic for w in words)
+
+
 def assign(
-    docs: list[Document], params: list[Param], asked: set[str], check: SchemaCheck, min_score: float
+    docs: list[Document], params: list[Param], asked: set[str], check: SchemaCheck, min_score: float,
+    topic: frozenset[str] = frozenset(),
 ) -> dict[str, tuple[Any, str]]:
     """Greedy assignment over all turns: best (parameter, candidate) pairs first, each span used once.
 
     Candidates from earlier turns are discounted (``TURN_DECAY`` per turn back) so the latest turn
-    wins ties ("and in Paris?") while a strong earlier value still beats a weak guess.
+    wins ties ("and in Paris?") while a strong earlier value still beats a weak guess. A free-text
+    span made only of the tool's name words (``topic``) is what the request is about, not a value:
+    "make a loan payment" names no payment method.
     """
     filled: dict[str, tuple[Any, str]] = {}
     pool: list[tuple[float, int, Param, Candidate, int]] = []
@@ -184,6 +196,8 @@ def assign(
                         filled[param.name] = (flag.value, "boolean" if index == 0 else "context")
                 continue
             threshold = min_score if param.required else max(min_score, OPTIONAL_MIN_SCORE)
+            # a kind of thing may well be the tool's topic: transport_type "taxi" for book_taxi
+            own_topic = frozenset() if TYPE_WORDS & set(split_words(param.name)) else topic
             found = _candidates(doc, param, index == 0 and param.name in asked)
             if len(found) == 1 and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
                 found[0].score += 0.2  # the only number in the text for the only numeric parameter
@@ -193,6 +207,8 @@ def assign(
                         cand.score += 0.2
             for cand in found:
                 score = cand.score * decay
+                if cand.source == "span" and isinstance(cand.value, str) and names_topic(cand.value, own_topic):
+                    continue
                 if score >= threshold:
                     pool.append((score, order, param, cand, index))
     used: dict[int, list[tuple[int, int]]] = {}

@@ -299,7 +299,10 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 coverage = min(1.0, len(near_cues) / len(param.cues))
                 base = 0.75 if explicit else 0.45
                 found.append(Candidate(value, start, end, base + 0.2 * coverage, "span"))
-        # "the finance industry", "rice crops": modifier words right before the cue
+        # "the finance industry", "rice crops": modifier words right before the cue; never for an
+        # identifier ("booking ID BNR321" is no passenger ID "booking")
+        if param.role == "ident":
+            continue
         prev = pos - 1
         while prev >= 0 and doc.words[prev] in param.cues:
             prev -= 1

@@ -15,7 +15,7 @@ from router.args.conversation import (
     user_turns,
 )
 from router.args.document import Document
-from router.args.params import describe_object
+from router.args.params import describe_object, singular, split_words
 from router.args.validate import SchemaCheck, coerce
 from router.types import ArgsResult, ToolSpec
 
@@ -62,7 +62,8 @@ def fill_arguments(
         **schema,
         "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k not in from_tools},
     }
-    arguments, sources = fill_object(remaining, docs, check, question, min_score)
+    topic = frozenset(singular(w) for w in split_words(tool.name))
+    arguments, sources = fill_object(remaining, docs, check, question, min_score, topic)
     for name, value in from_tools.items():
         arguments[name] = value
         sources[name] = "context"
@@ -86,20 +87,22 @@ def fill_object(
     check: SchemaCheck,
     question: str = "",
     min_score: float = REQUIRED_MIN_SCORE,
+    topic: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    """Fill the properties of an object schema from the documents (newest first)."""
+    """Fill the properties of an object schema from the documents (newest first); ``topic`` holds
+    the tool name's words, which are never a free-text value."""
     params = describe_object(schema)
     arguments: dict[str, Any] = {}
     sources: dict[str, str] = {}
     asked = asked_params(params, question)
-    for name, (value, source) in assign(docs, params, asked, check, min_score).items():
+    for name, (value, source) in assign(docs, params, asked, check, min_score, topic).items():
         arguments[name] = value
         sources[name] = source
     for param in params:  # nested objects: filled from the same turns, kept when anything was found
         if param.name in arguments:
             continue
         if param.kind == "object" and param.schema.get("properties"):
-            nested, nested_sources = fill_object(param.schema, docs, check, "", min_score)
+            nested, nested_sources = fill_object(param.schema, docs, check, "", min_score, topic)
             if nested:
                 arguments[param.name] = nested
                 sources[param.name] = _summarise(nested_sources)

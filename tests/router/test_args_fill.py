@@ -564,3 +564,27 @@ def test_quoted_logins_need_the_word_near_and_joined_names_count() -> None:
     assert fill_arguments(user('Add "Meeting with John" to my agenda'), login).missing == ["user_name"]
     result = fill_arguments(user('Check the database using the username "admin".'), login)
     assert result.arguments == {"user_name": "admin"}
+
+
+def test_an_identifier_is_never_the_word_before_its_name() -> None:
+    """ "booking ID BNR321": the booking ID is BNR321, and "booking" is no passenger ID."""
+    check_in = tool({"bookingId": {"type": "string"}, "passengerId": {"type": "string"}},
+                    ["bookingId", "passengerId"], name="checkIn")
+    result = fill_arguments(user("Can I check in for my booking with booking ID BNR321?"), check_in, today=TODAY)
+    assert result.arguments == {"bookingId": "BNR321"}
+    assert result.missing == ["passengerId"]
+
+
+def test_the_tools_own_name_words_are_not_values() -> None:
+    """ "make a loan payment" names the tool, not the payment method: left to the fallback."""
+    pay = tool({"loanID": {"type": "string"}, "paymentAmount": {"type": "string"},
+                "paymentMethod": {"type": "string"}}, ["loanID", "paymentAmount", "paymentMethod"],
+               name="makeLoanPayment")
+    result = fill_arguments(user("I would like to make a loan payment of 500 USD for loan ID L54321."), pay,
+                            today=TODAY)
+    assert result.arguments == {"loanID": "L54321", "paymentAmount": "500"}
+    assert result.missing == ["paymentMethod"]
+    # a kind of thing may be the topic itself
+    taxi = tool({"transport_type": {"type": "string", "description": "Means of transport, e.g. 'train', 'taxi'."}},
+                ["transport_type"], name="transport_taxi")
+    assert fill_arguments(user("please book a taxi for me"), taxi, today=TODAY).arguments == {"transport_type": "taxi"}
