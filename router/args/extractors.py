@@ -228,6 +228,23 @@ def typed_candidates(doc: Document, param: Param, kind: str) -> list[Candidate]:
     ]
 
 
+# a number's currency unit as the ISO 4217 code a "currency" parameter takes ("500 USD", "$20", "15 euros")
+_CURRENCY_CODES = {
+    **{u: "USD" for u in ("usd", "dollar", "dollars", "buck", "bucks")},
+    **{u: "EUR" for u in ("eur", "euro", "euros")},
+    **{u: "GBP" for u in ("gbp", "pound", "pounds", "sterling")},
+    **{u: "JPY" for u in ("jpy", "yen")},
+    **{u: u.upper() for u in ("cad", "aud", "chf", "cny", "inr", "sek", "nok", "dkk", "nzd", "sgd", "hkd",
+                              "krw", "mxn", "brl", "zar", "rub", "try", "pln")},
+}
+_GROUPED_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+
+
+def number_text(m: Mention) -> str:
+    """A number mention as a string value: "10,000" -> "10000" (APIs want no group separators)."""
+    return m.text.replace(",", "") if _GROUPED_RE.fullmatch(m.text) else m.text
+
+
 _LEADING_SKIP = {"the", "a", "an", "my", "your", "our", "their", "its", "his", "her", "this", "that"}
 _LABEL_WORDS = {"id", "code", "number", "no", "url", "ip", "address", "name", "called", "named", "titled"}
 _QUOTE_RE = re.compile(r"\s*([\"“'‘])(.+?)[\"”'’]")
@@ -344,16 +361,33 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = expression.group(0).strip()
             if value.count("(") == value.count(")"):
                 found.append(Candidate(value, expression.start(), expression.end(), 0.9, "span", shared=True))
+    elif param.role == "ident" and "currency" in param.cues:  # "500 USD" is an amount in USD, not "500"
+        for m in doc.of("number"):
+            if m.unit in _CURRENCY_CODES:
+                found.append(Candidate(_CURRENCY_CODES[m.unit], m.start, m.end, 0.8, "span", shared=True))
+        for m in doc.of("acronym"):
+            if m.text.lower() in _CURRENCY_CODES:
+                found.append(Candidate(m.text.upper(), m.start, m.end, 0.7, "span"))
     elif param.role == "ident":
         for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
+            value = number_text(m) if m.kind == "number" else m.text
             found.append(
-                Candidate(m.text, m.start, m.end, 0.5 + proximity(doc, param, m.start, m.end), "span")
+                Candidate(value, m.start, m.end, 0.5 + proximity(doc, param, m.start, m.end), "span")
             )
+    money = {"amount", "price", "cost", "budget", "fee", "salary", "payment", "installment", "value", "total"}
+    if param.role != "ident" and set(param.cues) & (money | {"rate", "percent", "percentage"}):
+        # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
+        wanted = {"%"} if set(param.cues) & {"rate", "percent", "percentage"} else set(_CURRENCY_CODES)
+        for m in doc.of("number"):
+            if m.unit in wanted:
+                plain = str(int(m.value)) if m.value == int(m.value) else str(m.value)
+                found.append(Candidate(plain, m.start, m.end, 1.1 + proximity(doc, param, m.start, m.end), "number"))
     if param.role != "ident":  # numbers and identifiers right next to the parameter's name
         for m in doc.of("number", "ident"):
             near = proximity(doc, param, m.start, m.end, reach=2)
             if near:
-                found.append(Candidate(m.text, m.start, m.end, 0.3 + near, "span"))
+                value = number_text(m) if m.kind == "number" else m.text
+                found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
     if param.role == "text":
         rest = request_content(text)

@@ -588,3 +588,17 @@ def test_the_tools_own_name_words_are_not_values() -> None:
     taxi = tool({"transport_type": {"type": "string", "description": "Means of transport, e.g. 'train', 'taxi'."}},
                 ["transport_type"], name="transport_taxi")
     assert fill_arguments(user("please book a taxi for me"), taxi, today=TODAY).arguments == {"transport_type": "taxi"}
+
+
+def test_amount_and_currency_as_strings() -> None:
+    """ "500 USD": the amount is 500 and the currency USD; group separators and % signs go."""
+    transfer = tool({"fromAccountID": {"type": "string"}, "amount": {"type": "string"},
+                     "currency": {"type": "string"}}, ["fromAccountID", "amount", "currency"],
+                    name="initiateTransfer")
+    result = fill_arguments(user("Please transfer 12,500 USD from account ID 123456."), transfer, today=TODAY)
+    assert result.arguments == {"fromAccountID": "123456", "amount": "12500", "currency": "USD"}
+    deposit = tool({"depositAmount": {"type": "string"}, "interestRate": {"type": "string"},
+                    "currency": {"type": "string"}}, ["depositAmount", "interestRate"], name="openDeposit")
+    result = fill_arguments(user("Open a deposit of 10,000 euros at an interest rate of 2.5%."), deposit,
+                            today=TODAY)
+    assert result.arguments == {"depositAmount": "10000", "interestRate": "2.5", "currency": "EUR"}
