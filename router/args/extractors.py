@@ -309,7 +309,10 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         after = _value_after(doc, cue_end + (link.end() if link else 0), param.role == "location")
         if after:
             value, start, end = after
-            explicit = link is not None
+            # "platforms are trending" is about platforms, not platform_region: a linker counts after
+            # the parameter's head word (its last name word) only
+            head = len(param.cues) < 2 or singular(doc.words[pos]) == singular(param.cues[-1])
+            explicit = link is not None and head
             looks_named = value[:1].isupper() or any(ch.isdigit() for ch in value)
             if explicit or looks_named:
                 near_cues = {doc.words[p] for p in cue_positions if pos - 3 <= p <= pos}

@@ -602,3 +602,13 @@ def test_amount_and_currency_as_strings() -> None:
     result = fill_arguments(user("Open a deposit of 10,000 euros at an interest rate of 2.5%."), deposit,
                             today=TODAY)
     assert result.arguments == {"depositAmount": "10000", "interestRate": "2.5", "currency": "EUR"}
+
+
+def test_a_linker_counts_after_the_parameters_head_word() -> None:
+    """ "platforms are trending in Japan": what is said of platforms is no platform_region."""
+    checker = tool({"platform_region": {"type": "string", "description": "The region for which to check platform "
+                                                                         "popularity."}}, name="PlatformChecker")
+    result = fill_arguments(user("I want to know which music platforms are trending in Japan."), checker, today=TODAY)
+    assert result.arguments == {"platform_region": "Japan"}
+    city = tool({"departure_city": {"type": "string"}}, ["departure_city"], name="trip")
+    assert fill_arguments(user("my departure city is paris"), city, today=TODAY).arguments == {"departure_city": "paris"}
