@@ -59,7 +59,7 @@ def split_words(name: str) -> list[str]:
 def singular(word: str) -> str:
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):  # status, analysis
         return word[:-1]
     return word
 

@@ -612,3 +612,10 @@ def test_a_linker_counts_after_the_parameters_head_word() -> None:
     assert result.arguments == {"platform_region": "Japan"}
     city = tool({"departure_city": {"type": "string"}}, ["departure_city"], name="trip")
     assert fill_arguments(user("my departure city is paris"), city, today=TODAY).arguments == {"departure_city": "paris"}
+
+
+def test_singular_keeps_words_ending_in_us_and_is() -> None:
+    from router.args.params import singular
+
+    assert [singular(w) for w in ("status", "analysis", "focus", "cities", "rooms", "class")] == [
+        "status", "analysis", "focus", "city", "room", "class"]
