@@ -237,6 +237,37 @@ _CURRENCY_CODES = {
     **{u: u.upper() for u in ("cad", "aud", "chf", "cny", "inr", "sek", "nok", "dkk", "nzd", "sgd", "hkd",
                               "krw", "mxn", "brl", "zar", "rub", "try", "pln")},
 }
+# language names a "language" parameter takes, with their ISO 639-1 codes
+LANGUAGES = {
+    "english": "en", "spanish": "es", "french": "fr", "german": "de", "italian": "it", "portuguese": "pt",
+    "chinese": "zh", "mandarin": "zh", "japanese": "ja", "korean": "ko", "russian": "ru", "arabic": "ar",
+    "hindi": "hi", "dutch": "nl", "swedish": "sv", "norwegian": "no", "danish": "da", "finnish": "fi",
+    "polish": "pl", "turkish": "tr", "greek": "el", "hebrew": "he", "thai": "th", "vietnamese": "vi",
+    "indonesian": "id", "czech": "cs", "ukrainian": "uk", "romanian": "ro", "hungarian": "hu", "bengali": "bn",
+    "urdu": "ur", "tamil": "ta", "persian": "fa", "malay": "ms", "swahili": "sw",
+}  # fmt: skip
+_LANGUAGE_RE = re.compile(r"\b(" + "|".join(LANGUAGES) + r")\b", re.IGNORECASE)
+_CODE_HINT_RE = re.compile(r"\b(?:iso|code|639)\b|['\"(/](?:en|fr|es|de)\b", re.IGNORECASE)
+
+
+def language_candidates(doc: Document, param: Param) -> list[Candidate]:
+    """ "a report in Spanish" -> "Spanish" (or "es" when the description asks for codes); "from English to
+    Chinese": the source side takes the name after "from", the target side the one after "to"/"into"."""
+    codes = bool(_CODE_HINT_RE.search(param.description))
+    side = "source" if set(param.cues) & {"source", "src", "original", "input", "from"} else (
+        "target" if set(param.cues) & {"target", "tgt", "output", "destination", "to"} else "")
+    found = []
+    for m in _LANGUAGE_RE.finditer(doc.text):
+        name = m.group(1).lower()
+        before = doc.text[: m.start()].split()[-1:]
+        prep = before[0].lower() if before else ""
+        bonus = 0.2 if (side == "source" and prep == "from") or (side == "target" and prep in ("to", "into")) else 0.0
+        value = LANGUAGES[name] if codes else name.capitalize()
+        found.append(Candidate(value, m.start(), m.end(), 0.7 + bonus + proximity(doc, param, m.start(), m.end()),
+                               "span"))
+    return found
+
+
 _GROUPED_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
@@ -392,6 +423,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 value = number_text(m) if m.kind == "number" else m.text
                 found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
+    if param.cues and param.cues[-1] in ("language", "lang", "locale"):  # not language_level
+        found.extend(language_candidates(doc, param))
     if param.role == "text":
         rest = request_content(text)
         if rest and not AFFIRMATION_RE.match(rest):

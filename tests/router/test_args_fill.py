@@ -619,3 +619,15 @@ def test_singular_keeps_words_ending_in_us_and_is() -> None:
 
     assert [singular(w) for w in ("status", "analysis", "focus", "cities", "rooms", "class")] == [
         "status", "analysis", "focus", "city", "room", "class"]
+
+
+def test_language_names_and_codes() -> None:
+    translate = tool({"text": {"type": "string"},
+                      "src_lang": {"type": "string", "description": "Source language, e.g. 'en'."},
+                      "tgt_lang": {"type": "string", "description": "Target language, e.g. 'en'."}},
+                     ["text", "src_lang", "tgt_lang"], name="translate")
+    result = fill_arguments(user('Translate "buenos dias" from Spanish into German.'), translate, today=TODAY)
+    assert result.arguments == {"text": "buenos dias", "src_lang": "es", "tgt_lang": "de"}
+    report = tool({"topic": {"type": "string"}, "report_language": {"type": "string"}}, name="make_report")
+    result = fill_arguments(user("Can you write the report in Spanish?"), report, today=TODAY)
+    assert result.arguments.get("report_language") == "Spanish"
