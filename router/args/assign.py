@@ -162,6 +162,7 @@ def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
+LABELS = frozenset({"id", "pin", "code", "number", "no", "num", "ref", "name"})  # "account ID" names, not values
 TYPE_WORDS = frozenset({"type", "kind", "category", "class", "mode", "genre", "format", "object"})
 
 
@@ -207,7 +208,8 @@ def assign(
                         cand.score += 0.2
             for cand in found:
                 score = cand.score * decay
-                if cand.source == "span" and isinstance(cand.value, str) and names_topic(cand.value, own_topic):
+                if cand.source == "span" and isinstance(cand.value, str) and (
+                        names_topic(cand.value, own_topic) or cand.value.lower() in LABELS):
                     continue
                 if score >= threshold:
                     pool.append((score, order, param, cand, index))

@@ -250,6 +250,19 @@ _LANGUAGE_RE = re.compile(r"\b(" + "|".join(LANGUAGES) + r")\b", re.IGNORECASE)
 _CODE_HINT_RE = re.compile(r"\b(?:iso|code|639)\b|['\"(/](?:en|fr|es|de)\b", re.IGNORECASE)
 
 
+STREET_RE = re.compile(
+    r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z][\w'.-]*\s+){0,4}"
+    r"(?:Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|"
+    r"Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir)\b\.?(?:,\s*[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,3}){0,2}"
+)
+
+
+def street_candidates(doc: Document, param: Param) -> list[Candidate]:
+    """ "update my address to 456 Old Road" -> "456 Old Road" (not the number alone)."""
+    return [Candidate(m.group(0).rstrip("."), m.start(), m.end(), 0.9 + proximity(doc, param, m.start(), m.end()),
+                      "span", shared=True) for m in STREET_RE.finditer(doc.text)]
+
+
 def language_candidates(doc: Document, param: Param) -> list[Candidate]:
     """ "a report in Spanish" -> "Spanish" (or "es" when the description asks for codes); "from English to
     Chinese": the source side takes the name after "from", the target side the one after "to"/"into"."""
@@ -423,6 +436,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 value = number_text(m) if m.kind == "number" else m.text
                 found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
+    if "address" in param.cues and "email" not in param.cues:
+        found.extend(street_candidates(doc, param))
     if param.cues and param.cues[-1] in ("language", "lang", "locale"):  # not language_level
         found.extend(language_candidates(doc, param))
     if param.role == "text":

@@ -631,3 +631,15 @@ def test_language_names_and_codes() -> None:
     report = tool({"topic": {"type": "string"}, "report_language": {"type": "string"}}, name="make_report")
     result = fill_arguments(user("Can you write the report in Spanish?"), report, today=TODAY)
     assert result.arguments.get("report_language") == "Spanish"
+
+
+def test_street_address_and_label_words() -> None:
+    move = tool({"personalID": {"type": "string"}, "newAddress": {"type": "string"}}, ["personalID", "newAddress"],
+                name="updateAddress")
+    result = fill_arguments(user("Please change my address to 789 Maple Street, Springfield for ID number 5544332211."),
+                            move, today=TODAY)
+    assert result.arguments == {"personalID": "5544332211", "newAddress": "789 Maple Street, Springfield"}
+    pay = tool({"toAccountID": {"type": "string"}, "fromAccountID": {"type": "string"}}, ["toAccountID"],
+               name="schedulePayment")
+    result = fill_arguments(user("Set up a payment to account ID 654321."), pay, today=TODAY)
+    assert result.arguments == {"toAccountID": "654321"}  # "ID" is a label, not the source account
