@@ -186,6 +186,7 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
     found = []
     mentions = doc.of("datetime", "date", "time")
     days = [d for d in mentions if d.kind != "time"]
+    labelled = any(proximity(doc, param, d.start, d.end) >= 0.5 for d in mentions)
     for index, m in enumerate(mentions):
         if m.kind == "time" and not wants_time_only:
             if "time" not in param.cues and "hour" not in param.cues:
@@ -208,7 +209,9 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
         score = 0.6 + proximity(doc, param, m.start, m.end)
         cues = set(param.cues)
         first, last = index == 0, index == len(mentions) - 1
-        if len(mentions) > 1 and (cues & _START_WORDS and first or cues & _END_WORDS and last):
+        # order decides a range ("from X to Y") only when no date is labelled with the parameter's own
+        # name: "a due date of X and the current date of Y" gives due_date X
+        if len(mentions) > 1 and not labelled and (cues & _START_WORDS and first or cues & _END_WORDS and last):
             score += 0.3
         found.append(Candidate(value, m.start, m.end, score, "date"))
     return found

@@ -643,3 +643,16 @@ def test_street_address_and_label_words() -> None:
                name="schedulePayment")
     result = fill_arguments(user("Set up a payment to account ID 654321."), pay, today=TODAY)
     assert result.arguments == {"toAccountID": "654321"}  # "ID" is a label, not the source account
+
+
+def test_a_labelled_date_beats_the_order_of_a_range() -> None:
+    """ "due" reads like a range end, but here each date carries its parameter's name."""
+    week = tool({"due_date": {"type": "string", "format": "date"},
+                 "current_date": {"type": "string", "format": "date"}}, ["due_date", "current_date"], name="week")
+    text = "Which week am I in, with a due date of October 6, 2008 and the current date of May 11, 2016?"
+    assert fill_arguments(user(text), week, today=TODAY).arguments == {"due_date": "2008-10-06",
+                                                                      "current_date": "2016-05-11"}
+    stay = tool({"start_date": {"type": "string", "format": "date"},
+                 "end_date": {"type": "string", "format": "date"}}, ["start_date", "end_date"], name="book")
+    assert fill_arguments(user("Book it from May 3 to May 9."), stay, today=TODAY).arguments == {
+        "start_date": "2024-05-03", "end_date": "2024-05-09"}
