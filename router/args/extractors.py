@@ -254,7 +254,7 @@ _CODE_HINT_RE = re.compile(r"\b(?:iso|code|639)\b|['\"(/](?:en|fr|es|de)\b", re.
 
 
 STREET_RE = re.compile(
-    r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z][\w'.-]*\s+){0,4}"
+    r"\b\d{1,6}[A-Za-z]?\s+(?:[A-Z0-9][\w'.-]*\s+){0,4}"
     r"(?:Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl|Terrace|"
     r"Parkway|Pkwy|Highway|Hwy|Square|Sq|Circle|Cir)\b\.?(?:,\s*[A-Z][\w.-]*(?:\s[A-Z][\w.-]*){0,3}){0,2}"
 )
@@ -327,6 +327,16 @@ def _value_after(doc: Document, start: int, place: bool = False) -> tuple[str, i
         return None
     first, last = picked[0].start(1), picked[-1].end(1)
     return text[first:last], first, last
+
+
+def _typed_ident(text: str, param: Param) -> bool:
+    """An identifier that names its own kind: "GUEST005" for guestID, "BOOKING008" for bookingID."""
+    prefix = re.match(r"[A-Za-z]{3,}", text)
+    if not prefix:
+        return False
+    kind = singular(prefix.group(0).lower())
+    return any(len(c) >= 3 and (kind == c or kind.startswith(c) or c.startswith(kind)) for c in param.cues
+               if c not in ("id", "number", "code"))
 
 
 def _extend_place(doc: Document, span: Mention) -> tuple[str, int, int]:
@@ -421,9 +431,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     elif param.role == "ident":
         for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
             value = number_text(m) if m.kind == "number" else m.text
-            found.append(
-                Candidate(value, m.start, m.end, 0.5 + proximity(doc, param, m.start, m.end), "span")
-            )
+            score = 0.5 + proximity(doc, param, m.start, m.end) + (0.3 if _typed_ident(m.text, param) else 0.0)
+            found.append(Candidate(value, m.start, m.end, score, "span"))
     money = {"amount", "price", "cost", "budget", "fee", "salary", "payment", "installment", "value", "total"}
     if param.role != "ident" and set(param.cues) & (money | {"rate", "percent", "percentage"}):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"

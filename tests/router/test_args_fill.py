@@ -656,3 +656,15 @@ def test_a_labelled_date_beats_the_order_of_a_range() -> None:
                  "end_date": {"type": "string", "format": "date"}}, ["start_date", "end_date"], name="book")
     assert fill_arguments(user("Book it from May 3 to May 9."), stay, today=TODAY).arguments == {
         "start_date": "2024-05-03", "end_date": "2024-05-09"}
+
+
+def test_identifiers_that_name_their_kind() -> None:
+    """ "guest ID GUEST005 for booking ID BOOKING008": each ID goes where its own name says."""
+    check_in = tool({"bookingID": {"type": "string"}, "guestID": {"type": "string"}}, ["bookingID", "guestID"],
+                    name="checkIn")
+    result = fill_arguments(user("I want to check in guest ID GUEST005 for booking ID BOOKING008."), check_in,
+                            today=TODAY)
+    assert result.arguments == {"bookingID": "BOOKING008", "guestID": "GUEST005"}
+    ship = tool({"senderAddress": {"type": "string"}}, ["senderAddress"], name="createShipment")
+    result = fill_arguments(user("Ship it from my address 114 8th Ave, New York please."), ship, today=TODAY)
+    assert result.arguments == {"senderAddress": "114 8th Ave, New York"}
