@@ -186,6 +186,8 @@ def assign(
     filled: dict[str, tuple[Any, str]] = {}
     pool: list[tuple[float, int, Param, Candidate, int]] = []
     kinds = Counter(_family(p.kind) for p in params)
+    # a kind of thing may well be the tool's topic: transport_type "taxi" for book_taxi
+    topics = {p.name: frozenset() if TYPE_WORDS & set(split_words(p.name)) else topic for p in params}
     for index, doc in enumerate(docs):
         decay = TURN_DECAY**index
         in_order = _positional(doc, params)
@@ -197,8 +199,6 @@ def assign(
                         filled[param.name] = (flag.value, "boolean" if index == 0 else "context")
                 continue
             threshold = min_score if param.required else max(min_score, OPTIONAL_MIN_SCORE)
-            # a kind of thing may well be the tool's topic: transport_type "taxi" for book_taxi
-            own_topic = frozenset() if TYPE_WORDS & set(split_words(param.name)) else topic
             found = _candidates(doc, param, index == 0 and param.name in asked)
             if len(found) == 1 and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
                 found[0].score += 0.2  # the only number in the text for the only numeric parameter
@@ -209,7 +209,7 @@ def assign(
             for cand in found:
                 score = cand.score * decay
                 if cand.source == "span" and isinstance(cand.value, str) and (
-                        names_topic(cand.value, own_topic) or cand.value.lower() in LABELS):
+                        names_topic(cand.value, topics[param.name]) or cand.value.lower() in LABELS):
                     continue
                 if score >= threshold:
                     pool.append((score, order, param, cand, index))

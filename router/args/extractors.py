@@ -186,7 +186,8 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
     found = []
     mentions = doc.of("datetime", "date", "time")
     days = [d for d in mentions if d.kind != "time"]
-    labelled = any(proximity(doc, param, d.start, d.end) >= 0.5 for d in mentions)
+    nears = [proximity(doc, param, d.start, d.end) for d in mentions]
+    labelled = any(near >= 0.5 for near in nears)
     for index, m in enumerate(mentions):
         if m.kind == "time" and not wants_time_only:
             if "time" not in param.cues and "hour" not in param.cues:
@@ -206,7 +207,7 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
                 continue
         else:
             value = format_value(m, param.date_format, str(fmt) if fmt else None)
-        score = 0.6 + proximity(doc, param, m.start, m.end)
+        score = 0.6 + nears[index]  # a borrowed date keeps the time mention's span
         cues = set(param.cues)
         first, last = index == 0, index == len(mentions) - 1
         # order decides a range ("from X to Y") only when no date is labelled with the parameter's own
@@ -240,6 +241,10 @@ _CURRENCY_CODES = {
     **{u: u.upper() for u in ("cad", "aud", "chf", "cny", "inr", "sek", "nok", "dkk", "nzd", "sgd", "hkd",
                               "krw", "mxn", "brl", "zar", "rub", "try", "pln")},
 }
+# parameter name words of a string amount / a string rate
+_MONEY_WORDS = frozenset({"amount", "price", "cost", "budget", "fee", "salary", "payment", "installment", "value",
+                          "total"})
+_RATE_WORDS = frozenset({"rate", "percent", "percentage"})
 # language names a "language" parameter takes, with their ISO 639-1 codes
 LANGUAGES = {
     "english": "en", "spanish": "es", "french": "fr", "german": "de", "italian": "it", "portuguese": "pt",
@@ -433,10 +438,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = number_text(m) if m.kind == "number" else m.text
             score = 0.5 + proximity(doc, param, m.start, m.end) + (0.3 if _typed_ident(m.text, param) else 0.0)
             found.append(Candidate(value, m.start, m.end, score, "span"))
-    money = {"amount", "price", "cost", "budget", "fee", "salary", "payment", "installment", "value", "total"}
-    if param.role != "ident" and set(param.cues) & (money | {"rate", "percent", "percentage"}):
+    if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
-        wanted = {"%"} if set(param.cues) & {"rate", "percent", "percentage"} else set(_CURRENCY_CODES)
+        wanted = {"%"} if set(param.cues) & _RATE_WORDS else _CURRENCY_CODES.keys()
         for m in doc.of("number"):
             if m.unit in wanted:
                 plain = str(int(m.value)) if m.value == int(m.value) else str(m.value)
