@@ -47,6 +47,10 @@ GLOBAL_FEATURES = (
 )
 N_CAND = len(CANDIDATE_FEATURES)
 N_GLOBAL = len(GLOBAL_FEATURES)
+# what a gated head's "is any tool needed" gate sees: absolute relevance of the best candidate
+GATE_GLOBAL = [GLOBAL_FEATURES.index(f) for f in ("max_cos", "max_knn", "memory_present", "log_n_tools")]
+GATE_CANDIDATE_MAX = CANDIDATE_FEATURES.index("centroid_cos")  # ... and its best over the candidates
+N_GATE = len(GATE_GLOBAL) + 1
 
 
 def normalize(x: np.ndarray) -> np.ndarray:
@@ -218,45 +222,107 @@ def candidate_features(
 
 @dataclass
 class HeadWeights:
-    """The decision head's parameters as numpy arrays; ``scores`` is its forward pass."""
+    """The decision head's parameters as numpy arrays; ``logits`` is its forward pass.
+
+    Two shapes: a *gated* head (``gate.*`` arrays, trained since 2026-11-27) factorises the decision
+    into "is any offered tool needed" (a gate over absolute relevance: cosines, kNN similarities,
+    catalogue size) times "which one" (a softmax over the candidates' features); a *joint* head
+    (``none.*`` arrays: older checkpoints and ``heuristic_head``) scores NONE as one more class
+    from all features.
+    """
 
     arrays: dict[str, np.ndarray]
     temperature: float = 1.0
 
-    def logits(self, cand: Candidates) -> np.ndarray:
-        """Raw logits: one per candidate (in ``cand.index`` order), then NONE last."""
+    @property
+    def gated(self) -> bool:
+        return "gate.0.weight" in self.arrays
+
+    def batch_logits(self, feats: np.ndarray, glob: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """feats (B,k,Fc), glob (B,Fg), mask (B,k) → (B,k+1) logits, NONE last (masked = -1e9).
+
+        A gated head's logits are log-probabilities already."""
         a = self.arrays
-        k = cand.features.shape[0]
-        glob = np.broadcast_to(cand.global_features, (k, N_GLOBAL))
-        x = np.concatenate([cand.features, glob], axis=1)
+        b, k, _ = feats.shape
+        x = np.concatenate([feats, np.broadcast_to(glob[:, None, :], (b, k, N_GLOBAL))], axis=2)
         x = (x - a["cand_mean"]) / a["cand_scale"]
         h = np.maximum(x @ a["cand.0.weight"].T + a["cand.0.bias"], 0.0)
         h = np.maximum(h @ a["cand.2.weight"].T + a["cand.2.bias"], 0.0)
-        cand_logits = (h @ a["cand.4.weight"].T + a["cand.4.bias"])[:, 0]
-        top = cand.features[0] if k else np.zeros(N_CAND, dtype=np.float32)
-        z = np.concatenate([cand.global_features, top])
-        z = (z - a["none_mean"]) / a["none_scale"]
-        g = np.maximum(z @ a["none.0.weight"].T + a["none.0.bias"], 0.0)
-        none_logit = (g @ a["none.2.weight"].T + a["none.2.bias"])[0]
-        return np.concatenate([cand_logits, [none_logit]]).astype(np.float32)
+        cand = np.where(mask, (h @ a["cand.4.weight"].T + a["cand.4.bias"])[..., 0], -1e9)
+        if not self.gated:
+            z = np.concatenate([glob, feats[:, 0, :]], axis=1)
+            z = (z - a["none_mean"]) / a["none_scale"]
+            g = np.maximum(z @ a["none.0.weight"].T + a["none.0.bias"], 0.0)
+            none = (g @ a["none.2.weight"].T + a["none.2.bias"])[:, 0]
+            return np.concatenate([cand, none[:, None]], axis=1).astype(np.float32)
+        z = (gate_inputs(feats, glob, mask) - a["gate_mean"]) / a["gate_scale"]
+        g = np.maximum(z @ a["gate.0.weight"].T + a["gate.0.bias"], 0.0)
+        need = (g @ a["gate.2.weight"].T + a["gate.2.bias"])[:, 0]
+        cand = cand - cand.max(1, keepdims=True)
+        log_choice = cand - np.log(np.exp(cand).sum(1, keepdims=True))
+        log_need = -np.logaddexp(0.0, -need)  # log sigmoid
+        log_none = -np.logaddexp(0.0, need)
+        return np.concatenate([log_choice + log_need[:, None], log_none[:, None]], axis=1).astype(np.float32)
+
+    def batch_probabilities(
+        self, feats: np.ndarray, glob: np.ndarray, mask: np.ndarray, temperature: float | None = None
+    ) -> np.ndarray:
+        logits = self.batch_logits(feats, glob, mask) / (self.temperature if temperature is None else temperature)
+        logits -= logits.max(1, keepdims=True)
+        p = np.exp(logits)
+        return (p / p.sum(1, keepdims=True)).astype(np.float32)
+
+    def logits(self, cand: Candidates) -> np.ndarray:
+        """Logits of one query: one per candidate (in ``cand.index`` order), then NONE last."""
+        feats, glob, mask = _one(cand)
+        return self.batch_logits(feats, glob, mask)[0]
 
     def probabilities(self, cand: Candidates) -> np.ndarray:
-        logits = self.logits(cand) / self.temperature
-        logits = logits - logits.max()
-        p = np.exp(logits)
-        return (p / p.sum()).astype(np.float32)
+        feats, glob, mask = _one(cand)
+        return self.batch_probabilities(feats, glob, mask)[0]
 
 
-def build_torch_head(hidden: int = 64):  # noqa: ANN201 - torch is imported lazily
-    """The trainable torch twin of ``HeadWeights`` (same parameter names)."""
+def choose(probs: np.ndarray, gated: bool) -> np.ndarray:
+    """The decision per row of (B, k+1) probabilities, as an index (k = NONE).
+
+    A joint head takes the argmax. A gated head says NONE when "no tool is needed" is at least as
+    likely as "some tool is needed" (P(NONE) ≥ 1/2), else names its best tool; several similar
+    tools splitting the choice do not make NONE win (their confidence sends the request to the LLM).
+    """
+    if not gated:
+        return probs.argmax(1)
+    best_tool = probs[:, :-1].argmax(1)
+    return np.where(probs[:, -1] >= 0.5, probs.shape[1] - 1, best_tool)
+
+
+def _one(cand: Candidates) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    k = cand.features.shape[0]
+    feats = np.zeros((1, max(k, 1), N_CAND), dtype=np.float32)
+    feats[0, :k] = cand.features
+    mask = np.zeros((1, max(k, 1)), dtype=bool)
+    mask[0, :k] = True
+    return feats, cand.global_features[None, :], mask
+
+
+def gate_inputs(feats: np.ndarray, glob: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The gate's inputs: how well the best offered tool matches, in absolute terms (cosine to its
+    text, to its exemplars and their centroid), whether any tool has exemplars, and how many tools
+    there are. No margins, ranks, z-scores or vote shares: those single out one tool among unrelated
+    ones as readily as among related ones, and a lone tool with exemplars takes every vote."""
+    best_centroid = np.where(mask, feats[:, :, GATE_CANDIDATE_MAX], -1.0).max(1)
+    return np.concatenate([glob[:, GATE_GLOBAL], best_centroid[:, None]], axis=1)
+
+
+def build_torch_head(hidden: int = 64, gate_hidden: int = 16):  # noqa: ANN201 - torch is imported lazily
+    """The trainable torch twin of a gated ``HeadWeights`` (same parameter names)."""
     import torch
     from torch import nn
 
     class DecisionHead(nn.Module):
         cand_mean: torch.Tensor
         cand_scale: torch.Tensor
-        none_mean: torch.Tensor
-        none_scale: torch.Tensor
+        gate_mean: torch.Tensor
+        gate_scale: torch.Tensor
 
         def __init__(self) -> None:
             super().__init__()
@@ -267,21 +333,23 @@ def build_torch_head(hidden: int = 64):  # noqa: ANN201 - torch is imported lazi
                 nn.ReLU(),
                 nn.Linear(hidden, 1),
             )
-            self.none = nn.Sequential(nn.Linear(N_GLOBAL + N_CAND, hidden), nn.ReLU(), nn.Linear(hidden, 1))
+            self.gate = nn.Sequential(nn.Linear(N_GATE, gate_hidden), nn.ReLU(), nn.Linear(gate_hidden, 1))
             self.register_buffer("cand_mean", torch.zeros(N_CAND + N_GLOBAL))
             self.register_buffer("cand_scale", torch.ones(N_CAND + N_GLOBAL))
-            self.register_buffer("none_mean", torch.zeros(N_GLOBAL + N_CAND))
-            self.register_buffer("none_scale", torch.ones(N_GLOBAL + N_CAND))
+            self.register_buffer("gate_mean", torch.zeros(N_GATE))
+            self.register_buffer("gate_scale", torch.ones(N_GATE))
 
         def forward(self, feats: torch.Tensor, glob: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-            """feats (B,k,Fc), glob (B,Fg), mask (B,k) bool → logits (B,k+1), NONE last."""
+            """feats (B,k,Fc), glob (B,Fg), mask (B,k) bool → log-probabilities (B,k+1), NONE last."""
             b, k, _ = feats.shape
             x = torch.cat([feats, glob[:, None, :].expand(b, k, N_GLOBAL)], dim=2)
             x = (x - self.cand_mean) / self.cand_scale
-            cand_logits = self.cand(x)[..., 0].masked_fill(~mask, -1e9)
-            z = torch.cat([glob, feats[:, 0, :]], dim=1)
-            z = (z - self.none_mean) / self.none_scale
-            return torch.cat([cand_logits, self.none(z)], dim=1)
+            choice = torch.log_softmax(self.cand(x)[..., 0].masked_fill(~mask, -1e9), dim=1)
+            best_centroid = feats[:, :, GATE_CANDIDATE_MAX].masked_fill(~mask, -1.0).amax(1, keepdim=True)
+            z = torch.cat([glob[:, GATE_GLOBAL], best_centroid], dim=1)
+            need = self.gate((z - self.gate_mean) / self.gate_scale)
+            logsig = torch.nn.functional.logsigmoid
+            return torch.cat([choice + logsig(need), logsig(-need)], dim=1)
 
     return DecisionHead()
 

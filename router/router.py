@@ -24,7 +24,7 @@ import numpy as np
 from router.checkpoint import Checkpoint, encoder_path, load_checkpoint, model_fingerprint
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
-from router.model import Memory, candidate_features, centroids_by_label, normalize
+from router.model import Memory, candidate_features, centroids_by_label, choose, normalize
 from router.onnx_encoder import OnnxEncoder, make_encoder
 from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
 
@@ -260,7 +260,7 @@ class Router:
         memory, memory_scores = self.memory.for_tools(names, query)
         cand = candidate_features(query, tool_vecs, memory, memory_scores)
         probs = self.head.probabilities(cand)
-        best = int(np.argmax(probs))
+        best = int(choose(probs[None, :], self.head.gated)[0])
         seen = bool(memory.has_examples.any())
         scores: dict[str, float] = {}
         for j, idx in enumerate(cand.index):

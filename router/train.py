@@ -66,7 +66,6 @@ from router.general_requests import load_general_requests
 from router.model import (
     GLOBAL_FEATURES,
     N_CAND,
-    N_GLOBAL,
     TOP_K,
     Adapter,
     Candidates,
@@ -75,6 +74,8 @@ from router.model import (
     build_torch_head,
     candidate_features,
     centroids_by_label,
+    choose,
+    gate_inputs,
     normalize,
 )
 from router.replay import is_replay, load_replay
@@ -110,6 +111,7 @@ class TrainConfig:
     max_candidates: int = 300
     drop_rate: float = 0.2  # share of rows that also train NONE with the gold tool removed
     foreign_rate: float = 0.4  # share of rows also offered unrelated tools of another group (NONE)
+    far_rate: float = 0.0  # share of rows also offered tools of their own group far from the gold (NONE)
     mixed_rate: float = 0.0  # share of rows also offered with a few distinct tools of another group
     none_repeats: int = 1  # small foreign catalogues each NONE (chit-chat) row is offered
     terse_rate: float = 0.0  # ... of those, share also seen with a vague gold description + examples
@@ -383,6 +385,7 @@ def train_adapter(
 
 
 MAX_KNN = GLOBAL_FEATURES.index("max_knn")
+FAR_NEAREST = 10  # a "far" episode leaves out the gold's this many nearest tools (by tool text)
 SMALL_SIZES = (2, 3, 4, 5, 7, 10)  # catalogue sizes of the everyday episodes (mixed, chit-chat, foreign)
 
 
@@ -583,6 +586,13 @@ def build_episodes(
             add(q, subset, gold, "subset_hard" if hard else "subset", i, scores)
             if rng.random() < config.drop_rate:
                 add(q, [t for t in subset if t != gold], None, "drop", i, scores)
+        if rng.random() < config.far_rate:
+            # the same source's tools minus the gold's nearest: a catalogue where no tool fits
+            near = tools[offered] @ tools[gold]
+            cut = np.sort(near)[-min(len(near), FAR_NEAREST + 1)]
+            pool = [t for t, c in zip(offered, near, strict=True) if c < cut and t not in twins and t not in also]
+            if pool:
+                add(q, rng.sample(pool, min(len(pool), rng.choice(SMALL_SIZES))), None, "far", i, scores)
         others = [g for g in groups if g != ex.group]
         if others and rng.random() < config.mixed_rate:
             # a user's catalogue: a few distinct tools from other sources around the gold
@@ -629,12 +639,12 @@ def train_head(
     cand_in = np.concatenate(
         [train_eps.feats[train_eps.mask], np.repeat(train_eps.glob, train_eps.mask.sum(1), axis=0)], axis=1
     )
-    none_in = np.concatenate([train_eps.glob, train_eps.feats[:, 0, :]], axis=1)
+    gate_in = gate_inputs(train_eps.feats, train_eps.glob, train_eps.mask)
     with torch.no_grad():
         head.cand_mean.copy_(torch.from_numpy(cand_in.mean(0)))
         head.cand_scale.copy_(torch.from_numpy(np.maximum(cand_in.std(0), 1e-3)))
-        head.none_mean.copy_(torch.from_numpy(none_in.mean(0)))
-        head.none_scale.copy_(torch.from_numpy(np.maximum(none_in.std(0), 1e-3)))
+        head.gate_mean.copy_(torch.from_numpy(gate_in.mean(0)))
+        head.gate_scale.copy_(torch.from_numpy(np.maximum(gate_in.std(0), 1e-3)))
 
     def tensors(eps: Episodes) -> tuple[torch.Tensor, ...]:
         return (
@@ -650,7 +660,8 @@ def train_head(
     gen = torch.Generator().manual_seed(config.seed)
     best_loss, best_state, best_epoch = math.inf, None, 0
     history = []
-    batch = 512
+    # small trace sets still get enough optimiser steps per epoch (≥ 16)
+    batch = int(np.clip(len(ty) // 16, 32, 512))
     bar = tqdm(range(1, config.epochs + 1), desc="head", disable=not config.progress, file=sys.stderr)
     for epoch in bar:
         head.train()
@@ -682,23 +693,7 @@ def train_head(
 
 def episode_probabilities(head: HeadWeights, eps: Episodes, temperature: float = 1.0) -> np.ndarray:
     """(N, TOP_K + 1) probabilities, padding masked out."""
-    a = head.arrays
-    n = len(eps)
-    glob = np.broadcast_to(eps.glob[:, None, :], (n, TOP_K, N_GLOBAL))
-    x = np.concatenate([eps.feats, glob], axis=2)
-    x = (x - a["cand_mean"]) / a["cand_scale"]
-    h = np.maximum(x @ a["cand.0.weight"].T + a["cand.0.bias"], 0.0)
-    h = np.maximum(h @ a["cand.2.weight"].T + a["cand.2.bias"], 0.0)
-    cand = (h @ a["cand.4.weight"].T + a["cand.4.bias"])[..., 0]
-    cand = np.where(eps.mask, cand, -1e9)
-    z = np.concatenate([eps.glob, eps.feats[:, 0, :]], axis=1)
-    z = (z - a["none_mean"]) / a["none_scale"]
-    g = np.maximum(z @ a["none.0.weight"].T + a["none.0.bias"], 0.0)
-    none = (g @ a["none.2.weight"].T + a["none.2.bias"])[:, 0]
-    logits = np.concatenate([cand, none[:, None]], axis=1) / temperature
-    logits -= logits.max(1, keepdims=True)
-    p = np.exp(logits)
-    return p / p.sum(1, keepdims=True)
+    return head.batch_probabilities(eps.feats, eps.glob, eps.mask, temperature)
 
 
 def calibration_episodes(
@@ -768,7 +763,7 @@ def memory_present(eps: Episodes) -> np.ndarray:
 
 
 def regime_thresholds(
-    probs: np.ndarray, correct: np.ndarray, eps: Episodes, config: TrainConfig
+    conf: np.ndarray, correct: np.ndarray, eps: Episodes, config: TrainConfig
 ) -> dict[str, float]:
     """Thresholds for the target precision in each regime: ``seen`` (some offered tool has
     exemplars: the catalogue the checkpoint was trained on) and ``unseen`` (none has: another
@@ -779,7 +774,6 @@ def regime_thresholds(
     seen = memory_present(eps)
     if min(int(seen.sum()), int((~seen).sum())) < REGIME_MIN_EPISODES:
         return {}
-    conf = probs.max(1)
     bars = {
         name: threshold_for_precision(conf[part], correct[part], config.target_precision, config.min_threshold)
         for name, part in (("seen", seen), ("unseen", ~seen))
@@ -790,9 +784,11 @@ def regime_thresholds(
     return bars
 
 
-def episode_metrics(probs: np.ndarray, eps: Episodes, threshold: float | np.ndarray) -> dict[str, Any]:
-    pred = probs.argmax(1)
-    conf = probs.max(1)
+def episode_metrics(
+    probs: np.ndarray, eps: Episodes, threshold: float | np.ndarray, gated: bool = True
+) -> dict[str, Any]:
+    pred = choose(probs, gated)
+    conf = probs[np.arange(len(pred)), pred]
     right = pred == eps.label
     is_none = eps.label == TOP_K
     said_none = pred == TOP_K
@@ -953,22 +949,22 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     tune_eps = calibration_episodes(calib_eps, config.calibrate_max_tools, config.calibrate_kinds)
     head.temperature = fit_temperature(head, tune_eps)
     tune_probs = episode_probabilities(head, tune_eps, head.temperature)
-    correct = tune_probs.argmax(1) == tune_eps.label
-    threshold = threshold_for_precision(
-        tune_probs.max(1), correct, config.target_precision, config.min_threshold
-    )
-    by_regime = regime_thresholds(tune_probs, correct, tune_eps, config)
+    tune_pred = choose(tune_probs, head.gated)
+    tune_conf = tune_probs[np.arange(len(tune_pred)), tune_pred]
+    correct = tune_pred == tune_eps.label
+    threshold = threshold_for_precision(tune_conf, correct, config.target_precision, config.min_threshold)
+    by_regime = regime_thresholds(tune_conf, correct, tune_eps, config)
     if by_regime:
         threshold = by_regime["seen"]
     threshold_unseen = by_regime.get("unseen")
     probs = episode_probabilities(head, calib_eps, head.temperature)
     bars = np.where(memory_present(calib_eps), threshold, threshold if threshold_unseen is None else threshold_unseen)
-    metrics = episode_metrics(probs, calib_eps, bars)
+    metrics = episode_metrics(probs, calib_eps, bars, head.gated)
     metrics["calibration_episodes"] = len(tune_eps)
-    said_none = tune_probs.argmax(1) == TOP_K
+    said_none = tune_pred == TOP_K
     for name, part in (("tool", ~said_none), ("none", said_none)):
         metrics[f"threshold_{name}_only"] = threshold_for_precision(
-            tune_probs.max(1)[part], correct[part], config.target_precision, config.min_threshold
+            tune_conf[part], correct[part], config.target_precision, config.min_threshold
         )
     metrics["threshold"] = threshold
     if threshold_unseen is not None:
@@ -1068,7 +1064,8 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
     encoder is LoRA-tuned for 800 steps on the fit rows (tools split by gold, so head and calibration
     rows route to tools the tuning never saw, as a user's catalogue does); no exemplar memory is shipped (the user's own
     examples and traces fill it), so the head is trained with and without a few exemplars per tool.
-    Episodes include small catalogues of distinct tools from several sources (``mixed_rate``) and
+    Episodes include small catalogues of distinct tools from several sources (``mixed_rate``),
+    catalogues of the row's own source without the gold's nearest tools (``far_rate``: NONE) and
     chit-chat NONE rows against small catalogues; near-synonyms of the gold (``twin_cos``,
     ``twin_query_cos``) never make a NONE label; temperature and threshold are fitted on the
     everyday episodes (``EVERYDAY_KINDS``) of catalogues of ≤ 20 tools — the made-hard ones (gold
@@ -1083,6 +1080,7 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         finetune_steps=800,
         split_by="tool",  # the head and calibration see tools the fine-tuning never trained on
         mixed_rate=0.5,
+        far_rate=0.3,
         terse_rate=0.5,
         none_repeats=3,
         twin_cos=0.7,
@@ -1119,6 +1117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--target-precision", type=float, default=0.98)
     parser.add_argument("--drop-rate", type=float, default=None, help="NONE episodes with the gold removed")
     parser.add_argument("--foreign-rate", type=float, default=None, help="NONE episodes with unrelated tools")
+    parser.add_argument("--far-rate", type=float, default=None, help="NONE episodes with far tools of the same group")
     parser.add_argument("--mixed-rate", type=float, default=None, help="episodes mixing in tools of another group")
     parser.add_argument("--finetune-steps", type=int, default=None, help="LoRA fine-tuning steps of the encoder")
     parser.add_argument("--split-by", choices=("row", "tool"), default=None,
@@ -1149,6 +1148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.drop_rate = args.drop_rate
     if args.foreign_rate is not None:
         config.foreign_rate = args.foreign_rate
+    if args.far_rate is not None:
+        config.far_rate = args.far_rate
     if args.mixed_rate is not None:
         config.mixed_rate = args.mixed_rate
     if args.finetune_steps is not None:

@@ -217,7 +217,7 @@ def test_request_for_several_actions_chains_after_the_local_call(proxy: Any) -> 
 def test_result_of_own_call_for_several_actions_goes_back_with_tools(proxy: Any) -> None:
     base, db, up = proxy
     up.reset()
-    ask_text = "What is the stock price of NVDA, and then send it to my broker?"
+    ask_text = "Get the latest stock price for NVDA, and then email it to my broker."
     raw = ask(base, user(ask_text), tools=[STOCK_TOOL])
     assert raw.headers["x-toolproxy-route"] == "client_tool:get_stock_price"
     msg = raw.parse().choices[0].message

@@ -72,9 +72,8 @@ def episodes(memory_present: np.ndarray, correct_conf: list[tuple[bool, float]])
     eps = Episodes(np.zeros((n, TOP_K, N_CAND), np.float32), glob, np.ones((n, TOP_K), bool),
                    np.zeros(n, np.int64), ["tool"] * n, ["g"] * n)
     correct = np.array([c for c, _ in correct_conf])
-    probs = np.zeros((n, TOP_K + 1), np.float32)
-    probs[:, 0] = [p for _, p in correct_conf]
-    return eps, probs, correct
+    conf = np.array([p for _, p in correct_conf], np.float32)  # confidence of each decision
+    return eps, conf, correct
 
 
 def test_regime_thresholds_per_regime_and_never_looser_for_unseen() -> None:
@@ -154,16 +153,19 @@ def trained_traces() -> list[dict[str, object]]:
     ]
 
 
-def test_a_checkpoint_trained_on_one_catalogue_still_routes_another(tmp_path: Path, encoder: Encoder) -> None:
+def test_a_checkpoint_trained_on_one_catalogue_still_routes_another(tmp_path: Path) -> None:
+    # as `toolproxy train` does: the shipped default's tuned encoder, the user recipe
     data = from_traces(trained_traces())
     config = tiny_config(tmp_path / "ckpt", data, tmp_path / "cache")
+    config.epochs = 12
     for key, value in USER_RECIPE.items():
         setattr(config, key, value)
-    result = train(config, encoder=encoder)
+    result = train(config)
     ckpt = Checkpoint.load(result.path)
+    assert ckpt.encoder_lora  # inherited from the shipped default
     assert set(ckpt.memory_tools) == set(TRAINED)  # replay rows never become exemplars
     assert result.sizes["rows_by_group"]["traces"] == len(trained_traces())
-    router = Router(RouterOptions(checkpoint=result.path), encoder=encoder)
+    router = Router(RouterOptions(checkpoint=result.path))
     picks = [router.decide_query(q, UNSEEN).tool for q, _ in UNSEEN_ROWS]
     assert picks == [gold for _, gold in UNSEEN_ROWS]
     assert [router.decide_query(q, UNSEEN).tool for q in CHIT_CHAT] == [None] * len(CHIT_CHAT)
