@@ -6,8 +6,10 @@
   (cosine to the tool text and the exemplar memory) and describes each by features only —
   cosine, margins, ranks, kNN votes and distances — never by its identity, so the head
   generalises to tools it has never seen.
-- ``DecisionHead``: scores each candidate and NONE; the softmax over them (with a calibrated
-  temperature) is the confidence. ``HeadWeights`` runs the same network in numpy at serve time.
+- ``DecisionHead``: a gate over absolute relevance says whether any offered tool is needed, and an MLP
+  over the candidates' features says which one; P(tool) = P(needed) x P(which), P(NONE) = 1 - P(needed),
+  with a calibrated temperature. ``HeadWeights`` runs the same network in numpy at serve time (and the
+  older joint shape, NONE as one more class, for checkpoints trained before the gate).
 """
 
 from __future__ import annotations
