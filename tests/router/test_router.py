@@ -248,3 +248,44 @@ def test_tool_text_uses_name_words_and_parameters() -> None:
     assert split_identifier("send_email-now") == "send email now"
     text = tool_text(TOOLS[0])
     assert text.startswith("get weather") and "city" in text
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Router:
+    """The shipped default as the proxy loads it (its LoRA-tuned encoder)."""
+    return Router(RouterOptions())
+
+
+def test_a_lone_tool_with_examples_does_not_take_every_request(shipped: Router) -> None:
+    # the only tool with config examples gets every kNN vote; what decides "is a tool needed" is how well
+    # the best tool matches, so a request for another tool still goes to it
+    weather = ToolSpec("get_weather", "Get the current weather for a city.",
+                       {"type": "object", "properties": {"city": {"type": "string"}}},
+                       ("what's the weather like in Berlin?", "is it cold in Oslo today?"))
+    stock = ToolSpec("get_stock_price", "Get the latest stock price for a ticker symbol.",
+                     {"type": "object", "properties": {"symbol": {"type": "string"}}})
+    shipped.warmup([weather])
+    stock_call = shipped.decide(user("What is the stock price of NVDA?"), [weather, stock])
+    assert stock_call.tool == "get_stock_price" and stock_call.confident, stock_call
+    # a gate that read the vote share said NONE here (p 0.65): the weather tool, first by votes, matched badly
+    longer = shipped.decide(user("What is the stock price of NVDA, and then send it to my broker?"), [weather, stock])
+    assert longer.tool == "get_stock_price", longer
+    weather_call = shipped.decide(user("Will it rain in Lisbon tomorrow?"), [weather, stock])
+    assert weather_call.tool == "get_weather" and weather_call.confident, weather_call
+    chat = shipped.decide(user("Tell me a joke about cats."), [weather, stock])
+    assert chat.tool is None and chat.confident, chat
+
+
+def test_unrelated_tools_get_none_even_when_one_stands_out(shipped: Router) -> None:
+    tools = [
+        ToolSpec("get_stock_price", "Get the latest stock price for a ticker symbol."),
+        ToolSpec("set_timer", "Start a countdown timer for a number of minutes."),
+        ToolSpec("translate_text", "Translate text into another language."),
+        ToolSpec("add", "Add two integers."),
+    ]
+    for text in ("Book me a table for two at an Italian restaurant tonight",
+                 "Reset my router's wifi password", "Order a large pepperoni pizza"):
+        decision = shipped.decide(user(text), tools)
+        assert decision.tool is None, (text, decision)
+    # ... and one that fits is still routed
+    assert shipped.decide(user("Translate 'thank you' into Japanese"), tools).tool == "translate_text"
