@@ -79,6 +79,11 @@ async def _settle(proc: asyncio.subprocess.Process, reader: asyncio.Task[None]) 
                 await awaitable
         except TimeoutError:  # something outside the group holds the pipe: give up on it
             reader.cancel()
+    # asyncio closes the transport only once every pipe saw EOF; one that did not would be closed by
+    # the garbage collector, perhaps after its event loop is gone ("Event loop is closed")
+    transport = getattr(proc, "_transport", None)
+    if transport is not None:
+        transport.close()
 
 
 def kill_group(pid: int) -> None:

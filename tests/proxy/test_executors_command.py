@@ -15,7 +15,11 @@ from proxy.executors import TRUNCATION_MARKER, ExecutorConfigError
 from proxy.executors.command import CommandExecutor
 from proxy.executors.config import CommandExecutorConfig
 
-pytestmark = pytest.mark.anyio
+pytestmark = [
+    pytest.mark.anyio,
+    # a subprocess transport left open is closed by the garbage collector, sometimes after its loop is gone
+    pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning"),
+]
 
 PRINT_ARGV = "import json, sys; print(json.dumps(sys.argv[1:]))"
 
