@@ -22,7 +22,9 @@ from proxy.conversation import (
     own_tool_call,
     parse_arguments,
     result_message,
+    server_side_note,
     stripped_body,
+    text_of,
     tool_call_completion,
 )
 from proxy.errors import InvalidRequest, ProxyError
@@ -227,6 +229,7 @@ class ChatFlow:
         if kind == "chain":
             body.pop("tool_choice", None)  # the forced tool, if any, has run
         completion: dict[str, Any] = {}
+        start = len(ex.body["messages"])  # what follows is what toolproxy ran for this request
         for step in range(self.max_steps):
             completion = await self._call(ex, {**body, "messages": messages})
             called = first_tool_call(completion)
@@ -234,15 +237,23 @@ class ChatFlow:
                 ex.trace.llm_tool = called
             msg = completion["choices"][0]["message"]
             calls = msg.get("tool_calls") or []
-            if not calls or any(c["function"]["name"] not in self.managed for c in calls):
+            ours = [c for c in calls if c["function"]["name"] in self.managed]
+            if not ours:
                 break
-            messages.append({"role": "assistant", "content": msg.get("content"), "tool_calls": calls})
-            for call in calls:
+            messages.append({"role": "assistant", "content": msg.get("content"), "tool_calls": ours})
+            for call in ours:
                 args = parse_arguments(call["function"].get("arguments"))
                 output = await self._run_tool(ex, call["function"]["name"], args)
                 messages.append({"role": "tool", "tool_call_id": call["id"], "content": output})
+            if len(ours) < len(calls):  # the rest are the client's: hand them over, ours done
+                msg["tool_calls"] = [c for c in calls if c["function"]["name"] not in self.managed]
+                break
         else:
             log.warning("fallback stopped after max_steps=%d", self.max_steps)
+        final = completion["choices"][0]["message"]
+        note = server_side_note(messages[start:]) if final.get("tool_calls") else ""
+        if note:  # the client keeps this message; the LLM then sees what ran here
+            final["content"] = "\n\n".join(x for x in (text_of(final.get("content")), note) if x)
         ex.trace.steps.append(StepRecord(kind=kind, status=why, payload={"llm_tool": ex.trace.llm_tool}))
         return self._complete_reply(ex, completion)
 

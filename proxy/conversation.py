@@ -124,3 +124,20 @@ def first_tool_call(completion: dict[str, Any]) -> str | None:
     except (KeyError, IndexError, TypeError, AttributeError):
         return None
     return str(calls[0]["function"]["name"]) if calls else None
+
+
+NOTE_OUTPUT_CHARS = 2000  # per tool output, in the note handed back with a client's tool calls
+
+
+def server_side_note(added: list[dict[str, Any]]) -> str:
+    """What toolproxy ran for this request, for the assistant message that hands tool calls to the
+    client: the client keeps that message in its history, so the LLM sees these results next turn.
+    ``added``: the assistant tool calls and tool results toolproxy put after the client's messages."""
+    calls = {c["id"]: c["function"] for m in added if m.get("role") == "assistant" for c in m.get("tool_calls") or []}
+    lines = []
+    for m in added:
+        fn = calls.get(str(m.get("tool_call_id"))) if m.get("role") == "tool" else None
+        if fn is not None:
+            output = text_of(m.get("content"))[:NOTE_OUTPUT_CHARS]
+            lines.append(f"- {fn['name']}({fn.get('arguments') or '{}'}) returned: {output}")
+    return "[toolproxy ran these tools for this request]\n" + "\n".join(lines) if lines else ""

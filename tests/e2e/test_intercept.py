@@ -231,6 +231,33 @@ def test_result_of_own_call_for_several_actions_goes_back_with_tools(proxy: Any)
     assert raw2.parse().choices[0].message.tool_calls[0].function.name == "get_stock_price"
 
 
+def test_client_calls_after_server_side_runs_carry_their_results(proxy: Any) -> None:
+    """When the LLM, after tools ran here, asks the client to run one, the message it gets says what ran
+    here: the client keeps that message, so the LLM sees those results on the next turn."""
+    base, db, up = proxy
+    up.reset()
+    up.script.extend([{"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}}]},
+                      {"tool_calls": [{"name": "get_stock_price", "arguments": {"symbol": "NVDA"}}]}])
+    raw = ask(base, user("Paris weather plus NVDA quote please"), tools=[STOCK_TOOL])  # unsure: fallback
+    assert raw.headers["x-toolproxy-route"] == "fallback"
+    msg = raw.parse().choices[0].message
+    assert [c.function.name for c in msg.tool_calls] == ["get_stock_price"]
+    assert msg.content.startswith("[toolproxy ran these tools for this request]")
+    assert "get_weather" in msg.content and '"Paris"' in msg.content and "18.0" in msg.content
+    # one reply with a call of ours and one of the client's: ours runs here, the client gets only its own
+    up.reset()
+    up.script.append({"tool_calls": [{"name": "get_weather", "arguments": {"city": "Oslo"}},
+                                     {"name": "get_stock_price", "arguments": {"symbol": "AMD"}}]})
+    raw = ask(base, user("Paris weather plus NVDA quote please"), tools=[STOCK_TOOL])  # unsure: fallback
+    assert raw.headers["x-toolproxy-route"] == "fallback"
+    msg = raw.parse().choices[0].message
+    assert [c.function.name for c in msg.tool_calls] == ["get_stock_price"]
+    assert "get_weather" in msg.content and '"Oslo"' in msg.content
+    trace_id = raw.headers["x-toolproxy-trace-id"]
+    assert exchange(db, trace_id).route == "fallback"  # waits for the trace to be written
+    assert [s.kind for s in steps(db, trace_id)].count("tool_run") == 1
+
+
 def test_chain_setting() -> None:
     from proxy.chat import ChatFlow
 
