@@ -15,8 +15,10 @@ from typing import Any
 
 import orjson
 
+from router.types import OWN_CALL_ID_PREFIX
+
 TOOL_KEYS = ("tools", "tool_choice", "parallel_tool_calls", "functions", "function_call")
-CALL_ID_PREFIX = "call_tp_"
+CALL_ID_PREFIX = OWN_CALL_ID_PREFIX
 
 
 def estimate_tokens(obj: Any) -> int:

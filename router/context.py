@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from router.types import OWN_CALL_ID_PREFIX
+
 FOLLOW_UP_WORDS = 6  # a last turn this short leans on the window more
 FOLLOW_UP_WEIGHT = 4.0  # the window outweighs a short follow-up ("and in Boston?") that names no topic
 
@@ -38,6 +40,7 @@ class RoutingContext:
     last: str  # the last user message ("" when there is none)
     previous: tuple[str, ...]  # earlier user turns inside the window, oldest first
     after_tool_result: bool  # the conversation ends with a tool result
+    after_own_tool_result: bool = False  # ... of a call toolproxy issued (its id has OWN_CALL_ID_PREFIX)
 
     @property
     def window(self) -> str:
@@ -63,10 +66,13 @@ def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingCont
     ``turns`` bounds how many user turns (the last one included) are kept.
     """
     after_tool = bool(messages) and messages[-1].get("role") in ("tool", "function")
+    own = after_tool and str(messages[-1].get("tool_call_id") or "").startswith(OWN_CALL_ID_PREFIX)
     user_texts = [message_text(m) for m in messages if m.get("role") == "user"]
     user_texts = [t for t in user_texts if t]
     if not user_texts:
-        return RoutingContext(last="", previous=(), after_tool_result=after_tool)
+        return RoutingContext(last="", previous=(), after_tool_result=after_tool, after_own_tool_result=own)
     keep = max(1, turns)
     window = user_texts[-keep:]
-    return RoutingContext(last=window[-1], previous=tuple(window[:-1]), after_tool_result=after_tool)
+    return RoutingContext(
+        last=window[-1], previous=tuple(window[:-1]), after_tool_result=after_tool, after_own_tool_result=own
+    )

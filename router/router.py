@@ -238,13 +238,17 @@ class Router:
         """Choose one of ``tools`` or NONE for ``messages``."""
         start = time.perf_counter()
         ctx = build_context(messages, self.options.context_turns)
+        if ctx.after_tool_result and not ctx.after_own_tool_result and tools:
+            # the LLM made that call and decides what comes next (the proxy sends it the tools): unsure
+            reason = "last message is the result of the LLM's tool call: the LLM decides the next step"
+            return self._decision(None, 0.0, {NONE: 0.0}, reason, start, seen=True)
         if not tools or not ctx.last or ctx.after_tool_result:
             reason = (
                 "no tools offered"
                 if not tools
                 else "no user message"
                 if not ctx.last
-                else "last message is a tool result: answer from it"
+                else "last message is the result of toolproxy's own call: answer from it"
             )
             return self._decision(None, 1.0, {NONE: 1.0}, reason, start, seen=True)
         query = self.query_vector(ctx)

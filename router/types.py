@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 NONE = "none"  # the name the router uses for "no tool is needed"
+OWN_CALL_ID_PREFIX = "call_tp_"  # ids of the tool calls toolproxy issues itself (proxy.conversation)
 
 
 @dataclass(frozen=True)

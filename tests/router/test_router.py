@@ -126,9 +126,15 @@ def test_after_tool_result_answers_none(router: Router) -> None:
         },
         {"role": "tool", "tool_call_id": "c1", "content": "sunny, 21C"},
     ]
+    # the LLM made that call (in fallback): the proxy sends the result back with the tools, the LLM decides
+    decision = router.decide(messages, TOOLS)
+    assert decision.tool is None and not decision.confident
+    assert "LLM's tool call" in decision.reason
+    # toolproxy made it (a client tool chosen locally): the LLM answers from the result, no tool needed
+    messages[1]["tool_calls"][0]["id"] = messages[2]["tool_call_id"] = "call_tp_0123"
     decision = router.decide(messages, TOOLS)
     assert decision.tool is None and decision.confident
-    assert "tool result" in decision.reason
+    assert "own call" in decision.reason
 
 
 def test_no_tools_means_none(router: Router) -> None:
