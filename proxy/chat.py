@@ -18,7 +18,6 @@ import orjson
 from proxy.conversation import (
     estimate_tokens,
     first_tool_call,
-    last_is_own_tool_result,
     own_tool_call,
     parse_arguments,
     result_message,
@@ -33,6 +32,7 @@ from proxy.routing import Routing
 from proxy.streaming import DONE, Accumulator, chunks_from_completion, relay, sse
 from proxy.upstream import Upstream
 from router.compound import conversation_asks_for_several
+from router.context import last_is_own_tool_result
 from router.types import RouteDecision, ToolSpec
 from storage.records import StepRecord, TraceRecord
 

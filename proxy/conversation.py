@@ -18,7 +18,6 @@ import orjson
 from router.types import OWN_CALL_ID_PREFIX
 
 TOOL_KEYS = ("tools", "tool_choice", "parallel_tool_calls", "functions", "function_call")
-CALL_ID_PREFIX = OWN_CALL_ID_PREFIX
 
 
 def estimate_tokens(obj: Any) -> int:
@@ -91,16 +90,10 @@ def stripped_body(body: dict[str, Any], extra: list[dict[str, Any]] | None = Non
     return out
 
 
-def last_is_own_tool_result(messages: list[dict[str, Any]]) -> bool:
-    """True when the conversation ends with the result of a tool call toolproxy itself issued."""
-    last = messages[-1]
-    return last.get("role") == "tool" and str(last.get("tool_call_id", "")).startswith(CALL_ID_PREFIX)
-
-
 def own_tool_call(tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
     """One OpenAI tool call issued by toolproxy (its id marks it as ours)."""
     return {
-        "id": CALL_ID_PREFIX + uuid.uuid4().hex[:20],
+        "id": OWN_CALL_ID_PREFIX + uuid.uuid4().hex[:20],
         "type": "function",
         "function": {"name": tool, "arguments": orjson.dumps(arguments).decode()},
     }

@@ -60,13 +60,19 @@ class RoutingContext:
         return FOLLOW_UP_WEIGHT if self.is_follow_up else 0.25
 
 
+def last_is_own_tool_result(messages: list[dict[str, Any]]) -> bool:
+    """True when the conversation ends with the result of a tool call toolproxy itself issued."""
+    last = messages[-1] if messages else {}
+    return last.get("role") == "tool" and str(last.get("tool_call_id") or "").startswith(OWN_CALL_ID_PREFIX)
+
+
 def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingContext:
     """Read the routing context from OpenAI-shaped ``messages``.
 
     ``turns`` bounds how many user turns (the last one included) are kept.
     """
     after_tool = bool(messages) and messages[-1].get("role") in ("tool", "function")
-    own = after_tool and str(messages[-1].get("tool_call_id") or "").startswith(OWN_CALL_ID_PREFIX)
+    own = last_is_own_tool_result(messages)
     user_texts = [message_text(m) for m in messages if m.get("role") == "user"]
     user_texts = [t for t in user_texts if t]
     if not user_texts:
