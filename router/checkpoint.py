@@ -2,7 +2,8 @@
 
 ``weights.npz`` holds the adapter (``adapter``), the decision head (``head/<name>``), an
 optional exemplar memory (``memory_vectors`` fp16, ``memory_tools`` names) and optional LoRA
-deltas of a fine-tuned encoder (``encoder_lora/<module>.a|b``, see ``router.finetune``). Everything loads with
+deltas of a fine-tuned encoder (``encoder_lora/<module>.a|b``, see ``router.finetune``) and an optional
+catalogue classifier (``clf/...``, see ``router.classifier``). Everything loads with
 ``allow_pickle=False``. ``metadata.json`` carries the version, encoder, threshold, temperature,
 catalogue hash, data sizes, metrics and creation time.
 """
@@ -21,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from router.classifier import CatalogueClassifier
 from router.finetune import LORA_PREFIX
 from router.model import Adapter, HeadWeights, heuristic_head
 
@@ -41,6 +43,7 @@ class Checkpoint:
     metadata: dict[str, Any] = field(default_factory=dict)
     encoder_lora: dict[str, np.ndarray] | None = None  # fine-tuned encoder deltas (router.finetune)
     threshold_unseen: float | None = None  # bar when no offered tool has exemplars (None = threshold)
+    classifier: CatalogueClassifier | None = None  # over the memory's tools (router.classifier)
 
     @classmethod
     def zero_shot(cls, dim: int = 384) -> Checkpoint:
@@ -69,6 +72,8 @@ class Checkpoint:
         arrays["memory_tools"] = np.array(self.memory_tools, dtype=str)
         for name, value in (self.encoder_lora or {}).items():
             arrays[LORA_PREFIX + name] = value.astype(np.float16)
+        if self.classifier is not None:
+            arrays.update(self.classifier.to_arrays())
         np.savez_compressed(tmp / "weights.npz", **arrays)
         meta = dict(self.metadata)
         meta.update(
@@ -106,6 +111,7 @@ class Checkpoint:
             memory_tools=[str(t) for t in arrays["memory_tools"].tolist()],
             metadata=meta,
             encoder_lora=lora or None,
+            classifier=CatalogueClassifier.from_arrays(arrays),
         )
 
 

@@ -21,6 +21,7 @@ import numpy as np
 TOP_K = 8  # candidates the head sees
 KNN_K = 10  # neighbours that vote
 VOTE_TEMPERATURE = 0.05
+PRIOR_SHARE = 0.8  # a catalogue classifier's share of the vote, where the checkpoint has one
 ZERO_SHOT_NONE_COS = 0.12  # raw MiniLM query-tool cosines are low: 0.2 is already a match
 
 CANDIDATE_FEATURES = (
@@ -148,10 +149,13 @@ def candidate_features(
     memory: Memory,
     memory_scores: np.ndarray,
     top_k: int = TOP_K,
+    prior: np.ndarray | None = None,
 ) -> Candidates:
     """Features of the top-k candidate tools for one adapted, normalised query vector.
 
     ``memory_scores`` holds the cosine of the query to each memory row (``-inf`` hides a row).
+    ``prior``: a catalogue classifier's probability per offered tool (NaN where it does not know the
+    tool), averaged into the memory's weighted vote (``router.classifier``).
     """
     n = tools.shape[0]
     cos = tools @ query
@@ -171,6 +175,10 @@ def candidate_features(
             weights /= weights.sum()
             np.add.at(vote_frac, memory.tool_index[top], 1.0 / k)
             np.add.at(vote_weight, memory.tool_index[top], weights.astype(np.float32))
+    if prior is not None:
+        known = np.isfinite(prior)
+        vote_weight = np.where(known, (1.0 - PRIOR_SHARE) * vote_weight + PRIOR_SHARE * np.nan_to_num(prior), vote_weight)
+        vote_weight = vote_weight.astype(np.float32)
     has_ex = memory.has_examples & (knn_max > -1.0)
     knn_feat = np.where(has_ex, knn_max, 0.0).astype(np.float32)
     centroid_cos = np.where(has_ex, memory.centroids @ query, 0.0).astype(np.float32)

@@ -158,6 +158,7 @@ class Router:
         unseen = self.checkpoint.threshold_unseen
         self.threshold_unseen = self.threshold if self.options.threshold is not None or unseen is None else unseen
         self.memory = ExemplarMemory(self.checkpoint.memory_vectors, self.checkpoint.memory_tools)
+        self.classifier = self.checkpoint.classifier
         self._tool_cache = LruVectors(capacity=20000)
         self._query_cache = LruVectors(capacity=2048)
 
@@ -252,17 +253,18 @@ class Router:
             )
             return self._decision(None, 1.0, {NONE: 1.0}, reason, start, seen=True)
         query = self.query_vector(ctx)
-        return self._decide_vector(query, tools, start)
+        return self._decide_vector(query, tools, start, ctx.last)
 
     def decide_query(self, query: str, tools: list[ToolSpec]) -> RouteDecision:
         """``decide`` for a single user message (evaluation convenience)."""
         return self.decide([{"role": "user", "content": query}], tools)
 
-    def _decide_vector(self, query: np.ndarray, tools: list[ToolSpec], start: float) -> RouteDecision:
+    def _decide_vector(self, query: np.ndarray, tools: list[ToolSpec], start: float, text: str) -> RouteDecision:
         names = [t.name for t in tools]
         tool_vecs = self.embed_tools(tools)
         memory, memory_scores = self.memory.for_tools(names, query)
-        cand = candidate_features(query, tool_vecs, memory, memory_scores)
+        prior = self.classifier.prior(text, query, names) if self.classifier is not None else None
+        cand = candidate_features(query, tool_vecs, memory, memory_scores, prior=prior)
         probs = self.head.probabilities(cand)
         best = int(choose(probs[None, :], self.head.gated)[0])
         seen = bool(memory.has_examples.any())

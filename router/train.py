@@ -48,6 +48,7 @@ from router.checkpoint import (
     model_fingerprint,
     new_version,
 )
+from router.classifier import CatalogueClassifier, offered_prior
 from router.data import (
     SHARED_DATA,
     TrainExample,
@@ -105,6 +106,7 @@ class TrainConfig:
     adapter_lr: float = 2e-3
     memory: bool = True  # ship the training queries as the checkpoint's exemplar memory
     memory_max: int = 40000
+    classifier: bool = True  # with a memory: also fit a catalogue classifier (router.classifier)
     target_precision: float = 0.98
     fit_fraction: float = 0.6
     calib_fraction: float = 0.2
@@ -473,6 +475,58 @@ class MemoryBank:
         return Memory.build(self.vectors[picked], index, n), scores[picked]
 
 
+CLASSIFIER_FOLDS = 4
+
+
+@dataclass
+class RowPrior:
+    """A catalogue classifier's margins for every row (fitted on other rows than the episodes')."""
+
+    margins: np.ndarray  # (n_rows, classes)
+    class_of: dict[int, int]  # tool position -> class
+
+    def for_offered(self, row: int, offered: Sequence[int]) -> np.ndarray | None:
+        return offered_prior(self.margins[row], [self.class_of.get(t, -1) for t in offered])
+
+
+def fit_classifier(
+    data: TrainSet, queries: np.ndarray, rows: Sequence[int], seed: int, *, by_name: bool
+) -> CatalogueClassifier | None:
+    """A catalogue classifier over the remembered ``rows``: classes are tool keys, or names (``by_name``)."""
+    picked = [i for i in rows if _remembered(data.examples[i])]
+    labels = [data.examples[i].gold or "" for i in picked]
+    if by_name:
+        labels = [key_name(k) for k in labels]
+    return CatalogueClassifier.fit([data.examples[i].last for i in picked], queries[picked], labels, seed)
+
+
+def cross_fitted_prior(
+    data: TrainSet, emb: Embedded, queries: np.ndarray, config: TrainConfig
+) -> RowPrior | None:
+    """Out-of-fold margins: each labelled row scored by a classifier fitted on the other folds (so the
+    head learns from priors about as strong as the final classifier's on new requests); other rows by
+    the first fold's classifier."""
+    labelled = [i for i, ex in enumerate(data.examples) if _remembered(ex)]
+    folds = [labelled[k :: CLASSIFIER_FOLDS] for k in range(CLASSIFIER_FOLDS)]
+    margins: np.ndarray | None = None
+    class_of: dict[int, int] = {}
+    for k, held in enumerate(folds):
+        rest = [i for j, f in enumerate(folds) if j != k for i in f]
+        fold = fit_classifier(data, queries, rest, config.seed, by_name=False)
+        if fold is None:
+            return None
+        positions = [emb.tool_pos[key] for key in fold.tools]
+        if margins is None:
+            class_of = {t: c for c, t in enumerate(sorted(set(emb.tool_pos[data.examples[i].gold or ""] for i in labelled)))}
+            margins = np.full((len(data.examples), len(class_of)), -10.0, dtype=np.float32)
+            scored = fold.margins([ex.last for ex in data.examples], queries)
+            margins[:, [class_of[t] for t in positions]] = scored
+        scored = fold.margins([data.examples[i].last for i in held], queries[held])
+        rows = np.array(held)[:, None]
+        margins[rows, np.array([class_of[t] for t in positions])[None, :]] = scored
+    return RowPrior(margins, class_of) if margins is not None else None
+
+
 def _episode(
     cand: Candidates, offered: list[int], gold: int | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int] | None:
@@ -499,6 +553,7 @@ def build_episodes(
     config: TrainConfig,
     seed: int,
     augment: bool = True,
+    prior: RowPrior | None = None,
 ) -> Episodes:
     from tqdm import tqdm
 
@@ -528,7 +583,8 @@ def build_episodes(
             mix = rng.uniform(0.4, 0.8)
             vectors = vectors.copy()
             vectors[j] = normalize((1 - mix) * vectors[j] + mix * other)
-        cand = candidate_features(q, vectors, memory, view_scores)
+        row_prior = prior.for_offered(row, offered) if prior is not None else None
+        cand = candidate_features(q, vectors, memory, view_scores, prior=row_prior)
         if gold is None and float(cand.global_features[MAX_KNN]) >= config.twin_query_max:
             return  # a near-identical query was labelled with an offered tool: NONE is doubtful
         ep = _episode(cand, offered, gold)
@@ -942,8 +998,15 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         len(emb.tool_keys),
         full=config.memory,
     )
-    train_eps = build_episodes(data, emb, head_rows, queries, tools, bank, config, config.seed)
-    calib_eps = build_episodes(data, emb, calib, queries, tools, bank, config, config.seed + 1)
+    # a catalogue classifier (shipped memories only): fitted on the fit rows for the episodes (head and
+    # calibration rows are not among them), then on every labelled row for the checkpoint
+    prior = None
+    if config.memory and config.classifier:
+        prior = cross_fitted_prior(data, emb, queries, config)
+        if prior is not None:
+            log(f"catalogue classifier: {len(prior.class_of)} tools, {CLASSIFIER_FOLDS} folds")
+    train_eps = build_episodes(data, emb, head_rows, queries, tools, bank, config, config.seed, prior=prior)
+    calib_eps = build_episodes(data, emb, calib, queries, tools, bank, config, config.seed + 1, prior=prior)
     log(f"episodes: train {len(train_eps)}, calib {len(calib_eps)}")
     head, head_info = train_head(train_eps, calib_eps, config, log)
     tune_eps = calibration_episodes(calib_eps, config.calibrate_max_tools, config.calibrate_kinds)
@@ -980,6 +1043,9 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
             labelled = sorted(random.Random(config.seed).sample(labelled, config.memory_max))
         memory_vectors = queries[labelled]
         memory_tools = [key_name(data.examples[i].gold or "") for i in labelled]
+    classifier = None
+    if prior is not None:
+        classifier = fit_classifier(data, queries, range(len(data.examples)), config.seed, by_name=True)
 
     version = config.version or new_version()
     seconds = time.perf_counter() - started
@@ -993,6 +1059,7 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         "train_episodes": len(train_eps),
         "calib_episodes": len(calib_eps),
         "memory": len(memory_tools),
+        "classifier_tools": len(classifier.tools) if classifier is not None else 0,
     }
     checkpoint = Checkpoint(
         version=version,
@@ -1019,6 +1086,7 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
             "config": _config_summary(config),
         },
         encoder_lora=lora,
+        classifier=classifier,
     )
     path = checkpoint.save(config.out_dir)
     log(f"wrote {path} ({version}) in {seconds:.0f}s")

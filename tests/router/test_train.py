@@ -97,10 +97,12 @@ def test_training_is_deterministic_and_loads(tmp_path: Path, metatool_dir: Path,
         assert key in meta, key
     assert 0.5 <= meta["threshold"] <= 1.0
     assert meta["memory_size"] == 60  # training queries become exemplars
+    assert meta["data_sizes"]["classifier_tools"] == 4  # ... and train a catalogue classifier
     assert meta["encoder_base"] == model_fingerprint(encoder.path)  # what a configured encoder must match
 
     router = Router(RouterOptions(checkpoint=first.path), encoder=encoder)
     assert router.version == "tiny-7"
+    assert router.classifier is not None and sorted(router.classifier.tools) == sorted(DESCRIPTIONS)
     tools = list(data.tools.values())
     decision = router.decide([{"role": "user", "content": "is it going to snow in Seoul"}], tools)
     # the best tool (60 templated rows and no NONE rows are too few to teach the gate this off-template
