@@ -9,6 +9,11 @@ every row) once with the encoder (disk cache) and prints, as one JSON object, th
   vote with weight ``exp(cos / VOTE_TEMPERATURE)``, 0.05);
 - ``centroid``: cosine to each tool's mean training query;
 - ``logreg``: a softmax regression over the embedding (torch, full batch, 300 Adam steps);
+- ``catalogue_classifier``: ``router.classifier`` (linear SVM over TF-IDF word n-grams + the embedding), as
+  ``toolproxy train`` fits it;
+- ``near_duplicates``: label noise. For the test queries whose nearest training query is a near-paraphrase
+  (cosine ≥ 0.90), how many there are and how often that neighbour carries the same label: what no text
+  classifier can beat on those rows;
 - ``top_confusions``: the most frequent (gold, predicted) pairs of ``knn``.
 The router's MetaTool checkpoint combines the cosine and kNN evidence with the decision head; these
 numbers say what the features themselves can tell apart.
@@ -39,6 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
+    from router.classifier import CatalogueClassifier
     from router.data import SHARED_DATA, read_query_rows
     from router.encoder import EmbeddingStore, Encoder
     from router.model import KNN_K, VOTE_TEMPERATURE, centroids_by_label
@@ -75,6 +81,16 @@ def main() -> None:
         opt.step()
     with torch.no_grad():
         logits = linear(torch.tensor(test_x)).numpy()
+    classifier = CatalogueClassifier.fit(
+        [r["query"] for r in rows["train"]], train_x, [r["tools"][0] for r in rows["train"]]
+    )
+    assert classifier is not None
+    margins = classifier.margins([r["query"] for r in rows["test"]], test_x)
+    by_class = np.full((len(test_x), len(names)), -np.inf)
+    by_class[:, [index[t] for t in classifier.tools]] = margins
+    nearest = sims.argmax(1)
+    paraphrase = sims.max(1) >= 0.90
+    same = [train_y[nearest[i]] in gold[i] for i in np.nonzero(paraphrase)[0]]
     predicted = votes.argmax(1)
     confusions = Counter(
         (rows["test"][i]["tools"][0], names[p]) for i, p in enumerate(predicted) if p not in gold[i]
@@ -88,6 +104,8 @@ def main() -> None:
                 "knn": top1(votes),
                 "centroid": top1(test_x @ centroids.T),
                 "logreg": top1(logits),
+                "catalogue_classifier": top1(by_class),
+                "near_duplicates": {"n": int(paraphrase.sum()), "same_label": round(float(np.mean(same)), 4)},
                 "top_confusions": [f"{a} -> {b}: {n}" for (a, b), n in confusions.most_common(8)],
             }
         )
