@@ -70,6 +70,8 @@ class RouterConfig(_Strict):
     tool_thresholds: dict[str, float] = Field(default_factory=dict)
     target_precision: float = Field(0.98, gt=0, le=1)
     context_turns: int = Field(3, ge=1)
+    action_check: bool = Field(True, description="Halve the confidence of a tool whose action contradicts the "
+                                                 "request (unsubscribe for 'subscribe me', get for 'update').")
     max_steps: int = Field(5, ge=1, le=50)
     chain: Literal["auto", "always", "never"] = Field(
         "auto", description="After a local tool call, the LLM continues with the tools: when the request "

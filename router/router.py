@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from router.actions import ACTION_CONFLICT_FACTOR, conflict
 from router.checkpoint import Checkpoint, encoder_path, load_checkpoint, model_fingerprint
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
@@ -283,7 +284,12 @@ class Router:
         if feats[5] > 0:
             reason += f", knn {feats[6]:.2f} votes {feats[8]:.1f}"
         reason += ")"
-        return self._decision(names[idx], float(probs[best]), ordered, reason, start, seen=seen)
+        confidence = float(probs[best])
+        clash = conflict(text, names[idx]) if self.options.action_check else None
+        if clash:
+            confidence *= ACTION_CONFLICT_FACTOR
+            reason += f"; unsure: {clash}"
+        return self._decision(names[idx], confidence, ordered, reason, start, seen=seen)
 
     def _decision(
         self,

@@ -44,6 +44,7 @@ class RouterOptions:
     context_turns: int = 3  # user/assistant turns kept as routing context
     device: str = "cpu"
     encoder_backend: str = "auto"  # auto (ONNX Runtime when it works, else torch) | onnx | torch
+    action_check: bool = True  # a tool whose action contradicts the request's verbs is unsure (router.actions)
 
 
 @dataclass

@@ -295,3 +295,20 @@ def test_unrelated_tools_get_none_even_when_one_stands_out(shipped: Router) -> N
         assert decision.tool is None, (text, decision)
     # ... and one that fits is still routed
     assert shipped.decide(user("Translate 'thank you' into Japanese"), tools).tool == "translate_text"
+
+
+def test_a_tool_doing_the_opposite_is_unsure(encoder: Encoder) -> None:
+    tools = [
+        ToolSpec(name="unsubscribeFromNewsletter", description="Unsubscribe a user from the newsletter.",
+                 parameters={"type": "object", "properties": {"email": {"type": "string"}}}),
+        ToolSpec(name="get_weather", description="Current weather for a city.",
+                 parameters={"type": "object", "properties": {"city": {"type": "string"}}}),
+    ]
+    messages = user("Please subscribe me to the newsletter, my email is ann@example.com")
+    checked = Router(RouterOptions(), encoder=encoder).decide(messages, tools)
+    unchecked = Router(RouterOptions(action_check=False), encoder=encoder).decide(messages, tools)
+    assert unchecked.tool == checked.tool == "unsubscribeFromNewsletter"
+    assert checked.confidence == pytest.approx(unchecked.confidence / 2)
+    assert not checked.confident and "unsure" in checked.reason and "subscribe" in checked.reason
+    plain = Router(RouterOptions(), encoder=encoder).decide(user("Unsubscribe ann@example.com from the newsletter"), tools)
+    assert plain.tool == "unsubscribeFromNewsletter" and "unsure" not in plain.reason

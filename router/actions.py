@@ -1,0 +1,143 @@
+"""Does the chosen tool do what the request asks? A check of the action verbs, after the head.
+
+Sentence embeddings place "subscribe me to the newsletter" next to ``unsubscribeFromNewsletter`` and
+"update my voicemail settings" next to ``getVoicemailSettings``: they encode the topic and barely the
+action. When the only tool near a request does the opposite, or only reads where the request wants a
+change, the head can be confident and wrong, and the proxy would run that tool. This module reads the
+verb that opens the tool's name (after a namespace: ``shopping__getShippingOptions``; never a one-word or
+``...Tool`` name, where it is a noun) and the verbs of the last user turn, and names a conflict:
+
+- opposite actions: the name's verb is one of a pair (``unsubscribe``, ``disable``, ``cancel``), the
+  request says the other and not this one;
+- a read-only tool (``get``, ``list``, ``search`` ...) for a request that asks for a change (``update``,
+  ``delete``, ``book`` ...) and has no read verb or question word anywhere ("check X and update it" reads);
+- a tool that changes something for a request that asks for nothing to change and opens as a question
+  or a request for information ("What are my voicemail settings?" -> ``updateVoicemailSettings``).
+
+Verbs count bare or with -s/-es, not -ing ("my booking") or -ed ("is roaming enabled?"); a request that
+chains steps ("... and then ...") is left alone.
+
+A conflict does not pick another tool; the router lowers its confidence below any threshold, so the
+LLM decides (with the tools). The word lists are plain English verbs, not taken from any eval set.
+"""
+
+from __future__ import annotations
+
+import re
+
+from router.encoder import split_identifier
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ACTION_CONFLICT_FACTOR = 0.5  # a conflicting route keeps half its confidence: below any calibrated threshold
+
+OPPOSITES = (
+    ("subscribe", "unsubscribe"),
+    ("enable", "disable"),
+    ("activate", "deactivate"),
+    ("add", "remove"),
+    ("create", "delete"),
+    ("lock", "unlock"),
+    ("block", "unblock"),
+    ("follow", "unfollow"),
+    ("mute", "unmute"),
+    ("install", "uninstall"),
+    ("increase", "decrease"),
+    ("deposit", "withdraw"),
+    ("buy", "sell"),
+    ("upload", "download"),
+    ("encrypt", "decrypt"),
+    ("book", "cancel"),
+    ("start", "stop"),
+    ("open", "close"),
+    ("accept", "decline"),
+    ("approve", "reject"),
+    ("archive", "unarchive"),
+    ("pause", "resume"),
+    ("connect", "disconnect"),
+    ("join", "leave"),
+    ("register", "unregister"),
+    ("hide", "unhide"),
+    ("pin", "unpin"),
+    ("star", "unstar"),
+    ("like", "unlike"),
+    ("attach", "detach"),
+    ("assign", "unassign"),
+)
+READ = _words(
+    "get list search find fetch retrieve show view check lookup look query read display browse "
+    "describe count compare estimate calculate convert translate summarize analyze track monitor"
+)
+WRITE = _words(
+    "create add update change modify edit delete remove cancel reserve buy purchase pay send submit "
+    "upload register subscribe unsubscribe enable disable turn apply redeem increase decrease reset assign "
+    "select initiate terminate lock unlock block unblock rename move archive install uninstall approve "
+    "reject accept decline renew activate deactivate replace upgrade downgrade extend book withdraw "
+    "transfer refund revoke grant invite share mute unmute follow unfollow pause resume close open set"
+)
+# questions and requests for information: a request with one of these asks to read, not (only) to change
+# (left out: read verbs that are also common nouns, "track", "list", "count", and "get" / "find", which
+# often mean "obtain": "get me a table for two")
+ASKING = _words(
+    "what which when where who whom whose why whether details detail status available availability eligible "
+    "recommend suggest provide give know fetch retrieve show search lookup look check describe summarize "
+    "estimate calculate convert translate analyze browse read"
+)
+GENERIC = _words("tool tools api plugin service app bot helper assistant")
+_WORD = re.compile(r"[a-z]+")
+_CASED_WORD = re.compile(r"[A-Za-z]+")
+OPENING = 5  # words that say what kind of request it is ("Can you give me ...", "What are ...")
+_OPPOSITE = {a: b for a, b in OPPOSITES} | {b: a for a, b in OPPOSITES}
+
+
+def _verb(word: str, verbs: frozenset[str] | dict[str, str]) -> str | None:
+    """``word`` as one of ``verbs``, bare or with -s / -es: "-ing" is mostly a noun ("my booking") and
+    "-ed" a state ("is roaming enabled?")."""
+    if word in verbs:
+        return word
+    for suffix in ("es", "s"):
+        stem = word[: -len(suffix)] if word.endswith(suffix) else ""
+        if len(stem) > 2 and stem in verbs:
+            return stem
+    return None
+
+
+def _verbs(words: list[str], verbs: frozenset[str] | dict[str, str]) -> set[str]:
+    return {v for v in (_verb(w, verbs) for w in words) if v}
+
+
+def conflict(request: str, tool_name: str) -> str | None:
+    """Why ``tool_name`` contradicts ``request`` (one short phrase), or None."""
+    said = _WORD.findall(request.lower())
+    if not said:
+        return None
+    # the verb that opens the name, after any namespace ("shopping__getShippingOptions"): later words are
+    # objects ("RateBook", "users_for_reqres_dont_change")
+    words = split_identifier(re.split(r"__|\.", tool_name)[-1]).lower().split()
+    if len(words) < 2 or words[1] in GENERIC:  # "BookTool", "resume": a noun, not an action
+        return None
+    name = words[:1]
+    name_actions = _verbs(name, _OPPOSITE)
+    asked_actions = _verbs(said, _OPPOSITE)
+    for action in sorted(name_actions):
+        other = _OPPOSITE[action]
+        if other in asked_actions and action not in asked_actions:
+            return f"the request asks to {other}, {tool_name} would {action}"
+    first = next((w for w in name if w in READ or w in WRITE), None)
+    if first is None or "then" in said:  # "get a quote, then buy it": a chain, whose first step may read
+        return None
+    changes = _verbs(said, WRITE)
+    if first in READ and first not in WRITE and changes and not _verbs(said, ASKING | READ):
+        return f"the request asks to {sorted(changes)[0]}, {tool_name} only reads"
+    if first in WRITE and not changes and _verbs(_opening(request), ASKING):
+        return f"the request asks for information, {tool_name} would {first}"
+    return None
+
+
+def _opening(request: str) -> list[str]:
+    """The first words, lower-cased; a capitalised word inside the text is a name ("the Get Going playlist")."""
+    words = _CASED_WORD.findall(request)[:OPENING]
+    return [w.lower() for i, w in enumerate(words) if i == 0 or not w[0].isupper() or w == "I"]

@@ -1,0 +1,45 @@
+"""The action check: a tool whose verb contradicts the request is flagged, plain matches are not."""
+
+from __future__ import annotations
+
+import pytest
+
+from router.actions import conflict
+
+
+@pytest.mark.parametrize(
+    ("request_text", "tool"),
+    [
+        ("I'd like to subscribe to the newsletter with user@example.com", "unsubscribeFromNewsletter"),
+        ("Please enable two-factor login on my account", "disableTwoFactor"),
+        ("Can you book a table for two at 7?", "cancelReservation"),
+        ("Can you update my voicemail settings to turn it off?", "getVoicemailSettings"),
+        ("Please delete the payment method pm1234", "listPaymentMethods"),
+        ("What are my current voicemail settings?", "updateVoicemailSettings"),
+        ("Can you give me the insurance options for shipment SHIP321?", "addShipmentInsurance"),
+        ("I'd like to subscribe to the newsletter", "shopping__unsubscribeNewsletter"),
+    ],
+)
+def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None:
+    assert conflict(request_text, tool), (request_text, tool)
+
+
+@pytest.mark.parametrize(
+    ("request_text", "tool"),
+    [
+        ("Unsubscribe me from the newsletter", "unsubscribeFromNewsletter"),
+        ("What's the weather in Paris?", "get_weather"),
+        ("Is roaming enabled on my number?", "getRoamingStatus"),  # -ed: a state, not an action
+        ("Check if item 888 is in stock and reserve it", "getItemStock"),  # reads first
+        ("Give me a quote for car insurance and then buy the policy", "getCarInsuranceQuote"),  # a chain
+        ("Can you set an alarm for 7am?", "setAlarm"),
+        ("Email bob that I'm running late", "send_email"),
+        ("Can you recommend a classic novel?", "BookTool"),  # a noun, not "book a ..."
+        ("Can this song get added to my playlist?", "AddToPlaylist"),
+        ("Put the Get Going song on my playlist", "AddToPlaylist"),  # a title, not a question
+        ("Cancel my booking please", "cancelBooking"),  # "booking" is not "book"
+        ("", "deleteFile"),
+    ],
+)
+def test_matching_actions_pass(request_text: str, tool: str) -> None:
+    assert conflict(request_text, tool) is None, (request_text, tool, conflict(request_text, tool))
