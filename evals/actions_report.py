@@ -1,0 +1,74 @@
+"""What the action check (``router.actions``) costs and what it catches.
+
+    python evals/actions_report.py [--results evals/results]
+
+- ``false_alarms``: per corpus of ``../shared/data``, how many gold calls (the tool a row really calls, for
+  its last user turn) the check flags. Each is a right route the check would send to the LLM.
+- ``caught``: per eval set in ``--results`` (the ``predictions.jsonl`` of ``evals/run_all.py``), the tool
+  routes that would be confident without the check, how many of them are wrong, and how many of each the
+  check sends to the LLM (their ``reason`` carries its "unsure" note; the confidence before the check is
+  the recorded one divided by ``ACTION_CONFLICT_FACTOR``).
+Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from router.actions import ACTION_CONFLICT_FACTOR, conflict
+from router.context import build_context
+from router.data import SHARED_DATA
+
+HERE = Path(__file__).resolve().parent
+
+
+def gold_pairs(folder: Path) -> list[tuple[str, str]]:
+    """(last user turn, gold tool) of a corpus's rows that call a tool."""
+    if (folder / "examples.jsonl").exists():
+        rows = [json.loads(line) for line in (folder / "examples.jsonl").open()]
+    else:  # metatool's own shape
+        rows = [
+            {"query": r["query"], "calls": [{"name": t} for t in r["tools"]]}
+            for r in map(json.loads, (folder / "metatool_train.jsonl").open())
+        ]
+    pairs = []
+    for row in rows:
+        if row.get("calls"):
+            messages = row.get("messages") or [{"role": "user", "content": row["query"]}]
+            pairs.append((build_context(messages).last, str(row["calls"][0]["name"])))
+    return pairs
+
+
+def _confident_without_check(row: dict[str, object]) -> bool:
+    if "unsure: " not in str(row["reason"]):
+        return bool(row["confident"])
+    return float(row["confidence"]) / ACTION_CONFLICT_FACTOR >= float(row["threshold"])  # type: ignore[arg-type]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--results", default=str(HERE / "results"))
+    args = parser.parse_args()
+    alarms = {}
+    for folder in sorted(p for p in SHARED_DATA.iterdir() if p.is_dir()):
+        pairs = gold_pairs(folder)
+        if pairs:
+            alarms[folder.name] = {"gold_calls": len(pairs), "flagged": sum(bool(conflict(q, t)) for q, t in pairs)}
+    caught = {}
+    for path in sorted(Path(args.results).glob("*/predictions.jsonl")):
+        rows = [json.loads(line) for line in path.open()]
+        routed = [r for r in rows if r["predicted"] and _confident_without_check(r)]
+        flagged = [r for r in routed if "unsure: " in r["reason"]]
+        caught[path.parent.name] = {
+            "confident_without_check": len(routed),
+            "wrong_without_check": sum(not r["correct"] for r in routed),
+            "flagged_wrong": sum(not r["correct"] for r in flagged),
+            "flagged_right": sum(bool(r["correct"]) for r in flagged),
+        }
+    print(json.dumps({"false_alarms": alarms, "caught": caught}))
+
+
+if __name__ == "__main__":
+    main()
