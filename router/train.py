@@ -476,6 +476,7 @@ class MemoryBank:
 
 
 CLASSIFIER_FOLDS = 4
+CLASSIFIER_MAX_ROWS = 40000  # LinearSVC over 13k MetaTool rows: ~20 s a fit on 2 cores
 
 
 @dataclass
@@ -492,8 +493,11 @@ class RowPrior:
 def fit_classifier(
     data: TrainSet, queries: np.ndarray, rows: Sequence[int], seed: int, *, by_name: bool
 ) -> CatalogueClassifier | None:
-    """A catalogue classifier over the remembered ``rows``: classes are tool keys, or names (``by_name``)."""
+    """A catalogue classifier over the remembered ``rows`` (a seeded sample of ``CLASSIFIER_MAX_ROWS`` at most,
+    so a big trace table trains in minutes): classes are tool keys, or names (``by_name``)."""
     picked = [i for i in rows if _remembered(data.examples[i])]
+    if len(picked) > CLASSIFIER_MAX_ROWS:
+        picked = sorted(random.Random(seed).sample(picked, CLASSIFIER_MAX_ROWS))
     labels = [data.examples[i].gold or "" for i in picked]
     if by_name:
         labels = [key_name(k) for k in labels]
@@ -1002,9 +1006,10 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     # calibration rows are not among them), then on every labelled row for the checkpoint
     prior = None
     if config.memory and config.classifier:
+        log(f"catalogue classifier: {CLASSIFIER_FOLDS} cross-fitted folds, then one on every labelled row")
         prior = cross_fitted_prior(data, emb, queries, config)
         if prior is not None:
-            log(f"catalogue classifier: {len(prior.class_of)} tools, {CLASSIFIER_FOLDS} folds")
+            log(f"catalogue classifier: {len(prior.class_of)} tools")
     train_eps = build_episodes(data, emb, head_rows, queries, tools, bank, config, config.seed, prior=prior)
     calib_eps = build_episodes(data, emb, calib, queries, tools, bank, config, config.seed + 1, prior=prior)
     log(f"episodes: train {len(train_eps)}, calib {len(calib_eps)}")
