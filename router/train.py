@@ -512,23 +512,21 @@ def cross_fitted_prior(
     the first fold's classifier."""
     labelled = [i for i, ex in enumerate(data.examples) if _remembered(ex)]
     folds = [labelled[k :: CLASSIFIER_FOLDS] for k in range(CLASSIFIER_FOLDS)]
-    margins: np.ndarray | None = None
-    class_of: dict[int, int] = {}
+    tools = sorted({emb.tool_pos[data.examples[i].gold or ""] for i in labelled})
+    class_of = {t: c for c, t in enumerate(tools)}
+    margins = np.full((len(data.examples), len(tools)), -10.0, dtype=np.float32)  # -10: a tool no fold knew
     for k, held in enumerate(folds):
         rest = [i for j, f in enumerate(folds) if j != k for i in f]
         fold = fit_classifier(data, queries, rest, config.seed, by_name=False)
         if fold is None:
             return None
-        positions = [emb.tool_pos[key] for key in fold.tools]
-        if margins is None:
-            class_of = {t: c for c, t in enumerate(sorted(set(emb.tool_pos[data.examples[i].gold or ""] for i in labelled)))}
-            margins = np.full((len(data.examples), len(class_of)), -10.0, dtype=np.float32)
-            scored = fold.margins([ex.last for ex in data.examples], queries)
-            margins[:, [class_of[t] for t in positions]] = scored
-        scored = fold.margins([data.examples[i].last for i in held], queries[held])
-        rows = np.array(held)[:, None]
-        margins[rows, np.array([class_of[t] for t in positions])[None, :]] = scored
-    return RowPrior(margins, class_of) if margins is not None else None
+        columns = np.array([class_of[emb.tool_pos[key]] for key in fold.tools])
+        if k == 0:
+            margins[:, columns] = fold.margins([ex.last for ex in data.examples], queries)
+        margins[np.array(held)[:, None], columns[None, :]] = fold.margins(
+            [data.examples[i].last for i in held], queries[held]
+        )
+    return RowPrior(margins, class_of)
 
 
 def _episode(
