@@ -92,6 +92,15 @@ def test_train_from_traces_then_hot_reload_under_load(tmp_path: Path) -> None:
         from storage.queries import active_checkpoint
 
         assert active_checkpoint(make_engine(db))["version"] == version
+        from router.checkpoint import Checkpoint
+
+        classifier = Checkpoint.load(out).classifier  # the LLM's labels also train a catalogue classifier
+        assert classifier is not None and sorted(classifier.tools) == ["get_stock_price", "get_weather"]
+        plain = tmp_path / "plain"
+        res = CliRunner().invoke(main, ["train", "--config", str(cfg_path), "--from-traces", "--out", str(plain),
+                                        "--epochs", "2", "--no-classifier"])
+        assert res.exit_code == 0, res.output
+        assert Checkpoint.load(plain).classifier is None
 
         # 3. a served proxy swaps in the new checkpoint mid-load without failing a request
         raw["router"] = {"mode": "intercept", "reload_poll_s": None}
