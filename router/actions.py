@@ -72,12 +72,13 @@ READ = _words(
     "describe count compare estimate calculate convert translate summarize analyze track monitor"
 )
 WRITE = _words(
-    "create add update change modify edit delete remove cancel reserve buy purchase pay send submit "
+    "create update change modify edit delete remove cancel reserve buy purchase pay send submit "
     "upload register subscribe unsubscribe enable disable turn apply redeem increase decrease reset assign "
     "select initiate terminate lock unlock block unblock rename move archive install uninstall approve "
     "reject accept decline renew activate deactivate replace upgrade downgrade extend book withdraw "
     "transfer refund revoke grant invite share mute unmute follow unfollow pause resume close open set"
 )
+# ("add" is not in WRITE: "What is 2+2?" -> add_numbers; it still pairs with "remove" above)
 # questions and requests for information: a request with one of these asks to read, not (only) to change
 # (left out: read verbs that are also common nouns, "track", "list", "count", and "get" / "find", which
 # often mean "obtain": "get me a table for two")

@@ -16,7 +16,7 @@ from router.actions import conflict
         ("Can you update my voicemail settings to turn it off?", "getVoicemailSettings"),
         ("Please delete the payment method pm1234", "listPaymentMethods"),
         ("What are my current voicemail settings?", "updateVoicemailSettings"),
-        ("Can you give me the insurance options for shipment SHIP321?", "addShipmentInsurance"),
+        ("Can you give me the insurance options for shipment SHIP321?", "purchaseShipmentInsurance"),
         ("I'd like to subscribe to the newsletter", "shopping__unsubscribeNewsletter"),
     ],
 )
@@ -33,6 +33,7 @@ def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None
         ("Check if item 888 is in stock and reserve it", "getItemStock"),  # reads first
         ("Give me a quote for car insurance and then buy the policy", "getCarInsuranceQuote"),  # a chain
         ("Can you set an alarm for 7am?", "setAlarm"),
+        ("What is 2+2?", "add_numbers"),  # "add" as arithmetic
         ("Email bob that I'm running late", "send_email"),
         ("Can you recommend a classic novel?", "BookTool"),  # a noun, not "book a ..."
         ("Can this song get added to my playlist?", "AddToPlaylist"),
