@@ -87,6 +87,7 @@ ASKING = _words(
     "recommend suggest provide give know fetch retrieve show search lookup look check describe summarize "
     "estimate calculate convert translate analyze browse read"
 )
+READ_HINTS = ASKING | READ  # any sign that the request (also) reads
 GENERIC = _words("tool tools api plugin service app bot helper assistant")
 _WORD = re.compile(r"[a-z]+")
 _CASED_WORD = re.compile(r"[A-Za-z]+")
@@ -120,21 +121,20 @@ def conflict(request: str, tool_name: str) -> str | None:
     words = split_identifier(re.split(r"__|\.", tool_name)[-1]).lower().split()
     if len(words) < 2 or words[1] in GENERIC:  # "BookTool", "resume": a noun, not an action
         return None
-    name = words[:1]
-    name_actions = _verbs(name, _OPPOSITE)
-    asked_actions = _verbs(said, _OPPOSITE)
-    for action in sorted(name_actions):
+    verb = words[0]
+    action = _verb(verb, _OPPOSITE)
+    if action is not None:
         other = _OPPOSITE[action]
-        if other in asked_actions and action not in asked_actions:
+        asked = _verbs(said, _OPPOSITE)
+        if other in asked and action not in asked:
             return f"the request asks to {other}, {tool_name} would {action}"
-    first = next((w for w in name if w in READ or w in WRITE), None)
-    if first is None or "then" in said:  # "get a quote, then buy it": a chain, whose first step may read
+    if not (verb in READ or verb in WRITE) or "then" in said:  # "a quote, then buy it": the first step may read
         return None
     changes = _verbs(said, WRITE)
-    if first in READ and first not in WRITE and changes and not _verbs(said, ASKING | READ):
+    if verb in READ and verb not in WRITE and changes and not _verbs(said, READ_HINTS):
         return f"the request asks to {sorted(changes)[0]}, {tool_name} only reads"
-    if first in WRITE and not changes and _verbs(_opening(request), ASKING):
-        return f"the request asks for information, {tool_name} would {first}"
+    if verb in WRITE and not changes and _verbs(_opening(request), ASKING):
+        return f"the request asks for information, {tool_name} would {verb}"
     return None
 
 
