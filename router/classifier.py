@@ -84,7 +84,10 @@ class CatalogueClassifier:
 
     def prior(self, text: str, vector: np.ndarray, names: Sequence[str]) -> np.ndarray | None:
         """Probabilities over the offered ``names`` it knows (NaN for the others); None if it knows none."""
-        return offered_prior(self.margins([text], vector[None, :])[0], [self._class.get(n, -1) for n in names])
+        classes = [self._class.get(n, -1) for n in names]
+        if max(classes, default=-1) < 0:  # a catalogue it never saw: no need to score the request
+            return None
+        return offered_prior(self.margins([text], vector[None, :])[0], classes)
 
     def to_arrays(self) -> dict[str, np.ndarray]:
         return {

@@ -511,6 +511,7 @@ def cross_fitted_prior(
     head learns from priors about as strong as the final classifier's on new requests); other rows by
     the first fold's classifier."""
     labelled = [i for i, ex in enumerate(data.examples) if _remembered(ex)]
+    others = sorted(set(range(len(data.examples))) - set(labelled))
     folds = [labelled[k :: CLASSIFIER_FOLDS] for k in range(CLASSIFIER_FOLDS)]
     tools = sorted({emb.tool_pos[data.examples[i].gold or ""] for i in labelled})
     class_of = {t: c for c, t in enumerate(tools)}
@@ -521,8 +522,10 @@ def cross_fitted_prior(
         if fold is None:
             return None
         columns = np.array([class_of[emb.tool_pos[key]] for key in fold.tools])
-        if k == 0:
-            margins[:, columns] = fold.margins([ex.last for ex in data.examples], queries)
+        if k == 0 and others:
+            margins[np.array(others)[:, None], columns[None, :]] = fold.margins(
+                [data.examples[i].last for i in others], queries[others]
+            )
         margins[np.array(held)[:, None], columns[None, :]] = fold.margins(
             [data.examples[i].last for i in held], queries[held]
         )
