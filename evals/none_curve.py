@@ -24,7 +24,6 @@ sys.path.insert(0, str(ROOT))
 
 from router.context import build_context  # noqa: E402
 from router.evalsets import load_cases  # noqa: E402
-from router.model import candidate_features  # noqa: E402
 from router.router import Router  # noqa: E402
 from router.types import RouterOptions  # noqa: E402
 
@@ -39,11 +38,9 @@ def scores(router: Router, path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarr
         ctx = build_context(case.messages, router.options.context_turns)
         if ctx.after_tool_result:
             continue
-        query = router.query_vector(ctx)
-        names = [t.name for t in case.tools]
-        memory, memory_scores = router.memory.for_tools(names, query)
-        cand = candidate_features(query, router.embed_tools(case.tools), memory, memory_scores)
-        logits = router.head.logits(cand)
+        view = router.view_for(case.tools)
+        cand = router.candidates(router.query_vector(ctx, view), case.tools, ctx.last, view)
+        logits = view.head.logits(cand)
         head.append(float(logits[-1] - np.logaddexp.reduce(logits[:-1])))
         cos.append(-float(cand.cos.max()))
         said_none.append(router.decide(case.messages, case.tools).tool is None)

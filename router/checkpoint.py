@@ -3,9 +3,11 @@
 ``weights.npz`` holds the adapter (``adapter``), the decision head (``head/<name>``), an
 optional exemplar memory (``memory_vectors`` fp16, ``memory_tools`` names) and optional LoRA
 deltas of a fine-tuned encoder (``encoder_lora/<module>.a|b``, see ``router.finetune``) and an optional
-catalogue classifier (``clf/...``, see ``router.classifier``). Everything loads with
-``allow_pickle=False``. ``metadata.json`` carries the version, encoder, threshold, temperature,
-catalogue hash, data sizes, metrics and creation time.
+catalogue classifier (``clf/...``, see ``router.classifier``), and optionally a zero-shot view for
+catalogues without exemplars (``unseen_adapter``, ``unseen_head/<name>``). Everything loads with
+``allow_pickle=False``. ``metadata.json`` carries the version, encoder, thresholds, temperatures,
+catalogue hash, data sizes, metrics, creation time and the description fingerprints the memory is
+scoped to (``memory_descriptions``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,14 @@ class Checkpoint:
     encoder_lora: dict[str, np.ndarray] | None = None  # fine-tuned encoder deltas (router.finetune)
     threshold_unseen: float | None = None  # bar when no offered tool has exemplars (None = threshold)
     classifier: CatalogueClassifier | None = None  # over the memory's tools (router.classifier)
+    # name -> fingerprints of the descriptions the memory and classifier learned that tool under; a
+    # listed name counts as known only when offered with one of them (``description_fingerprint``)
+    memory_descriptions: dict[str, list[str]] = field(default_factory=dict)
+    # where no offered tool has exemplars: this adapter + head decide instead (with ``threshold_unseen``);
+    # the zero-shot view of the checkpoint training started from (None = ``adapter`` + ``head``)
+    unseen_adapter: Adapter | None = None
+    unseen_head: HeadWeights | None = None
+    zero_shot_bars: tuple[float, float] | None = None  # its bars with / without run-time exemplars
 
     @classmethod
     def zero_shot(cls, dim: int = 384) -> Checkpoint:
@@ -68,6 +78,10 @@ class Checkpoint:
         arrays: dict[str, Any] = {"adapter": self.adapter.weight.astype(np.float32)}
         for name, value in self.head.arrays.items():
             arrays[f"head/{name}"] = value.astype(np.float32)
+        if self.unseen_head is not None and self.unseen_adapter is not None:
+            arrays["unseen_adapter"] = self.unseen_adapter.weight.astype(np.float32)
+            for name, value in self.unseen_head.arrays.items():
+                arrays[f"unseen_head/{name}"] = value.astype(np.float32)
         arrays["memory_vectors"] = self.memory_vectors.astype(np.float16)
         arrays["memory_tools"] = np.array(self.memory_tools, dtype=str)
         for name, value in (self.encoder_lora or {}).items():
@@ -83,7 +97,10 @@ class Checkpoint:
                 "threshold": self.threshold,
                 "threshold_unseen": self.threshold_unseen,
                 "temperature": self.head.temperature,
+                "unseen_temperature": self.unseen_head.temperature if self.unseen_head is not None else None,
+                "zero_shot_bars": list(self.zero_shot_bars) if self.zero_shot_bars is not None else None,
                 "memory_size": len(self.memory_tools),
+                "memory_descriptions": self.memory_descriptions,
             }
         )
         meta.setdefault("created_at", datetime.now(UTC).isoformat(timespec="seconds"))
@@ -101,6 +118,7 @@ class Checkpoint:
             arrays = {key: data[key] for key in data.files}
         head_arrays = {k.removeprefix("head/"): v for k, v in arrays.items() if k.startswith("head/")}
         lora = {k.removeprefix(LORA_PREFIX): v for k, v in arrays.items() if k.startswith(LORA_PREFIX)}
+        unseen = {k.removeprefix("unseen_head/"): v for k, v in arrays.items() if k.startswith("unseen_head/")}
         return cls(
             version=str(meta["version"]),
             adapter=Adapter(arrays["adapter"].astype(np.float32)),
@@ -112,7 +130,15 @@ class Checkpoint:
             metadata=meta,
             encoder_lora=lora or None,
             classifier=CatalogueClassifier.from_arrays(arrays),
+            unseen_adapter=Adapter(arrays["unseen_adapter"].astype(np.float32)) if unseen else None,
+            unseen_head=HeadWeights(unseen, temperature=float(meta["unseen_temperature"])) if unseen else None,
+            zero_shot_bars=_bars(meta.get("zero_shot_bars")),
+            memory_descriptions={str(k): [str(f) for f in v] for k, v in meta.get("memory_descriptions", {}).items()},
         )
+
+
+def _bars(value: Any) -> tuple[float, float] | None:
+    return (float(value[0]), float(value[1])) if value else None
 
 
 def load_checkpoint(directory: str | Path | None) -> Checkpoint:
@@ -155,6 +181,11 @@ def _fingerprint(stats: tuple[tuple[str, int, int], ...]) -> str:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
     return digest.hexdigest()[:16]
+
+
+def description_fingerprint(description: str) -> str:
+    """A tool description's identity, blind to case and spacing (``Checkpoint.memory_descriptions``)."""
+    return hashlib.sha256(" ".join(description.lower().split()).encode("utf-8")).hexdigest()[:12]
 
 
 def catalogue_hash(tool_texts: list[str]) -> str:

@@ -130,6 +130,7 @@ class Candidates:
     features: np.ndarray  # (k, N_CAND)
     global_features: np.ndarray  # (N_GLOBAL,)
     cos: np.ndarray  # (n_tools,) cosine to every offered tool
+    seen: bool = False  # some offered tool has exemplars in the memory
 
 
 def _best_other(values: np.ndarray) -> np.ndarray:
@@ -224,7 +225,7 @@ def candidate_features(
         ],
         dtype=np.float32,
     )
-    return Candidates(index=order, features=feats, global_features=glob, cos=cos)
+    return Candidates(index=order, features=feats, global_features=glob, cos=cos, seen=bool(memory.has_examples.any()))
 
 
 # ---------------------------------------------------------------------------- decision head

@@ -12,26 +12,44 @@ the reference the caller holds; a ``Router`` never changes its checkpoint in pla
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from router.actions import ACTION_CONFLICT_FACTOR, conflict
-from router.checkpoint import Checkpoint, encoder_path, load_checkpoint, model_fingerprint
+from router.checkpoint import (
+    Checkpoint,
+    description_fingerprint,
+    encoder_path,
+    load_checkpoint,
+    model_fingerprint,
+)
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
-from router.model import Memory, candidate_features, centroids_by_label, choose, normalize
+from router.model import (
+    Adapter,
+    Candidates,
+    HeadWeights,
+    Memory,
+    candidate_features,
+    centroids_by_label,
+    choose,
+    normalize,
+)
 from router.onnx_encoder import OnnxEncoder, make_encoder
 from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
 
 MAX_SCORES = 10
 log = logging.getLogger("toolproxy.router")
 THREADS_ENV = "TOOLPROXY_TORCH_THREADS"
+SCOPE_MARK = "\x1f"  # joins a tool name to "learned under a recorded description"
 
 
 def default_threads() -> int:
@@ -90,15 +108,22 @@ class ExemplarMemory:
     def __len__(self) -> int:
         return len(self._tools)
 
-    def for_tools(self, names: Sequence[str], query: np.ndarray) -> tuple[Memory, np.ndarray]:
-        """The memory seen from the offered ``names`` and each row's cosine to ``query``."""
+
+    def for_tools(
+        self, names: Sequence[str], query: np.ndarray, aliases: Sequence[str] = ()
+    ) -> tuple[Memory, np.ndarray]:
+        """The memory seen from the offered ``names`` (rows kept under ``aliases[i]`` count for
+        ``names[i]`` too) and each row's cosine to ``query``."""
         with self._lock:
             vectors, ids, known, centroids = self._vectors, self._ids, self._names, self._centroids
         n = len(names)
         if not len(ids):
             return Memory.empty(n, query.shape[0]), np.zeros(0, dtype=np.float32)
-        position = {name: i for i, name in enumerate(names)}
+        position = {name: i for i, name in enumerate(aliases)}
+        position.update({name: i for i, name in enumerate(names)})
         to_offered = np.array([position.get(name, -1) for name in known], dtype=np.int64)
+        if not (to_offered >= 0).any():  # another catalogue: skip scoring every row
+            return Memory.empty(n, query.shape[0]), np.zeros(0, dtype=np.float32)
         tool_index = to_offered[ids]
         own = np.zeros((n, query.shape[0]), dtype=np.float32)
         has = np.zeros(n, dtype=bool)
@@ -106,6 +131,19 @@ class ExemplarMemory:
         own[to_offered[known_ids]] = centroids[known_ids]
         has[to_offered[known_ids]] = True
         return Memory(tool_index, own, has), vectors @ query
+
+
+@dataclass(frozen=True)
+class View:
+    """What decides a request: the checkpoint's own adapter, head, memory and bars, or (no tool of
+    its trained catalogue offered) its zero-shot view; ``tag`` keeps their cached vectors apart."""
+
+    adapter: Adapter
+    head: HeadWeights
+    memory: ExemplarMemory
+    threshold: float  # bar when some offered tool has exemplars
+    threshold_unseen: float  # ... when none has
+    tag: str = ""
 
 
 class Router:
@@ -152,16 +190,45 @@ class Router:
         self.version = self.checkpoint.version
         self.adapter = self.checkpoint.adapter
         self.head = self.checkpoint.head
-        self.threshold = (
-            self.options.threshold if self.options.threshold is not None else self.checkpoint.threshold
-        )
+        ckpt, forced = self.checkpoint, self.options.threshold
+        self.threshold = forced if forced is not None else ckpt.threshold
         # no offered tool with exemplars (another catalogue, zero-shot): the checkpoint's own bar for that
-        unseen = self.checkpoint.threshold_unseen
-        self.threshold_unseen = self.threshold if self.options.threshold is not None or unseen is None else unseen
-        self.memory = ExemplarMemory(self.checkpoint.memory_vectors, self.checkpoint.memory_tools)
-        self.classifier = self.checkpoint.classifier
+        unseen = ckpt.threshold_unseen
+        self.threshold_unseen = self.threshold if forced is not None or unseen is None else unseen
+        # tools learned under a recorded description are kept under a scoped key (``memory_keys``)
+        self._descriptions = {name: set(fps) for name, fps in ckpt.memory_descriptions.items()}
+        scoped = [self._scoped(t) for t in ckpt.memory_tools]
+        self._trained = frozenset(scoped)
+        self.memory = ExemplarMemory(ckpt.memory_vectors, scoped)
+        self.seen_view = View(self.adapter, self.head, self.memory, self.threshold, self.threshold_unseen)
+        self.unseen_view = self.seen_view
+        if ckpt.unseen_adapter is not None and ckpt.unseen_head is not None:
+            bars = ckpt.zero_shot_bars or (self.threshold_unseen, self.threshold_unseen)
+            with_examples, without = (forced, forced) if forced is not None else bars
+            empty = ExemplarMemory(np.zeros((0, ckpt.memory_vectors.shape[1]), dtype=np.float32), [])
+            self.unseen_view = View(ckpt.unseen_adapter, ckpt.unseen_head, empty, with_examples, without, "u:")
+        classifier = self.checkpoint.classifier
+        if classifier is not None and self._descriptions:
+            classifier = dataclasses.replace(classifier, tools=[self._scoped(t) for t in classifier.tools])
+        self.classifier = classifier
         self._tool_cache = LruVectors(capacity=20000)
         self._query_cache = LruVectors(capacity=2048)
+
+    def _scoped(self, name: str) -> str:
+        return name + SCOPE_MARK if name in self._descriptions else name
+
+    def memory_keys(self, tools: Sequence[ToolSpec]) -> list[str]:
+        """The memory / classifier key of each offered tool: its name, or for a tool the checkpoint
+        learned under a recorded description, the scoped key when the offered description is one of
+        them, else the bare name (which then holds only examples added at run time)."""
+        if not self._descriptions:
+            return [t.name for t in tools]
+        return [
+            t.name + SCOPE_MARK
+            if description_fingerprint(t.description) in self._descriptions.get(t.name, ())
+            else t.name
+            for t in tools
+        ]
 
     def _trained_on_another_encoder(self) -> bool:
         """A configured encoder whose weights differ from those the checkpoint was trained on."""
@@ -183,28 +250,32 @@ class Router:
 
     # ------------------------------------------------------------------ embeddings
 
-    def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
-        """Adapted, normalised embeddings of ``texts`` (cached by text)."""
-        out: list[np.ndarray | None] = [self._query_cache.get(text_hash(t)) for t in texts]
+    def embed_queries(self, texts: Sequence[str], view: View | None = None) -> np.ndarray:
+        """Adapted (by ``view``'s adapter, default the seen one), normalised embeddings of ``texts``
+        (cached by text)."""
+        view = view or self.seen_view
+        keys = [view.tag + text_hash(t) for t in texts]
+        out: list[np.ndarray | None] = [self._query_cache.get(k) for k in keys]
         missing = [i for i, v in enumerate(out) if v is None]
         if missing:
-            fresh = self.adapter(self.encoder.encode([texts[i] for i in missing]))
+            fresh = view.adapter(self.encoder.encode([texts[i] for i in missing]))
             for i, vec in zip(missing, fresh, strict=True):
-                self._query_cache.put(text_hash(texts[i]), vec)
+                self._query_cache.put(keys[i], vec)
                 out[i] = vec
         return np.stack([v for v in out if v is not None]) if out else np.zeros((0, self.encoder.dim))
 
-    def embed_tools(self, tools: Sequence[ToolSpec]) -> np.ndarray:
+    def embed_tools(self, tools: Sequence[ToolSpec], view: View | None = None) -> np.ndarray:
         """Adapted, normalised embeddings of each tool's text, cached by content.
 
         The cache key is what ``tool_text`` reads (name, description, parameter names), so the
         text is built and hashed only for tools not seen before.
         """
-        keys = [_tool_key(t) for t in tools]
+        view = view or self.seen_view
+        keys = [view.tag + _tool_key(t) for t in tools]
         vecs: list[np.ndarray | None] = [self._tool_cache.get(k) for k in keys]
         missing = [i for i, v in enumerate(vecs) if v is None]
         if missing:
-            fresh = self.adapter(self.encoder.encode([tool_text(tools[i]) for i in missing]))
+            fresh = view.adapter(self.encoder.encode([tool_text(tools[i]) for i in missing]))
             for i, vec in zip(missing, fresh, strict=True):
                 self._tool_cache.put(keys[i], vec)
                 vecs[i] = vec
@@ -224,14 +295,16 @@ class Router:
         """Add labelled queries for ``tool_name`` to the exemplar memory."""
         texts = [q.strip() for q in queries if q and q.strip()]
         if texts:
-            self.memory.add(tool_name, self.adapter(self.encoder.encode(texts)))
+            raw = self.encoder.encode(texts)
+            for view in {id(v): v for v in (self.seen_view, self.unseen_view)}.values():
+                view.memory.add(tool_name, view.adapter(raw))
 
-    def query_vector(self, ctx: RoutingContext) -> np.ndarray:
+    def query_vector(self, ctx: RoutingContext, view: View | None = None) -> np.ndarray:
         """The context's embedding: the last turn, blended with the window for follow-ups."""
         weight = ctx.window_weight
         if weight <= 0.0:
-            return self.embed_queries([ctx.last])[0]
-        last, window = self.embed_queries([ctx.last, ctx.window])
+            return self.embed_queries([ctx.last], view)[0]
+        last, window = self.embed_queries([ctx.last, ctx.window], view)
         return normalize(last + weight * window)
 
     # ------------------------------------------------------------------ decide
@@ -253,22 +326,38 @@ class Router:
                 else "last message is the result of toolproxy's own call: answer from it"
             )
             return self._decision(None, 1.0, {NONE: 1.0}, reason, start, seen=True)
-        query = self.query_vector(ctx)
-        return self._decide_vector(query, tools, start, ctx.last)
+        view = self.view_for(tools)
+        return self._decide_vector(self.query_vector(ctx, view), tools, start, ctx.last, view)
 
     def decide_query(self, query: str, tools: list[ToolSpec]) -> RouteDecision:
         """``decide`` for a single user message (evaluation convenience)."""
         return self.decide([{"role": "user", "content": query}], tools)
 
-    def _decide_vector(self, query: np.ndarray, tools: list[ToolSpec], start: float, text: str) -> RouteDecision:
+    def view_for(self, tools: Sequence[ToolSpec]) -> View:
+        """The seen view when some offered tool is one the checkpoint was trained on, else the
+        zero-shot one (the same, for a checkpoint without one)."""
+        if self.unseen_view is self.seen_view:
+            return self.seen_view
+        trained = self._trained
+        return self.seen_view if any(k in trained for k in self.memory_keys(tools)) else self.unseen_view
+
+    def candidates(self, query: np.ndarray, tools: list[ToolSpec], text: str, view: View | None = None) -> Candidates:
+        """The head's input for a request (its routing vector in ``view`` and its last-turn text) and
+        the offered tools."""
         names = [t.name for t in tools]
-        tool_vecs = self.embed_tools(tools)
-        memory, memory_scores = self.memory.for_tools(names, query)
-        prior = self.classifier.prior(text, query, names) if self.classifier is not None else None
-        cand = candidate_features(query, tool_vecs, memory, memory_scores, prior=prior)
-        probs = self.head.probabilities(cand)
-        best = int(choose(probs[None, :], self.head.gated)[0])
-        seen = bool(memory.has_examples.any())
+        keys = self.memory_keys(tools)
+        memory, memory_scores = (view or self.seen_view).memory.for_tools(keys, query, aliases=names)
+        prior = self.classifier.prior(text, query, keys) if self.classifier is not None else None
+        return candidate_features(query, self.embed_tools(tools, view), memory, memory_scores, prior=prior)
+
+    def _decide_vector(
+        self, query: np.ndarray, tools: list[ToolSpec], start: float, text: str, view: View
+    ) -> RouteDecision:
+        names = [t.name for t in tools]
+        cand = self.candidates(query, tools, text, view)
+        probs = view.head.probabilities(cand)
+        best = int(choose(probs[None, :], view.head.gated)[0])
+        seen = cand.seen
         scores: dict[str, float] = {}
         for j, idx in enumerate(cand.index):
             scores[names[int(idx)]] = float(probs[j])
@@ -277,7 +366,7 @@ class Router:
         if best == len(cand.index):
             top = int(cand.index[0])
             reason = f"none p={probs[-1]:.2f} (best {names[top]} cos {cand.cos[top]:.2f})"
-            return self._decision(None, float(probs[-1]), ordered, reason, start, seen=seen)
+            return self._decision(None, float(probs[-1]), ordered, reason, start, seen=seen, view=view)
         idx = int(cand.index[best])
         feats = cand.features[best]
         reason = f"head p={probs[best]:.2f} (cos {feats[0]:.2f}"
@@ -289,7 +378,7 @@ class Router:
         if clash:
             confidence *= ACTION_CONFLICT_FACTOR
             reason += f"; unsure: {clash}"
-        return self._decision(names[idx], confidence, ordered, reason, start, seen=seen)
+        return self._decision(names[idx], confidence, ordered, reason, start, seen=seen, view=view)
 
     def _decision(
         self,
@@ -300,8 +389,10 @@ class Router:
         start: float,
         *,
         seen: bool,
+        view: View | None = None,
     ) -> RouteDecision:
-        threshold = self.threshold if seen else self.threshold_unseen
+        view = view or self.seen_view
+        threshold = view.threshold if seen else view.threshold_unseen
         if tool is not None and tool in self.options.tool_thresholds:
             threshold = self.options.tool_thresholds[tool]
         return RouteDecision(

@@ -30,12 +30,13 @@ import json
 import math
 import os
 import random
+import shutil
 import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,7 @@ from router.checkpoint import (
     DEFAULT_CHECKPOINT_DIR,
     Checkpoint,
     catalogue_hash,
+    description_fingerprint,
     model_fingerprint,
     new_version,
 )
@@ -107,6 +109,12 @@ class TrainConfig:
     memory: bool = True  # ship the training queries as the checkpoint's exemplar memory
     memory_max: int = 40000
     classifier: bool = True  # with a memory: also fit a catalogue classifier (router.classifier)
+    zero_shot_view: bool = True  # keep the starting checkpoint's adapter + head + bar for catalogues
+    # without exemplars (needs a starting checkpoint and no fine-tuning): training on one catalogue
+    # then cannot change how others route
+    memory_scope: str = "name"  # memory + classifier apply to an offered tool by "name", or by "description"
+    # too (only when offered with a description it was trained under: a public catalogue shipped with the
+    # checkpoint must not lend its exemplars to another catalogue's tool of the same name)
     target_precision: float = 0.98
     fit_fraction: float = 0.6
     calib_fraction: float = 0.2
@@ -911,6 +919,20 @@ def starting_lora(config: TrainConfig) -> Checkpoint | None:
     return ckpt if ckpt.encoder_lora else None
 
 
+def zero_shot_view(config: TrainConfig) -> Checkpoint | None:
+    """The starting checkpoint's zero-shot view (``unseen_adapter``, ``unseen_head``, ``zero_shot_bars``
+    filled in from its own adapter, head and bars when it has none); None when training tunes the encoder further (its head
+    was fitted on the old encoder) or starts from none."""
+    origin = starting_lora(config) if config.zero_shot_view and config.finetune_steps <= 0 else None
+    if origin is None:
+        return None
+    if origin.unseen_head is not None and origin.unseen_adapter is not None and origin.zero_shot_bars:
+        return origin
+    without = origin.threshold if origin.threshold_unseen is None else origin.threshold_unseen
+    return replace(origin, unseen_adapter=origin.adapter, unseen_head=origin.head,
+                   zero_shot_bars=(origin.threshold, without))
+
+
 def tune_encoder(
     data: TrainSet, fit: Sequence[int], config: TrainConfig, log: Callable[[str], None]
 ) -> tuple[dict[str, np.ndarray] | None, dict[str, Any]]:
@@ -1053,6 +1075,13 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     if prior is not None:
         classifier = fit_classifier(data, queries, range(len(data.examples)), config.seed, by_name=True)
 
+    descriptions = _memory_descriptions(data, memory_tools, classifier) if config.memory_scope == "description" else {}
+    unseen = zero_shot_view(config)
+    if unseen is not None:
+        assert unseen.zero_shot_bars is not None
+        threshold_unseen = metrics["threshold_unseen"] = unseen.zero_shot_bars[1]
+        log(f"zero-shot view: {unseen.version}'s adapter, head and bars {unseen.zero_shot_bars} for other catalogues")
+
     version = config.version or new_version()
     seconds = time.perf_counter() - started
     sizes = {
@@ -1090,13 +1119,34 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
             "seed": config.seed,
             "train_seconds": round(seconds, 1),
             "config": _config_summary(config),
+            "zero_shot_view": (
+                {k: unseen.metadata.get(k) for k in ("version", "metrics", "data_sizes", "created_at")}
+                if unseen is not None
+                else None
+            ),
         },
         encoder_lora=lora,
         classifier=classifier,
+        memory_descriptions=descriptions,
+        unseen_adapter=unseen.unseen_adapter if unseen is not None else None,
+        unseen_head=unseen.unseen_head if unseen is not None else None,
+        zero_shot_bars=unseen.zero_shot_bars if unseen is not None else None,
     )
     path = checkpoint.save(config.out_dir)
     log(f"wrote {path} ({version}) in {seconds:.0f}s")
     return TrainResult(str(path), version, metrics, sizes, seconds)
+
+
+def _memory_descriptions(
+    data: TrainSet, memory_tools: Sequence[str], classifier: CatalogueClassifier | None
+) -> dict[str, list[str]]:
+    """Each remembered tool name -> fingerprints of the descriptions it was trained under."""
+    names = set(memory_tools) | set(classifier.tools if classifier is not None else ())
+    out: dict[str, set[str]] = {}
+    for key, spec in data.tools.items():
+        if key_name(key) in names:
+            out.setdefault(key_name(key), set()).add(description_fingerprint(spec.description))
+    return {name: sorted(fps) for name, fps in sorted(out.items())}
 
 
 def _config_summary(config: TrainConfig) -> dict[str, Any]:
@@ -1121,6 +1171,11 @@ DEFAULT_CORPORA = [
 EVERYDAY_KINDS = ("tool", "subset", "mixed", "foreign", "none")
 HELD_OUT_CORPORA = ["api_bank", "callnavi"]  # zero-shot eval: evals/unseen/
 DEFAULT_SUBSAMPLE = {"metatool": 5000, "hwu64_nlu": 8000, "snips_nlu": 1200}  # hwu64: its chit-chat NONE rows
+
+
+# the second stage of the shipped default: a catalogue it learns as a user would (exemplar memory,
+# catalogue classifier, a head for it), scoped by description so that only that catalogue uses them
+DEFAULT_SEEN = ["metatool:evals/metatool/train.jsonl"]  # evals/metatool/test.jsonl stays unseen
 
 
 # ``toolproxy train`` on a user's rows: the shipped replay rows (router.replay) keep other catalogues
@@ -1151,6 +1206,7 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         max_per_corpus=dict(DEFAULT_SUBSAMPLE),
         memory=False,
         encoder_lora=None,  # tuned from the untuned MiniLM, never from a previous default
+        zero_shot_view=False,  # this is the zero-shot view (also when the head alone is retrained)
         finetune_steps=800,
         split_by="tool",  # the head and calibration see tools the fine-tuning never trained on
         mixed_rate=0.5,
@@ -1167,6 +1223,31 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         progress=progress,
         version=f"default-{time.strftime('%Y%m%dT%H%M')}-s{seed}",
     )
+
+
+def default_seen_config(out_dir: str | Path, zero_shot: str | Path, seed: int = 0, progress: bool = True,
+                        version: str | None = None) -> TrainConfig:
+    """Stage two of the shipped default: ``DEFAULT_SEEN`` learned on top of the zero-shot checkpoint
+    at ``zero_shot`` (its encoder, and its adapter + head + bar as the zero-shot view), as
+    ``toolproxy train`` would, with the memory scoped to the catalogue's descriptions."""
+    return TrainConfig(out_dir=str(out_dir), corpora=list(DEFAULT_SEEN), encoder_lora=str(zero_shot),
+                       memory_scope="description", seed=seed, threads=1, progress=progress,
+                       version=version, **USER_RECIPE)
+
+
+def build_default(config: TrainConfig, seen: bool = True) -> TrainResult:
+    """Train the zero-shot checkpoint (``config``, from ``default_config``), then unless ``seen`` is
+    False the seen stage on top of it (``default_seen_config``), into ``config.out_dir``."""
+    if not seen:
+        return train(config)
+    out, version = config.out_dir, config.version
+    config.out_dir = out + ".zero-shot"
+    config.version = f"{version or new_version('default')}-zero-shot"
+    base = train(config)
+    try:
+        return train(default_seen_config(out, base.path, config.seed, config.progress, version))
+    finally:
+        shutil.rmtree(base.path, ignore_errors=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -1200,6 +1281,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="toolproxy train's recipe (USER_RECIPE): replay rows, mixed catalogues")
     parser.add_argument("--encoder-lora", default=None,
                         help="start from this checkpoint's tuned encoder ('default', a directory, or 'none')")
+    parser.add_argument("--memory-scope", choices=("name", "description"), default=None,
+                        help="exemplars apply to offered tools by name, or only under a trained description")
+    parser.add_argument("--no-adapter", action="store_true", help="keep the encoder's geometry (identity adapter)")
+    parser.add_argument("--zero-shot-only", action="store_true",
+                        help="--default: stop after the zero-shot stage (no seen catalogue)")
+    parser.add_argument("--version", default=None, help="checkpoint version (default: a timestamp)")
     args = parser.parse_args(argv)
     if args.default is not None:
         config = default_config(args.default or None, seed=args.seed)
@@ -1232,7 +1319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.split_by = args.split_by
     if args.encoder_lora is not None:
         config.encoder_lora = args.encoder_lora
-    result = train(config)
+    if args.memory_scope is not None:
+        config.memory_scope = args.memory_scope
+    if args.version is not None:
+        config.version = args.version
+    if args.no_adapter:
+        config.adapter = False
+    result = build_default(config, seen=not args.zero_shot_only) if args.default is not None else train(config)
     print(
         json.dumps(
             {

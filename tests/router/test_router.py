@@ -12,7 +12,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from router.checkpoint import Checkpoint, load_checkpoint  # noqa: E402
+from router.checkpoint import Checkpoint, description_fingerprint, load_checkpoint  # noqa: E402
 from router.context import build_context  # noqa: E402
 from router.encoder import Encoder, split_identifier, tool_text  # noqa: E402
 from router.router import Router  # noqa: E402
@@ -157,6 +157,48 @@ def test_exemplar_memory_changes_a_decision(encoder: Encoder) -> None:
     after = router.decide(user(query), tools)
     assert after.tool == "ticket_tool"
     assert after.scores["ticket_tool"] > before.scores.get("ticket_tool", 0.0)
+
+
+def test_memory_learned_under_a_description_skips_a_namesake(tmp_path: Path, encoder: Encoder) -> None:
+    """A checkpoint that records descriptions lends its exemplars only to the tool it learned."""
+    trained = ToolSpec("ticket_tool", "Manage  support TICKETS")  # spacing and case do not matter
+    ckpt = Checkpoint.zero_shot(encoder.dim)
+    ckpt.memory_vectors = encoder.encode(["the printer is jammed", "paper jam in the copier"])
+    ckpt.memory_tools = ["ticket_tool", "ticket_tool"]
+    ckpt.memory_descriptions = {"ticket_tool": [description_fingerprint(trained.description)]}
+    router = Router(RouterOptions(), encoder=encoder, checkpoint=load_checkpoint(ckpt.save(tmp_path / "c")))
+    query = encoder.encode(["the printer on floor 3 is jammed again"])[0]
+    other = ToolSpec("inventory_tool", "Manage warehouse inventory")
+    same = router.candidates(query, [ToolSpec("ticket_tool", "manage support tickets"), other], "printer")
+    namesake = ToolSpec("ticket_tool", "Book a train ticket")
+    foreign = router.candidates(query, [namesake, other], "printer")
+    assert same.seen and not foreign.seen
+    router.add_examples("ticket_tool", ["book me a seat to Paris"])  # run-time examples go by name
+    assert router.candidates(query, [namesake, other], "printer").seen
+
+
+def test_catalogues_without_exemplars_route_by_the_zero_shot_view(tmp_path: Path, encoder: Encoder) -> None:
+    """A checkpoint with a zero-shot view decides unseen catalogues exactly as that view alone would."""
+    rng = np.random.default_rng(0)
+    zero = Checkpoint.zero_shot(encoder.dim)
+    zero.adapter.weight[:] = rng.normal(0, 0.05, zero.adapter.weight.shape).astype(np.float32)
+    zero.threshold = 0.61
+    ckpt = Checkpoint.zero_shot(encoder.dim)
+    ckpt.threshold, ckpt.threshold_unseen = 0.9, 0.61
+    ckpt.unseen_adapter, ckpt.unseen_head = zero.adapter, zero.head
+    ckpt.memory_vectors = encoder.encode(["the printer is jammed"])
+    ckpt.memory_tools = ["ticket_tool"]
+    loaded = load_checkpoint(ckpt.save(tmp_path / "two-views"))
+    assert loaded.unseen_adapter is not None and loaded.unseen_head is not None
+    np.testing.assert_array_equal(loaded.unseen_adapter.weight, zero.adapter.weight)
+    both = Router(RouterOptions(), encoder=encoder, checkpoint=loaded)
+    alone = Router(RouterOptions(), encoder=encoder, checkpoint=zero)
+    seen = [ToolSpec("ticket_tool", "Manage support tickets"), *TOOLS]
+    assert both.view_for(seen) is both.seen_view and both.view_for(TOOLS) is both.unseen_view
+    for query in ["weather in Rome tomorrow", "email bob the report", "who wrote Hamlet?"]:
+        a, b = both.decide(user(query), TOOLS), alone.decide(user(query), TOOLS)
+        assert (a.tool, a.threshold) == (b.tool, b.threshold) and a.scores == pytest.approx(b.scores)
+    assert both.decide(user("the copier is jammed"), seen).threshold == 0.9
 
 
 def test_tool_examples_in_warmup_feed_memory(encoder: Encoder) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from router.checkpoint import Checkpoint, model_fingerprint  # noqa: E402
+from router.checkpoint import DEFAULT_CHECKPOINT_DIR, Checkpoint, description_fingerprint, model_fingerprint  # noqa: E402
 from router.data import TrainSet, from_traces, load_metatool  # noqa: E402
 from router.encoder import Encoder  # noqa: E402
 from router.model import GLOBAL_FEATURES, N_CAND, N_GLOBAL, TOP_K  # noqa: E402
@@ -138,11 +138,24 @@ def test_train_from_traces(tmp_path: Path, encoder: Encoder) -> None:
         adapter_epochs=1,
         cache_dir=str(tmp_path / "cache"),
         progress=False,
+        memory_scope="description",
     )
     result = train(config, encoder=encoder)
     assert result.sizes["rows_by_group"] == {"traces": 64}
     ckpt = Checkpoint.load(result.path)
     assert sorted(set(ckpt.memory_tools)) == sorted(DESCRIPTIONS)
+    assert ckpt.memory_descriptions == {name: [description_fingerprint(d)] for name, d in DESCRIPTIONS.items()}
+    # other catalogues keep the starting checkpoint's zero-shot view (adapter, head, bars): the shipped
+    # default's own view, or the default itself when it has none
+    start = Checkpoint.load(DEFAULT_CHECKPOINT_DIR)
+    own = start.unseen_head is not None
+    head = start.unseen_head if start.unseen_head is not None else start.head
+    assert ckpt.unseen_head is not None and ckpt.unseen_adapter is not None
+    for name, value in head.arrays.items():
+        np.testing.assert_array_equal(ckpt.unseen_head.arrays[name], value)
+    bars = start.zero_shot_bars if own else (start.threshold, start.threshold_unseen or start.threshold)
+    assert ckpt.zero_shot_bars == bars and ckpt.threshold_unseen == bars[1]
+    assert ckpt.metadata["zero_shot_view"]["version"] == start.version
 
 
 def test_from_traces_labels() -> None:
