@@ -12,7 +12,6 @@ the reference the caller holds; a ``Router`` never changes its checkpoint in pla
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import threading
@@ -207,10 +206,7 @@ class Router:
             with_examples, without = (forced, forced) if forced is not None else bars
             empty = ExemplarMemory(np.zeros((0, ckpt.memory_vectors.shape[1]), dtype=np.float32), [])
             self.unseen_view = View(ckpt.unseen_adapter, ckpt.unseen_head, empty, with_examples, without, "u:")
-        classifier = self.checkpoint.classifier
-        if classifier is not None and self._descriptions:
-            classifier = dataclasses.replace(classifier, tools=[self._scoped(t) for t in classifier.tools])
-        self.classifier = classifier
+        self.classifier = self.checkpoint.classifier
         self._tool_cache = LruVectors(capacity=20000)
         self._query_cache = LruVectors(capacity=2048)
 
@@ -333,6 +329,12 @@ class Router:
         """``decide`` for a single user message (evaluation convenience)."""
         return self.decide([{"role": "user", "content": query}], tools)
 
+    def _class_names(self, keys: Sequence[str]) -> list[str]:
+        """The classifier's class of each memory key ("" = none: a namesake of a scoped tool)."""
+        if not self._descriptions:
+            return list(keys)
+        return [k.removesuffix(SCOPE_MARK) if k.endswith(SCOPE_MARK) else "" if k in self._descriptions else k for k in keys]
+
     def view_for(self, tools: Sequence[ToolSpec]) -> View:
         """The seen view when some offered tool is one the checkpoint was trained on, else the
         zero-shot one (the same, for a checkpoint without one)."""
@@ -347,7 +349,7 @@ class Router:
         names = [t.name for t in tools]
         keys = self.memory_keys(tools)
         memory, memory_scores = (view or self.seen_view).memory.for_tools(keys, query, aliases=names)
-        prior = self.classifier.prior(text, query, keys) if self.classifier is not None else None
+        prior = self.classifier.prior(text, query, self._class_names(keys)) if self.classifier is not None else None
         return candidate_features(query, self.embed_tools(tools, view), memory, memory_scores, prior=prior)
 
     def _decide_vector(
