@@ -11,6 +11,8 @@ decision head stays free of tool identities and unseen tools route as before.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,10 +25,19 @@ C = 0.5
 PREFIX = "clf/"
 
 
-def _vectorizer(vocabulary: dict[str, int] | None = None, min_df: int = 1) -> Any:
+TOKEN = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token pattern
+
+
+def _vectorizer(min_df: int = 1) -> Any:
+    """The TF-IDF fitted in training (scikit-learn); serving repeats its transform in ``_tfidf``."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=min_df, vocabulary=vocabulary)
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=min_df, token_pattern=TOKEN.pattern)
+
+
+def _grams(text: str) -> list[str]:
+    tokens = TOKEN.findall(text.lower())
+    return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:], strict=False)]
 
 
 @dataclass
@@ -40,11 +51,11 @@ class CatalogueClassifier:
     intercept: np.ndarray  # (classes,)
 
     def __post_init__(self) -> None:
-        self._vectorizer = _vectorizer({term: i for i, term in enumerate(self.vocabulary)})
-        self._vectorizer.idf_ = self.idf.astype(np.float64)
+        self._term = {term: i for i, term in enumerate(self.vocabulary)}
         self._class = {name: i for i, name in enumerate(self.tools)}
-        # term-major, so one request's few terms pick rows (a sparse-dense product took 7 ms, this 0.01)
-        self._term_coef = np.ascontiguousarray(self.coef[:, : len(self.vocabulary)].T, dtype=np.float32)
+        # term-major, so one request's few terms pick rows (a sparse-dense product took 7 ms, this 0.01);
+        # kept in the stored precision (fp16 when loaded: the picked rows are widened per request)
+        self._term_coef = np.ascontiguousarray(self.coef[:, : len(self.vocabulary)].T)
         self._vector_coef = np.ascontiguousarray(self.coef[:, len(self.vocabulary) :].T * EMBEDDING_WEIGHT, dtype=np.float32)
 
     @classmethod
@@ -75,12 +86,23 @@ class CatalogueClassifier:
 
     def margins(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """(n, classes) SVM margins."""
-        words = self._vectorizer.transform(list(texts)).tocsr()
         out = vectors.astype(np.float32) @ self._vector_coef + self.intercept
-        for i in range(len(out)):
-            start, end = words.indptr[i], words.indptr[i + 1]
-            out[i] += words.data[start:end].astype(np.float32) @ self._term_coef[words.indices[start:end]]
+        for i, text in enumerate(texts):
+            terms, weights = self._tfidf(text)
+            if len(terms):
+                out[i] += weights @ self._term_coef[terms].astype(np.float32)
         return out.astype(np.float32)
+
+    def _tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """The request's known terms and TF-IDF weights, as the fitted vectorizer computes them
+        (sublinear tf, stored idf, l2 norm) without loading scikit-learn at serve time (~85 MB)."""
+        counts = Counter(self._term[g] for g in _grams(text) if g in self._term)
+        if not counts:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        terms = np.fromiter(counts, dtype=np.int64, count=len(counts))
+        tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+        weights = tf * self.idf[terms].astype(np.float64)
+        return terms, (weights / np.linalg.norm(weights)).astype(np.float32)
 
     def prior(self, text: str, vector: np.ndarray, names: Sequence[str]) -> np.ndarray | None:
         """Probabilities over the offered ``names`` it knows (NaN for the others); None if it knows none."""
@@ -106,7 +128,7 @@ class CatalogueClassifier:
             tools=[str(t) for t in arrays[PREFIX + "tools"].tolist()],
             vocabulary=[str(t) for t in arrays[PREFIX + "vocabulary"].tolist()],
             idf=arrays[PREFIX + "idf"].astype(np.float32),
-            coef=arrays[PREFIX + "coef"].astype(np.float32),
+            coef=arrays[PREFIX + "coef"],  # fp16, as stored
             intercept=arrays[PREFIX + "intercept"].astype(np.float32),
         )
 

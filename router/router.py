@@ -84,7 +84,7 @@ class ExemplarMemory:
 
     def __init__(self, vectors: np.ndarray, tools: Sequence[str]) -> None:
         self._lock = threading.Lock()
-        self._vectors = vectors.astype(np.float32)
+        self._vectors = np.asarray(vectors, dtype=np.float32)  # no copy: add() concatenates into a new array
         self._tools = list(tools)
         self._names: list[str] = []
         self._ids = np.zeros(0, dtype=np.int64)

@@ -89,3 +89,23 @@ def test_prior_moves_the_vote_of_known_tools_only() -> None:
     after = {int(i): float(v) for i, v in zip(moved.index, moved.features[:, VOTE], strict=True)}
     assert after[1] > vote[1] and after[0] < vote[0]
     assert after[2] == vote[2]  # not known to the classifier
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Refund my order, REFUND it!", "track track the parcel 12", "é café naïve refund", "a b c", "", "order-12 status"],
+)
+def test_serving_tf_idf_matches_the_fitted_vectorizer(text: str) -> None:
+    """Serving computes TF-IDF without scikit-learn; it must equal the vectorizer the SVM was fitted on."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    clf = fitted()
+    reference = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
+                                vocabulary={t: i for i, t in enumerate(clf.vocabulary)})
+    reference.idf_ = clf.idf.astype(np.float64)
+    row = reference.transform([text]).tocsr()
+    expected = dict(zip(row.indices.tolist(), row.data.tolist(), strict=True))
+    terms, weights = clf._tfidf(text)
+    assert dict(zip(terms.tolist(), weights.tolist(), strict=True)) == pytest.approx(expected, rel=1e-5)
+    if "refund" in text.lower():
+        assert expected  # the case is not vacuous: known terms were found
