@@ -246,9 +246,12 @@ def traces(config_path: str | None, db_url: str | None, limit: int, as_json: boo
                    "catalogues (and NONE) working.")
 @click.option("--no-classifier", is_flag=True,
               help="Route by the exemplar memory alone, without a catalogue classifier over your rows' words.")
+@click.option("--memory-scope", type=click.Choice(["name", "description"]), default="name", show_default=True,
+              help="Lend a trained tool's exemplars to any offered tool of that name, or only to one offered "
+                   "with the description it was trained under (for a public catalogue others may reuse names of).")
 def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str | None, corpora: tuple[str, ...],
           from_traces: bool, out_dir: str | None, activate: bool, seed: int, epochs: int, no_adapter: bool,
-          finetune_steps: int, encoder_lora: str, no_replay: bool, no_classifier: bool) -> None:
+          finetune_steps: int, encoder_lora: str, no_replay: bool, no_classifier: bool, memory_scope: str) -> None:
     """Train a router checkpoint from files, corpora and traces."""
     cfg = _config(config_path)
     traces: list[dict[str, Any]] = []
@@ -276,7 +279,8 @@ def train(config_path: str | None, data_files: tuple[str, ...], tools_file: str 
                      traces=traces, encoder=cfg.router.encoder, seed=seed, epochs=epochs, adapter=not no_adapter,
                      target_precision=cfg.router.target_precision, version=version,
                      finetune_steps=finetune_steps, encoder_lora=encoder_lora,
-                     classifier=not no_classifier, **{**USER_RECIPE, "replay": not no_replay})
+                     classifier=not no_classifier, memory_scope=memory_scope,
+                     **{**USER_RECIPE, "replay": not no_replay})
     try:
         result = run_train(tc)
     except (ValueError, FileNotFoundError) as exc:

@@ -98,9 +98,11 @@ def test_train_from_traces_then_hot_reload_under_load(tmp_path: Path) -> None:
         assert classifier is not None and sorted(classifier.tools) == ["get_stock_price", "get_weather"]
         plain = tmp_path / "plain"
         res = CliRunner().invoke(main, ["train", "--config", str(cfg_path), "--from-traces", "--out", str(plain),
-                                        "--epochs", "2", "--no-classifier"])
+                                        "--epochs", "2", "--no-classifier", "--memory-scope", "description"])
         assert res.exit_code == 0, res.output
         assert Checkpoint.load(plain).classifier is None
+        assert Checkpoint.load(out).memory_descriptions == {}  # by name unless asked
+        assert sorted(Checkpoint.load(plain).memory_descriptions) == ["get_stock_price", "get_weather"]
 
         # 3. a served proxy swaps in the new checkpoint mid-load without failing a request
         raw["router"] = {"mode": "intercept", "reload_poll_s": None}
