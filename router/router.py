@@ -12,6 +12,7 @@ the reference the caller holds; a ``Router`` never changes its checkpoint in pla
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -88,15 +89,21 @@ class ExemplarMemory:
         self._tools = list(tools)
         self._names: list[str] = []
         self._ids = np.zeros(0, dtype=np.int64)
+        self._bounds = np.zeros(1, dtype=np.int64)
         self._centroids = np.zeros((0, self._vectors.shape[1]), dtype=np.float32)
         self._reindex()
 
     def _reindex(self) -> None:
         names = sorted(set(self._tools))
         lookup = {name: i for i, name in enumerate(names)}
-        self._names = names
-        self._ids = np.array([lookup[t] for t in self._tools], dtype=np.int64)
-        self._centroids = centroids_by_label(self._vectors, self._ids, len(names))
+        ids = np.array([lookup[t] for t in self._tools], dtype=np.int64)
+        if len(ids) > 1 and bool((np.diff(ids) < 0).any()):  # group rows by tool: a few tools' rows are slices
+            order = np.argsort(ids, kind="stable")
+            self._vectors, ids = self._vectors[order], ids[order]
+            self._tools = [self._tools[i] for i in order]
+        self._names, self._ids = names, ids
+        self._bounds = np.searchsorted(ids, np.arange(len(names) + 1))
+        self._centroids = centroids_by_label(self._vectors, ids, len(names))
 
     def add(self, tool: str, vectors: np.ndarray) -> None:
         with self._lock:
@@ -107,29 +114,36 @@ class ExemplarMemory:
     def __len__(self) -> int:
         return len(self._tools)
 
-
     def for_tools(
         self, names: Sequence[str], query: np.ndarray, aliases: Sequence[str] = ()
     ) -> tuple[Memory, np.ndarray]:
         """The memory seen from the offered ``names`` (rows kept under ``aliases[i]`` count for
         ``names[i]`` too) and each row's cosine to ``query``."""
         with self._lock:
-            vectors, ids, known, centroids = self._vectors, self._ids, self._names, self._centroids
+            vectors, ids, known, centroids, bounds = self._vectors, self._ids, self._names, self._centroids, self._bounds
         n = len(names)
         if not len(ids):
             return Memory.empty(n, query.shape[0]), np.zeros(0, dtype=np.float32)
         position = {name: i for i, name in enumerate(aliases)}
         position.update({name: i for i, name in enumerate(names)})
         to_offered = np.array([position.get(name, -1) for name in known], dtype=np.int64)
-        if not (to_offered >= 0).any():  # another catalogue: skip scoring every row
+        known_ids = np.nonzero(to_offered >= 0)[0]
+        if not len(known_ids):  # another catalogue: skip scoring every row
             return Memory.empty(n, query.shape[0]), np.zeros(0, dtype=np.float32)
-        tool_index = to_offered[ids]
         own = np.zeros((n, query.shape[0]), dtype=np.float32)
         has = np.zeros(n, dtype=bool)
-        known_ids = np.nonzero(to_offered >= 0)[0]
         own[to_offered[known_ids]] = centroids[known_ids]
         has[to_offered[known_ids]] = True
-        return Memory(tool_index, own, has), vectors @ query
+        counts = bounds[known_ids + 1] - bounds[known_ids]
+        if 2 * int(counts.sum()) > len(ids):  # most rows offered: one product over them all
+            return Memory(to_offered[ids], own, has), vectors @ query
+        scores = np.concatenate([vectors[bounds[k] : bounds[k + 1]] @ query for k in known_ids])
+        return Memory(np.repeat(to_offered[known_ids], counts), own, has), scores
+
+
+@functools.lru_cache(maxsize=4096)
+def _fingerprint(description: str) -> str:
+    return description_fingerprint(description)
 
 
 @dataclass(frozen=True)
@@ -219,10 +233,9 @@ class Router:
         them, else the bare name (which then holds only examples added at run time)."""
         if not self._descriptions:
             return [t.name for t in tools]
+        scoped = self._descriptions
         return [
-            t.name + SCOPE_MARK
-            if description_fingerprint(t.description) in self._descriptions.get(t.name, ())
-            else t.name
+            t.name + SCOPE_MARK if t.name in scoped and _fingerprint(t.description) in scoped[t.name] else t.name
             for t in tools
         ]
 

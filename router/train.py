@@ -1069,6 +1069,7 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         labelled = [i for i, ex in enumerate(data.examples) if _remembered(ex)]
         if len(labelled) > config.memory_max:
             labelled = sorted(random.Random(config.seed).sample(labelled, config.memory_max))
+        labelled.sort(key=lambda i: key_name(data.examples[i].gold or ""))  # grouped by tool (stable)
         memory_vectors = queries[labelled]
         memory_tools = [key_name(data.examples[i].gold or "") for i in labelled]
     classifier = None

@@ -15,7 +15,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from router.checkpoint import Checkpoint, description_fingerprint, load_checkpoint  # noqa: E402
 from router.context import build_context  # noqa: E402
 from router.encoder import Encoder, split_identifier, tool_text  # noqa: E402
-from router.router import Router  # noqa: E402
+from router.router import ExemplarMemory, Router  # noqa: E402
 from router.types import NONE, RouterOptions, ToolSpec  # noqa: E402
 
 TOOLS = [
@@ -199,6 +199,21 @@ def test_catalogues_without_exemplars_route_by_the_zero_shot_view(tmp_path: Path
         a, b = both.decide(user(query), TOOLS), alone.decide(user(query), TOOLS)
         assert (a.tool, a.threshold) == (b.tool, b.threshold) and a.scores == pytest.approx(b.scores)
     assert both.decide(user("the copier is jammed"), seen).threshold == 0.9
+
+
+def test_memory_scores_the_offered_tools_rows_whichever_path() -> None:
+    """Rows are grouped by tool: a few offered tools are scored by slices, most of them in one product."""
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(40, 8)).astype(np.float32)
+    tools = [f"t{i % 5}" for i in range(40)]  # interleaved, as a trace file would give them
+    memory = ExemplarMemory(vectors, tools)
+    query = rng.normal(size=8).astype(np.float32)
+    for offered in (["t3"], ["t4", "nope", "t1"], ["t0", "t1", "t2", "t3"]):
+        mem, scores = memory.for_tools(offered, query)
+        for i, name in enumerate(offered):
+            expected = sorted(float(v @ query) for v, t in zip(vectors, tools, strict=True) if t == name)
+            assert sorted(scores[mem.tool_index == i].tolist()) == pytest.approx(expected, rel=1e-5)
+            assert mem.has_examples[i] == bool(expected)
 
 
 def test_tool_examples_in_warmup_feed_memory(encoder: Encoder) -> None:
