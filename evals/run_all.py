@@ -4,6 +4,9 @@
 
 Sets (see evals/README.md for how each was made):
 - ``metatool_test``: the held-out MetaTool split (199 tools, whole catalogue offered) — seen catalogue;
+- ``metatool_near`` / ``metatool_far``: the same queries offered the gold tool and its 4 nearest tools
+  (MetaTool's "similar choices"), mixed with the 4 nearest alone or 4 unrelated tools (its "reliability"
+  setting: NONE is right); ``evals/build_metatool_sets.py``;
 - ``<corpus>_near`` / ``<corpus>_far`` for api_bank and callnavi (corpora held out of the default
   checkpoint's training): the handful rows (gold + 4 similar tools) mixed with the same conversations
   offering the 4 similar tools alone (near) or 4 unrelated tools (far), where NONE is right.
@@ -31,6 +34,11 @@ METATOOL_TOOLS = "/work/shared/data/metatool/metatool_tools.json"
 
 SETS: dict[str, tuple[list[str], str | None]] = {
     "metatool_test": ([str(HERE / "metatool" / "test.jsonl")], METATOOL_TOOLS),
+    **{
+        f"metatool_{name}": ([str(HERE / "metatool" / "similar.jsonl"), str(HERE / "metatool" / f"drop_{name}.jsonl")],
+                             METATOOL_TOOLS)
+        for name in ("near", "far")
+    },
     **{
         f"{corpus}_{name}": (
             [
