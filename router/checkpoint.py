@@ -183,6 +183,7 @@ def _fingerprint(stats: tuple[tuple[str, int, int], ...]) -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=4096)  # the router asks for every offered tool of a known name
 def description_fingerprint(description: str) -> str:
     """A tool description's identity, blind to case and spacing (``Checkpoint.memory_descriptions``)."""
     return hashlib.sha256(" ".join(description.lower().split()).encode("utf-8")).hexdigest()[:12]

@@ -14,7 +14,6 @@ the reference the caller holds; a ``Router`` never changes its checkpoint in pla
 
 from __future__ import annotations
 
-import functools
 import logging
 import os
 import threading
@@ -143,11 +142,6 @@ class ExemplarMemory:
         return Memory(np.repeat(to_offered[known_ids], counts), own, has), scores
 
 
-@functools.lru_cache(maxsize=4096)
-def _fingerprint(description: str) -> str:
-    return description_fingerprint(description)
-
-
 @dataclass(frozen=True)
 class View:
     """What decides a request: the checkpoint's own adapter, head, memory and bars, or (no tool of
@@ -237,7 +231,7 @@ class Router:
             return [t.name for t in tools]
         scoped = self._descriptions
         return [
-            t.name + SCOPE_MARK if t.name in scoped and _fingerprint(t.description) in scoped[t.name] else t.name
+            t.name + SCOPE_MARK if t.name in scoped and description_fingerprint(t.description) in scoped[t.name] else t.name
             for t in tools
         ]
 

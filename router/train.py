@@ -1241,12 +1241,11 @@ def build_default(config: TrainConfig, seen: bool = True) -> TrainResult:
     False the seen stage on top of it (``default_seen_config``), into ``config.out_dir``."""
     if not seen:
         return train(config)
-    out, version = config.out_dir, config.version
-    config.out_dir = out + ".zero-shot"
-    config.version = f"{version or new_version('default')}-zero-shot"
-    base = train(config)
+    zero_shot = replace(config, out_dir=config.out_dir + ".zero-shot",
+                        version=f"{config.version or new_version('default')}-zero-shot")
+    base = train(zero_shot)
     try:
-        return train(default_seen_config(out, base.path, config.seed, config.progress, version))
+        return train(default_seen_config(config.out_dir, base.path, config.seed, config.progress, config.version))
     finally:
         shutil.rmtree(base.path, ignore_errors=True)
 
