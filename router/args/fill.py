@@ -16,7 +16,7 @@ from router.args.conversation import (
 )
 from router.args.document import Document
 from router.args.params import describe_object, singular, split_words
-from router.args.validate import SchemaCheck, coerce
+from router.args.validate import SchemaCheck, coerce, standard_schema
 from router.types import ArgsResult, ToolSpec
 
 ArgsLLM = Callable[[ToolSpec, list[dict[str, Any]]], dict[str, Any] | None]
@@ -41,7 +41,8 @@ def fill_arguments(
     schema defaults ("default"); finally, when ``llm`` is given and required values are still
     missing or invalid, the model is asked with only this tool's schema ("llm"). Every value is
     coerced where safe and validated with jsonschema; invalid ones are dropped (an invalid
-    required one is listed in ``errors``), missing required ones are listed in ``missing``.
+    required one is listed in ``errors``), missing required ones are listed in ``missing``. Python-style
+    type names in the schema ("dict", "float", "tuple", "any") count as their JSON Schema types.
 
     ``sources`` names the extractor per parameter: "enum", "number", "date", "boolean", "quoted",
     "email", "url", "phone", "span" (free text guided by the parameter's name and description),
@@ -52,7 +53,7 @@ def fill_arguments(
     guesses more; 0.4, the default, leaves weak guesses (an unlabelled quoted string, a bare
     number) to the fallback path or ``llm``.
     """
-    schema = tool.parameters or {}
+    schema = standard_schema(tool.parameters or {})
     check = SchemaCheck(schema)
     ref = reference_date(messages, today)
     docs = [Document.parse(text, ref) for text in user_turns(messages)[:MAX_TURNS]]

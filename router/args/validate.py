@@ -57,6 +57,75 @@ def coerce(value: Any, schema: dict[str, Any]) -> Any:
     return value
 
 
+# Python-style type names that tool schemas written from Python signatures use in place of JSON
+# Schema's ("dict", "float", "tuple", "any"); jsonschema rejects the whole schema for one of them
+TYPE_ALIASES = {
+    "dict": "object", "map": "object", "float": "number", "double": "number", "decimal": "number",
+    "int": "integer", "long": "integer", "str": "string", "text": "string", "bool": "boolean",
+    "list": "array", "tuple": "array", "set": "array", "none": "null", "nonetype": "null",
+}
+_SCHEMA_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
+_SCHEMA_LISTS = ("anyOf", "oneOf", "allOf", "prefixItems")
+_SCHEMA_ONES = ("items", "additionalProperties", "not", "if", "then", "else", "contains", "propertyNames")
+
+
+def _standard_type(kind: Any) -> Any:
+    """A JSON Schema type for ``kind``, ``None`` for "any" (no constraint); lists map item by item."""
+    if isinstance(kind, list):
+        kinds = [k for k in (_standard_type(k) for k in kind) if k is not None]
+        return kinds if len(kinds) == len(kind) else None
+    if not isinstance(kind, str):
+        return kind
+    lowered = kind.strip().lower()
+    if lowered == "any":
+        return None
+    return TYPE_ALIASES.get(lowered, kind)
+
+
+def standard_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` with Python-style type names mapped to JSON Schema's, in every sub-schema.
+
+    "dict" -> object, "float" -> number, "tuple" / "list" -> array, "any" -> no type; a list-valued
+    ``items`` (the old tuple form) becomes ``prefixItems``. Returns ``schema`` itself when nothing
+    needs changing, so a standard schema costs one walk.
+    """
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = dict(schema)
+    changed = False
+    if "type" in schema:
+        kind = _standard_type(schema["type"])
+        if kind is None:
+            del out["type"]
+            changed = True
+        elif kind != schema["type"]:
+            out["type"] = kind
+            changed = True
+    for key in _SCHEMA_MAPS:
+        value = schema.get(key)
+        if isinstance(value, dict):
+            mapped = {k: standard_schema(v) if isinstance(v, dict) else v for k, v in value.items()}
+            if any(mapped[k] is not value[k] for k in value):
+                out[key], changed = mapped, True
+    for key in _SCHEMA_LISTS:
+        value = schema.get(key)
+        if isinstance(value, list):
+            mapped_list = [standard_schema(v) if isinstance(v, dict) else v for v in value]
+            if any(a is not b for a, b in zip(mapped_list, value, strict=True)):
+                out[key], changed = mapped_list, True
+    for key in _SCHEMA_ONES:
+        value = schema.get(key)
+        if isinstance(value, dict):
+            mapped_one = standard_schema(value)
+            if mapped_one is not value:
+                out[key], changed = mapped_one, True
+        elif key == "items" and isinstance(value, list):
+            del out["items"]
+            out["prefixItems"] = [standard_schema(v) if isinstance(v, dict) else v for v in value]
+            changed = True
+    return out if changed else schema
+
+
 @functools.lru_cache(maxsize=2048)
 def _schema_error(schema_json: str) -> str | None:
     """Checking a schema against its meta-schema costs milliseconds; tools repeat, so memoise."""

@@ -668,3 +668,52 @@ def test_identifiers_that_name_their_kind() -> None:
     ship = tool({"senderAddress": {"type": "string"}}, ["senderAddress"], name="createShipment")
     result = fill_arguments(user("Ship it from my address 114 8th Ave, New York please."), ship, today=TODAY)
     assert result.arguments == {"senderAddress": "114 8th Ave, New York"}
+
+
+def test_python_style_type_names_are_read_as_json_schema() -> None:
+    # schemas generated from Python signatures say "dict", "float", "tuple", "any"; jsonschema
+    # rejects them, which used to leave every argument unfilled
+    volume = ToolSpec("cylinder_volume", "Volume of a cylinder.", {
+        "type": "dict",
+        "properties": {"radius": {"type": "float"}, "height": {"type": "float"}, "unit": {"type": "any"}},
+        "required": ["radius", "height"],
+    })
+    result = fill_arguments(user("volume of a cylinder with radius 3.5 cm and height 12 cm?"), volume)
+    assert result.errors == []
+    assert result.arguments == {"radius": 3.5, "height": 12}
+    move = ToolSpec("move_robot", "Move the robot.", {
+        "type": "dict", "properties": {"position": {"type": "tuple", "items": {"type": "integer"}}},
+        "required": ["position"],
+    })
+    assert fill_arguments(user("move the robot to (4, 7)"), move).arguments == {"position": [4, 7]}
+
+
+def test_standard_schema_maps_every_sub_schema_and_keeps_standard_ones() -> None:
+    from router.args.validate import standard_schema
+
+    standard = {"type": "object", "properties": {"a": {"type": "array", "items": {"type": "number"}}}}
+    assert standard_schema(standard) is standard
+    mapped = standard_schema({
+        "type": "dict",
+        "properties": {
+            "a": {"type": "list", "items": {"type": "int"}},
+            "b": {"type": ["str", "None"]},
+            "c": {"anyOf": [{"type": "bool"}, {"type": "any"}]},
+            "d": {"type": "tuple", "items": [{"type": "float"}, {"type": "str"}]},
+            "e": {"type": "dict", "additionalProperties": {"type": "double"}},
+        },
+        "$defs": {"p": {"type": "long"}},
+    })
+    assert mapped == {
+        "type": "object",
+        "properties": {
+            "a": {"type": "array", "items": {"type": "integer"}},
+            "b": {"type": ["string", "null"]},
+            "c": {"anyOf": [{"type": "boolean"}, {}]},
+            "d": {"type": "array", "prefixItems": [{"type": "number"}, {"type": "string"}]},
+            "e": {"type": "object", "additionalProperties": {"type": "number"}},
+        },
+        "$defs": {"p": {"type": "integer"}},
+    }
+    # an unknown type name stays, and the schema is still reported as invalid
+    assert standard_schema({"type": "no-such-type"}) == {"type": "no-such-type"}
