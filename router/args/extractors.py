@@ -14,7 +14,7 @@ from typing import Any
 from router.args.dates import format_value
 from router.args.document import Document
 from router.args.mentions import EXPRESSION_RE, Mention
-from router.args.params import Param, singular
+from router.args.params import CREATOR_WORDS, Param, singular
 
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
              "omit", "n't", "doesn't", "shouldn't", "won't", "nor", "except"}  # fmt: skip
@@ -315,8 +315,9 @@ def _value_after(doc: Document, start: int, place: bool = False) -> tuple[str, i
             break
         position = word.end()
     quoted = _QUOTE_RE.match(text, position)
-    if quoted:
-        return quoted.group(2), quoted.start(2), quoted.end(2)
+    if quoted:  # '"John Doe," and': the comma belongs to the sentence
+        value = quoted.group(2).rstrip(",;:")
+        return value, quoted.start(2), quoted.start(2) + len(value)
     picked: list[re.Match[str]] = []
     while len(picked) < 4:
         word = _WORD_RE.match(text, position)
@@ -346,7 +347,8 @@ def _typed_ident(text: str, param: Param) -> bool:
 
 def _extend_place(doc: Document, span: Mention) -> tuple[str, int, int]:
     """ "San Diego, California." -> the whole "City, Region" when it closes the clause."""
-    m = re.match(r",\s*([A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*)\s*(?=[.?!;]|$)", doc.text[span.end :])
+    m = re.match(r",\s*([A-Z][\w.-]*(?:\s[A-Z][\w.-]*)*)\s*(?=[.?!;]|$)", doc.text[span.end :]) or re.match(
+        r",\s*([A-Z]{2})\b", doc.text[span.end :])  # "Boston, MA today": a state or country code
     if m:
         end = span.end + m.end(1)
         return doc.text[span.start : end].rstrip("."), span.start, end
@@ -357,11 +359,11 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     text = doc.text
     found: list[Candidate] = []
     cue_positions = doc.cue_positions(param.cue_words)
+    creator = bool(set(param.cues) & CREATOR_WORDS)
     for q in doc.of("quoted"):
         near = proximity(doc, param, q.start, q.end)
-        titled = param.role == "name" and not {"user", "username"} & set(
-            param.cues
-        )  # a quoted title, not a login
+        # a quoted title, not a login, and not the person who made it ("'Bohemian Rhapsody' by Queen")
+        titled = param.role == "name" and not ({"user", "username"} & set(param.cues) or creator)
         bonus = 0.2 if param.role == "text" or titled else 0.0
         found.append(Candidate(q.value, q.start, q.end, 0.35 + bonus + near, "quoted"))
     # "<cue> is X", "<cue>: X", "named X": the strongest free-text signal
@@ -405,22 +407,28 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         for start, end in find_term(text, example):
             found.append(Candidate(example, start, end, 0.85, "span"))
     if param.role == "location":
+        leaving, going = bool(set(param.cues) & _ORIGIN_WORDS), bool(set(param.cues) & _DESTINATION_WORDS)
         for i, word in enumerate(doc.words):
             if word in _LOCATION_PREPS and i + 1 < len(doc.words):
                 after = _value_after(doc, doc.token_ends[i], place=True)
                 if after:
                     value, start, end = after
                     capital = value[:1].isupper()
-                    found.append(Candidate(value, start, end, 0.7 if capital else 0.3, "span"))
+                    # "from Dallas to Denver": the preposition says which end of a trip a place is
+                    steer = 0.15 if (leaving and word == "from") or (going and word in ("to", "into")) else 0.0
+                    found.append(Candidate(value, start, end, (0.7 if capital else 0.3) + steer, "span"))
+            elif word == "between":  # "between New York and Los Angeles": the first leaves, the second arrives
+                found.extend(_between_places(doc, i, leaving, going))
         for s in doc.spans:
             found.append(
                 Candidate(s.value, s.start, s.end, 0.2 + 0.5 * proximity(doc, param, s.start, s.end), "span")
             )
     elif param.role == "name":
         for s in doc.spans:
-            found.append(
-                Candidate(s.value, s.start, s.end, 0.3 + proximity(doc, param, s.start, s.end), "span")
-            )
+            # "a song by Queen", "written by Jane Austen": the maker of a work follows "by"
+            by = creator and doc.text[: s.start].rstrip().lower().endswith(" by")
+            score = 0.3 + proximity(doc, param, s.start, s.end) + (0.45 if by else 0.0)
+            found.append(Candidate(s.value, s.start, s.end, score, "span"))
     elif param.role == "expression":  # "(5+3)*6"
         for expression in EXPRESSION_RE.finditer(text):
             value = expression.group(0).strip()
@@ -463,6 +471,22 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             score = 0.45 if _REQUEST_VERB_RE.match(_REQUEST_PREFIX_RE.sub("", text.strip())) else 0.3
             found.append(Candidate(rest, start, start + len(rest), score, "span", shared=True))
     return drop_overlapping_typed(doc, found)
+
+
+_ORIGIN_WORDS = frozenset({"origin", "from", "source", "start", "departure", "pickup", "depart"})
+_DESTINATION_WORDS = frozenset({"destination", "to", "end", "arrival", "dropoff", "target", "arrive"})
+
+
+def _between_places(doc: Document, index: int, leaving: bool, going: bool) -> list[Candidate]:
+    first = _value_after(doc, doc.token_ends[index], place=True)
+    if not first or not first[0][:1].isupper():
+        return []
+    link = re.match(r"\s+and\b", doc.text[first[2]:])
+    second = _value_after(doc, first[2] + link.end(), place=True) if link else None
+    found = [Candidate(first[0], first[1], first[2], 0.7 + (0.15 if leaving else 0.0), "span")]
+    if second and second[0][:1].isupper():
+        found.append(Candidate(second[0], second[1], second[2], 0.7 + (0.15 if going else 0.0), "span"))
+    return found
 
 
 def _pattern_candidates(doc: Document, param: Param) -> list[Candidate]:

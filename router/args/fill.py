@@ -92,7 +92,7 @@ def fill_object(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Fill the properties of an object schema from the documents (newest first); ``topic`` holds
     the tool name's words, which are never a free-text value."""
-    params = describe_object(schema)
+    params = describe_object(schema, topic)
     arguments: dict[str, Any] = {}
     sources: dict[str, str] = {}
     asked = asked_params(params, question)

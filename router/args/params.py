@@ -43,6 +43,11 @@ NAME_WORDS = {
     "attendee",
     "owner",
 }
+TITLE_WORDS = {"title", "song", "track", "album", "book", "movie", "film", "show", "series", "podcast", "episode",
+               "playlist", "novel", "poem", "game"}  # fmt: skip
+CREATOR_WORDS = frozenset({"artist", "author", "singer", "band", "composer", "director", "creator", "writer",
+                           "painter", "performer"})  # fmt: skip
+RECIPIENT_WORDS = {"to", "cc", "bcc", "recipient", "receiver", "addressee"}
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
 EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", "arithmetic"}
 SYMBOL_WORDS = {"symbol", "ticker", "iata", "icao", "abbreviation", "acronym", "currency", "airport"}
@@ -118,7 +123,8 @@ def _examples(description: str) -> tuple[str, ...]:
     return tuple(i for i in cleaned if i and len(i) <= 40 and i.lower() not in ("etc", "etc."))
 
 
-def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
+def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset[str] = frozenset()) -> Param:
+    """``topic``: the tool name's words ("send_email" makes a ``to`` parameter an email address)."""
     kind = schema_type(schema)
     description = str(schema.get("description") or "")
     words = [singular(w) for w in split_words(name)]
@@ -135,7 +141,8 @@ def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
     elif kind == "string":
         if fmt in ("date", "date-time", "time") or hint or _is_date_name(words, description):
             kind = "date"
-        elif fmt in ("email", "idn-email") or "email" in words or "e-mail" in lowered:
+        elif fmt in ("email", "idn-email") or "email" in words or "e-mail" in lowered or (
+                set(words) & RECIPIENT_WORDS and topic & {"email", "mail", "e-mail"}):
             kind = "email"
         elif fmt in ("uri", "url", "iri", "uri-reference") or {
             "url",
@@ -160,7 +167,7 @@ def describe(name: str, schema: dict[str, Any], required: bool) -> Param:
             role = "text"
         elif word_set & IDENT_WORDS or word_set & SYMBOL_WORDS:
             role = "ident"
-        elif word_set & NAME_WORDS or "title" in word_set:
+        elif word_set & (NAME_WORDS | CREATOR_WORDS | TITLE_WORDS):
             role = "name"
     raw = kind == "date" and not fmt and not hint and bool(_AS_SAID_RE.search(description))
     return Param(
@@ -178,11 +185,11 @@ def _is_date_name(words: list[str], description: str) -> bool:
     return bool(re.search(r"\b(?:date|YYYY|ISO 8601)\b", description))
 
 
-def describe_object(schema: dict[str, Any]) -> list[Param]:
-    """The properties of an object schema, in schema order."""
+def describe_object(schema: dict[str, Any], topic: frozenset[str] = frozenset()) -> list[Param]:
+    """The properties of an object schema, in schema order (``topic``: see ``describe``)."""
     properties = schema.get("properties") or {}
     required = set(schema.get("required") or [])
     return [
-        describe(name, sub if isinstance(sub, dict) else {}, name in required)
+        describe(name, sub if isinstance(sub, dict) else {}, name in required, topic)
         for name, sub in properties.items()
     ]

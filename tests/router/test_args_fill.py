@@ -717,3 +717,40 @@ def test_standard_schema_maps_every_sub_schema_and_keeps_standard_ones() -> None
     }
     # an unknown type name stays, and the schema is still reported as invalid
     assert standard_schema({"type": "no-such-type"}) == {"type": "no-such-type"}
+
+
+@pytest.mark.parametrize("first", ["origin", "destination"])
+def test_trip_ends_follow_the_prepositions_not_the_schema_order(first: str) -> None:
+    second = "destination" if first == "origin" else "origin"
+    trip = tool({first: {"type": "string"}, second: {"type": "string"}}, [first, second], name="get_distance")
+    for text in ("How far is it from Dallas to Denver?", "What's the distance between Dallas and Denver in miles?"):
+        assert fill_arguments(user(text), trip).arguments == {"origin": "Dallas", "destination": "Denver"}, text
+
+
+def test_a_city_keeps_its_state_code() -> None:
+    weather = tool({"location": {"type": "string", "description": "The city and state, e.g. San Francisco, CA"}},
+                   ["location"], name="get_current_weather")
+    assert fill_arguments(user("What's the weather like in Boston, MA today?"), weather).arguments == {
+        "location": "Boston, MA"}
+
+
+def test_a_quoted_title_is_the_work_and_by_names_its_maker() -> None:
+    play = tool({"song": {"type": "string"}, "artist": {"type": "string"}}, ["song"], name="play_song")
+    assert fill_arguments(user("Play 'Bohemian Rhapsody' by Queen."), play).arguments == {
+        "song": "Bohemian Rhapsody", "artist": "Queen"}
+    book = tool({"author": {"type": "string"}, "title": {"type": "string"}}, ["title"], name="find_book")
+    assert fill_arguments(user('Find "Emma" by Jane Austen'), book).arguments == {
+        "title": "Emma", "author": "Jane Austen"}
+    # a comma inside the closing quote belongs to the sentence
+    post = tool({"author": {"type": "string"}}, ["author"], name="publish")
+    assert fill_arguments(user('the author is "John Doe," and the date is today'), post).arguments == {
+        "author": "John Doe"}
+
+
+def test_the_recipient_of_an_email_tool_is_an_address() -> None:
+    mail = tool({"to": {"type": "string"}, "body": {"type": "string"}}, ["to", "body"], name="send_email")
+    result = fill_arguments(user("Send an email to alice@example.com saying the meeting moved to 3pm."), mail)
+    assert result.arguments["to"] == "alice@example.com"
+    # the same parameter name in a tool that is not about mail stays a place
+    trip = tool({"to": {"type": "string"}}, ["to"], name="book_train")
+    assert fill_arguments(user("Book a train to Berlin"), trip).arguments == {"to": "Berlin"}
