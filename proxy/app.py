@@ -66,7 +66,8 @@ class ProxyState:
         thresholds = {**r.tool_thresholds, **{t.name: t.threshold for t in config.tools if t.name and t.threshold}}
         self.holder = RouterHolder(RouterOptions(
             encoder=r.encoder, encoder_backend=r.encoder_backend, checkpoint=r.checkpoint, threshold=r.threshold,
-            tool_thresholds=thresholds, context_turns=r.context_turns, action_check=r.action_check))
+            tool_thresholds=thresholds, context_turns=r.context_turns, action_check=r.action_check,
+            prerequisites=r.prerequisites and r.chain != "never"))
         self.thresholds = thresholds
         self.managed: dict[str, ManagedTool] = {}
         self.flow: ChatFlow | None = None

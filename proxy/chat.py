@@ -32,7 +32,7 @@ from proxy.routing import Routing
 from proxy.streaming import DONE, Accumulator, chunks_from_completion, relay, sse
 from proxy.upstream import Upstream
 from router.compound import conversation_asks_for_several
-from router.context import last_is_own_tool_result
+from router.context import last_is_first_step_result, last_is_own_tool_result
 from router.types import RouteDecision, ToolSpec
 from storage.records import StepRecord, TraceRecord
 
@@ -113,6 +113,8 @@ class ChatFlow:
             trace.route = "passthrough"
             return await self._shadow(ex, specs)
         if last_is_own_tool_result(body["messages"]):
+            if last_is_first_step_result(body["messages"]) and self.chain != "never":
+                return await self._fallback(ex, "first step done: the LLM continues with the tools")
             if self._chains(body["messages"]):  # the request asked for more than the call we made
                 return await self._fallback(ex, "several calls: the LLM continues the chain")
             trace.route = "none"
@@ -146,16 +148,19 @@ class ChatFlow:
         if spec.name in self.managed:
             trace.route, trace.route_tool = f"{prefix}:{spec.name}", spec.name
             output = await self._run_tool(ex, spec.name, args.arguments)
-            if self._chains(body["messages"]):
-                call = own_tool_call(spec.name, args.arguments)
+            first_step = decision.then is not None and self.chain != "never"
+            if first_step or self._chains(body["messages"]):
+                call = own_tool_call(spec.name, args.arguments, first_step)
                 done = [{"role": "assistant", "content": None, "tool_calls": [call]},
                         {"role": "tool", "tool_call_id": call["id"], "content": output}]
+                why = f"first step for {decision.then}" if first_step else "several calls"
                 return await self._with_tools(ex, [*body["messages"], *done], "chain",
-                                              "several calls: the LLM continues the chain")
+                                              f"{why}: the LLM continues the chain")
             extra = [result_message(spec.name, args.arguments, output)]
             return await self._forward(ex, stripped_body(body, extra), saved=self._schema_tokens(ex))
         trace.route, trace.route_tool = f"client_tool:{spec.name}", spec.name
-        completion = tool_call_completion(body["model"], spec.name, args.arguments)
+        completion = tool_call_completion(body["model"], spec.name, args.arguments,
+                                          decision.then is not None and self.chain != "never")
         trace.tokens_saved = self._schema_tokens(ex)
         return self._complete_reply(ex, completion)
 

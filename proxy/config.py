@@ -72,6 +72,10 @@ class RouterConfig(_Strict):
     context_turns: int = Field(3, ge=1)
     action_check: bool = Field(True, description="Halve the confidence of a tool whose action contradicts the "
                                                  "request (unsubscribe for 'subscribe me', get for 'update').")
+    prerequisites: bool = Field(True, description="When the chosen tool needs an identifier the user did not "
+                                                  "give (a token, an account ID) and another offered tool can get "
+                                                  "it from what they did give, run that one first; the LLM then "
+                                                  "continues with the tools (off with chain: never).")
     max_steps: int = Field(5, ge=1, le=50)
     chain: Literal["auto", "always", "never"] = Field(
         "auto", description="After a local tool call, the LLM continues with the tools: when the request "

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from router.types import OWN_CALL_ID_PREFIX
+from router.types import FIRST_STEP_ID_PREFIX, OWN_CALL_ID_PREFIX
 
 TOOL_KEYS = ("tools", "tool_choice", "parallel_tool_calls", "functions", "function_call")
 
@@ -90,18 +90,20 @@ def stripped_body(body: dict[str, Any], extra: list[dict[str, Any]] | None = Non
     return out
 
 
-def own_tool_call(tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
-    """One OpenAI tool call issued by toolproxy (its id marks it as ours)."""
+def own_tool_call(tool: str, arguments: dict[str, Any], first_step: bool = False) -> dict[str, Any]:
+    """One OpenAI tool call issued by toolproxy (its id marks it as ours, and as a first step the LLM
+    continues from, ``RouteDecision.then``)."""
     return {
-        "id": OWN_CALL_ID_PREFIX + uuid.uuid4().hex[:20],
+        "id": (FIRST_STEP_ID_PREFIX if first_step else OWN_CALL_ID_PREFIX) + uuid.uuid4().hex[:20],
         "type": "function",
         "function": {"name": tool, "arguments": orjson.dumps(arguments).decode()},
     }
 
 
-def tool_call_completion(model: str, tool: str, arguments: dict[str, Any]) -> dict[str, Any]:
+def tool_call_completion(model: str, tool: str, arguments: dict[str, Any], first_step: bool = False
+                         ) -> dict[str, Any]:
     """An assistant reply asking the client to run ``tool`` (client-executed tools)."""
-    call = own_tool_call(tool, arguments)
+    call = own_tool_call(tool, arguments, first_step)
     return {
         "id": "chatcmpl-tp" + uuid.uuid4().hex[:24],
         "object": "chat.completion",

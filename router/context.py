@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from router.types import OWN_CALL_ID_PREFIX
+from router.types import FIRST_STEP_ID_PREFIX, OWN_CALL_ID_PREFIX
 
 FOLLOW_UP_WORDS = 6  # a last turn this short leans on the window more
 FOLLOW_UP_WEIGHT = 4.0  # the window outweighs a short follow-up ("and in Boston?") that names no topic
@@ -40,7 +40,7 @@ class RoutingContext:
     last: str  # the last user message ("" when there is none)
     previous: tuple[str, ...]  # earlier user turns inside the window, oldest first
     after_tool_result: bool  # the conversation ends with a tool result
-    after_own_tool_result: bool = False  # ... of a call toolproxy issued (its id has OWN_CALL_ID_PREFIX)
+    after_own_tool_result: bool = False  # ... of a call toolproxy issued (OWN_CALL_ID_PREFIX), not a first step
 
     @property
     def window(self) -> str:
@@ -66,13 +66,19 @@ def last_is_own_tool_result(messages: list[dict[str, Any]]) -> bool:
     return last.get("role") == "tool" and str(last.get("tool_call_id") or "").startswith(OWN_CALL_ID_PREFIX)
 
 
+def last_is_first_step_result(messages: list[dict[str, Any]]) -> bool:
+    """True when that call was a first step (``RouteDecision.then``): the LLM takes the next one."""
+    last = messages[-1] if messages else {}
+    return last.get("role") == "tool" and str(last.get("tool_call_id") or "").startswith(FIRST_STEP_ID_PREFIX)
+
+
 def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingContext:
     """Read the routing context from OpenAI-shaped ``messages``.
 
     ``turns`` bounds how many user turns (the last one included) are kept.
     """
     after_tool = bool(messages) and messages[-1].get("role") in ("tool", "function")
-    own = last_is_own_tool_result(messages)
+    own = last_is_own_tool_result(messages) and not last_is_first_step_result(messages)
     user_texts = [message_text(m) for m in messages if m.get("role") == "user"]
     user_texts = [t for t in user_texts if t]
     if not user_texts:

@@ -65,7 +65,10 @@ DESCRIPTIONS: dict[str, str] = {
 
 def _top_tools(decision: RouteDecision, k: int = 3) -> list[str]:
     ranked = sorted(decision.scores.items(), key=lambda kv: kv[1], reverse=True)
-    return [name for name, _ in ranked if name != NONE][:k]
+    names = [name for name, _ in ranked if name != NONE]
+    if decision.tool is not None:  # the chosen tool leads (a first step outranks the tool it prepares)
+        names = [decision.tool, *(n for n in names if n != decision.tool)]
+    return names[:k]
 
 
 def _score_args(case: EvalCase, fill: Fill | None) -> tuple[ArgsOutcome | None, dict[str, Any]]:

@@ -19,7 +19,7 @@ import os
 import threading
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -45,6 +45,7 @@ from router.model import (
     normalize,
 )
 from router.onnx_encoder import OnnxEncoder, make_encoder
+from router.prerequisite import provider
 from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
 
 MAX_SCORES = 10
@@ -332,7 +333,7 @@ class Router:
             )
             return self._decision(None, 1.0, {NONE: 1.0}, reason, start, seen=True)
         view = self.view_for(tools)
-        return self._decide_vector(self.query_vector(ctx, view), tools, start, ctx.last, view)
+        return self._decide_vector(self.query_vector(ctx, view), tools, start, ctx.last, view, messages)
 
     def decide_query(self, query: str, tools: list[ToolSpec]) -> RouteDecision:
         """``decide`` for a single user message (evaluation convenience)."""
@@ -362,7 +363,8 @@ class Router:
         return candidate_features(query, self.embed_tools(tools, view), memory, memory_scores, prior=prior)
 
     def _decide_vector(
-        self, query: np.ndarray, tools: list[ToolSpec], start: float, text: str, view: View
+        self, query: np.ndarray, tools: list[ToolSpec], start: float, text: str, view: View,
+        messages: list[dict[str, Any]],
     ) -> RouteDecision:
         names = [t.name for t in tools]
         cand = self.candidates(query, tools, text, view)
@@ -389,6 +391,11 @@ class Router:
         if clash:
             confidence *= ACTION_CONFLICT_FACTOR
             reason += f"; unsure: {clash}"
+        first = provider(messages, tools, tools[idx]) if self.options.prerequisites else None
+        if first is not None:  # the chosen tool needs an identifier that only this tool can get: it goes first
+            reason += f"; first {first[0].name}: {names[idx]} needs {first[1]}"
+            decision = self._decision(first[0].name, confidence, ordered, reason, start, seen=seen, view=view)
+            return replace(decision, then=names[idx])
         return self._decision(names[idx], confidence, ordered, reason, start, seen=seen, view=view)
 
     def _decision(

@@ -11,6 +11,7 @@ from typing import Any
 
 NONE = "none"  # the name the router uses for "no tool is needed"
 OWN_CALL_ID_PREFIX = "call_tp_"  # ids of the tool calls toolproxy issues itself (proxy.conversation)
+FIRST_STEP_ID_PREFIX = OWN_CALL_ID_PREFIX + "first_"  # ... for a first step the LLM continues (router.prerequisite)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class RouterOptions:
     device: str = "cpu"
     encoder_backend: str = "auto"  # auto (ONNX Runtime when it works, else torch) | onnx | torch
     action_check: bool = True  # a tool whose action contradicts the request's verbs is unsure (router.actions)
+    prerequisites: bool = True  # a tool that gets an identifier the chosen one lacks goes first (router.prerequisite)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class RouteDecision:
     version: str  # router/checkpoint version that decided
     latency_ms: float = 0.0
     rule: str | None = None  # name/pattern of the config rule that decided, if any
+    then: str | None = None  # ``tool`` is a first step: it gets an identifier this chosen tool needs
 
     @property
     def confident(self) -> bool:

@@ -427,7 +427,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         for s in doc.spans:
             # "a song by Queen", "written by Jane Austen": the maker of a work follows "by"
             by = creator and doc.text[: s.start].rstrip().lower().endswith(" by")
-            score = 0.3 + proximity(doc, param, s.start, s.end) + (0.45 if by else 0.0)
+            score = 0.3 + proximity(doc, param, s.start, s.end) + (0.45 if by else 0.0) + _title_fit(s.value, param)
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
     elif param.role == "expression":  # "(5+3)*6"
         for expression in EXPRESSION_RE.finditer(text):
@@ -445,6 +445,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
             value = number_text(m) if m.kind == "number" else m.text
             score = 0.5 + proximity(doc, param, m.start, m.end) + (0.3 if _typed_ident(m.text, param) else 0.0)
+            if _labelled_as_other(doc, param, m.start):
+                score -= 0.3  # "my password is hunter2" names a password, not this token
             found.append(Candidate(value, m.start, m.end, score, "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
@@ -471,6 +473,29 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             score = 0.45 if _REQUEST_VERB_RE.match(_REQUEST_PREFIX_RE.sub("", text.strip())) else 0.3
             found.append(Candidate(rest, start, start + len(rest), score, "span", shared=True))
     return drop_overlapping_typed(doc, found)
+
+
+_HONORIFIC_RE = re.compile(r"(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+[A-Z]")
+_DOCTOR_WORDS = frozenset({"doctor", "dr", "physician", "dentist", "surgeon", "therapist"})
+
+
+def _title_fit(name: str, param: Param) -> float:
+    """ "Dr. Lee" names a doctor (for doctor_name, not patient_name); "Ms. Lee" a person (not a doctor)."""
+    m = _HONORIFIC_RE.match(name)
+    if m is None:
+        return 0.0
+    doctor = bool(_DOCTOR_WORDS & set(param.cues))
+    return 0.25 if doctor == (m.group(1) == "Dr") else 0.0
+_OTHER_LABEL_RE = re.compile(r"\b([a-z]+)\s*(?:\bis\b|:|=)\s*$", re.I)
+
+
+def _labelled_as_other(doc: Document, param: Param, start: int) -> bool:
+    """The value right after "<word> is" / "<word>:" where the word is none of the parameter's names."""
+    m = _OTHER_LABEL_RE.search(doc.text[max(0, start - 40) : start])
+    if m is None:
+        return False
+    label = singular(m.group(1).lower())
+    return label not in param.cue_words and label not in _STOP_VALUE and label not in _LABEL_WORDS
 
 
 _ORIGIN_WORDS = frozenset({"origin", "from", "source", "start", "departure", "pickup", "depart"})

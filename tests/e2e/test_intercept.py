@@ -258,6 +258,43 @@ def test_client_calls_after_server_side_runs_carry_their_results(proxy: Any) -> 
     assert [s.kind for s in steps(db, trace_id)].count("tool_run") == 1
 
 
+TOKEN_TOOLS = [
+    {"type": "function", "function": {
+        "name": "GetUserToken", "description": "Get the user token by username and password.",
+        "parameters": {"type": "object", "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+                       "required": ["username", "password"]}}},
+    {"type": "function", "function": {
+        "name": "DeleteAccount", "description": "Delete the user's account.",
+        "parameters": {"type": "object", "properties": {"token": {"type": "string", "description": "User's token."}},
+                       "required": ["token"]}}},
+]
+
+
+def test_a_first_step_runs_here_and_the_llm_takes_the_next(proxy: Any) -> None:
+    """DeleteAccount needs a token the user did not give; GetUserToken gets one from what they gave: the proxy
+    asks the client to run it, and with its result the LLM gets the tools back to make the next call."""
+    base, db, up = proxy
+    up.reset()
+    text = "Please delete my account. My username is jdoe and my password is hunter2."
+    raw = ask(base, user(text), tools=TOKEN_TOOLS)
+    assert raw.headers["x-toolproxy-route"] == "client_tool:GetUserToken"
+    assert not up.received  # no upstream call for the first step
+    msg = raw.parse().choices[0].message
+    call = msg.tool_calls[0]
+    assert json.loads(call.function.arguments) == {"username": "jdoe", "password": "hunter2"}
+    trace_id = raw.headers["x-toolproxy-trace-id"]
+    assert exchange(db, trace_id).route == "client_tool:GetUserToken"  # waits for the trace to be written
+    decision = next(s for s in steps(db, trace_id) if s.kind == "decision")
+    assert "DeleteAccount needs token" in decision.payload["reason"]
+    up.script.append({"tool_calls": [{"name": "DeleteAccount", "arguments": {"token": "tk-42"}}]})
+    follow = [*user(text), msg.model_dump(exclude_none=True),
+              {"role": "tool", "tool_call_id": call.id, "content": '{"token": "tk-42"}'}]
+    raw2 = ask(base, follow, tools=TOKEN_TOOLS)
+    assert raw2.headers["x-toolproxy-route"] == "fallback"
+    assert [t["function"]["name"] for t in up.received[-1]["tools"]][:2] == ["GetUserToken", "DeleteAccount"]
+    assert raw2.parse().choices[0].message.tool_calls[0].function.name == "DeleteAccount"
+
+
 def test_chain_setting() -> None:
     from proxy.chat import ChatFlow
 

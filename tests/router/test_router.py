@@ -369,3 +369,23 @@ def test_a_tool_doing_the_opposite_is_unsure(encoder: Encoder) -> None:
     assert not checked.confident and "unsure" in checked.reason and "subscribe" in checked.reason
     plain = Router(RouterOptions(), encoder=encoder).decide(user("Unsubscribe ann@example.com from the newsletter"), tools)
     assert plain.tool == "unsubscribeFromNewsletter" and "unsure" not in plain.reason
+
+
+def test_a_tool_that_needs_a_token_sends_its_provider_first(shipped: Router) -> None:
+    tools = [
+        ToolSpec("GetUserToken", "Get the user token by username and password.",
+                 {"type": "object", "properties": {"username": {"type": "string"}, "password": {"type": "string"}},
+                  "required": ["username", "password"]}),
+        ToolSpec("DeleteAccount", "Delete the user's account.",
+                 {"type": "object", "properties": {"token": {"type": "string", "description": "User's token."}},
+                  "required": ["token"]}),
+    ]
+    messages = user("Please delete my account. My username is jdoe and my password is hunter2.")
+    decision = shipped.decide(messages, tools)
+    assert decision.tool == "GetUserToken" and decision.then == "DeleteAccount", decision
+    assert "first GetUserToken: DeleteAccount needs token" in decision.reason
+    off = Router(RouterOptions(prerequisites=False), encoder=shipped.encoder).decide(messages, tools)
+    assert off.tool == "DeleteAccount" and off.then is None
+    # with the token in hand the tool runs as it is
+    direct = shipped.decide(user("Delete my account, my token is tk-1234abcd."), tools)
+    assert direct.tool == "DeleteAccount" and direct.then is None
