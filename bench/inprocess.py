@@ -32,11 +32,13 @@ def _metatool() -> tuple[dict[str, str], list[str]]:
     raise FileNotFoundError("MetaTool corpus not found under ../shared/data/metatool")
 
 
-def router_latency(sizes: tuple[int, ...] = (5, 20, 200), n: int = 200, seed: int = 0) -> dict[str, Any]:
+def router_latency(sizes: tuple[int, ...] = (5, 20, 200), n: int = 200, seed: int = 0,
+                   backend: str = "auto") -> dict[str, Any]:
     """p50/p99 of ``Router.decide`` with ``size`` tools offered, each call on a query never seen before
-    (no query-cache hits); tool embeddings are warmed first, as the server does at start-up."""
+    (no query-cache hits); tool embeddings are warmed first, as the server does at start-up.
+    ``backend``: the encoder backend (``router.encoder_backend``)."""
     from router.router import Router
-    from router.types import ToolSpec
+    from router.types import RouterOptions, ToolSpec
 
     catalogue, queries = _metatool()
     rng = random.Random(seed)
@@ -44,9 +46,9 @@ def router_latency(sizes: tuple[int, ...] = (5, 20, 200), n: int = 200, seed: in
     names = sorted(catalogue)
     rng.shuffle(names)
     t0 = time.perf_counter()
-    router = Router()
+    router = Router(RouterOptions(encoder_backend=backend))
     load_s = time.perf_counter() - t0
-    out: dict[str, Any] = {"router_load_s": load_s, "sizes": {}}
+    out: dict[str, Any] = {"router_load_s": load_s, "backend": backend, "sizes": {}}
     used = 0
     for size in sizes:
         tools = [ToolSpec(name=nm, description=catalogue[nm],
@@ -122,11 +124,13 @@ def recording_cost(n: int = 3000) -> dict[str, float]:
             "written": float(written), "flushed": float(ok)}
 
 
-def router_latency_subprocess(n: int, env: dict[str, str], sizes: tuple[int, ...] = (5, 20, 200)) -> dict[str, Any]:
+def router_latency_subprocess(n: int, env: dict[str, str], sizes: tuple[int, ...] = (5, 20, 200),
+                              backend: str = "auto") -> dict[str, Any]:
     """``router_latency`` in a fresh interpreter with ``env`` applied (an empty value unsets the variable;
     torch reads OpenMP settings once, at load)."""
     child = {k: v for k, v in {**os.environ, **env}.items() if v != ""}
-    proc = subprocess.run([sys.executable, "-m", "bench.inprocess", "router", str(n), ",".join(map(str, sizes))],
+    proc = subprocess.run([sys.executable, "-m", "bench.inprocess", "router", str(n), ",".join(map(str, sizes)),
+                           backend],
                           env=child,
                           capture_output=True, text=True, timeout=600, check=True,
                           cwd=Path(__file__).resolve().parents[1])
@@ -137,4 +141,6 @@ def router_latency_subprocess(n: int, env: dict[str, str], sizes: tuple[int, ...
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["router"]:
-        print(json.dumps(router_latency(tuple(int(x) for x in sys.argv[3].split(",")), n=int(sys.argv[2]))))
+        backend = sys.argv[4] if len(sys.argv) > 4 else "auto"
+        print(json.dumps(router_latency(tuple(int(x) for x in sys.argv[3].split(",")), n=int(sys.argv[2]),
+                                        backend=backend)))

@@ -47,6 +47,8 @@ def targets(result: dict[str, Any]) -> list[dict[str, Any]]:
             rec["record_call_p99_ms"] + rec["writer_cpu_ms_per_trace"], 0.5)
     if "router" in result:
         add("router decide p50 at 20 tools (ms)  ≤ 8", result["router"]["sizes"]["20"]["p50"], 8.0)
+    if "router_int8" in result:
+        add("the same, encoder_backend onnx-int8 (ms)  ≤ 8", result["router_int8"]["sizes"]["20"]["p50"], 8.0)
     return out
 
 
@@ -121,6 +123,10 @@ def render(result: dict[str, Any]) -> str:
             lines.append(f"| {size} | {_f(v['p50'], 2)} | {_f(v['p90'], 2)} | {_f(v['p99'], 2)} | "
                          f"{_f(v.get('cpu_p50'), 2)} | {_f(v['cached_query_p50'], 2)} |")
         lines += ["", f"router load (model + checkpoint) in-process: {_f(ro['router_load_s'], 2)} s"]
+        int8 = result.get("router_int8", {}).get("sizes", {})
+        for size, v in int8.items():
+            lines.append(f"with `encoder_backend: onnx-int8`, {size} tools: p50 {_f(v['p50'], 2)} ms, p99 "
+                         f"{_f(v['p99'], 2)} ms, CPU p50 {_f(v.get('cpu_p50'), 2)} ms")
         spin = result.get("router_omp_default", {}).get("sizes", {}).get("20")
         if spin:
             lines.append(f"same at 20 tools with OpenMP's default (spinning) wait policy: p50 {_f(spin['p50'], 1)} ms, "

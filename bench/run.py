@@ -206,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
 
         log("router decision latency (in-process, OMP_WAIT_POLICY=PASSIVE as the server sets it)")
         result["router"] = router_latency_subprocess(sizes.router_n, {"OMP_WAIT_POLICY": "PASSIVE"})
+        log("router decision latency with int8 encoder weights (router.encoder_backend: onnx-int8)")
+        result["router_int8"] = router_latency_subprocess(sizes.router_n, {"OMP_WAIT_POLICY": "PASSIVE"},
+                                                          backend="onnx-int8")
         if not args.quick:
             log("router decision latency with OpenMP's default (spinning) wait policy, for comparison")
             result["router_omp_default"] = router_latency_subprocess(40, {"OMP_WAIT_POLICY": ""}, sizes=(20,))

@@ -108,13 +108,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--checkpoint", default=None, help="checkpoint dir (default: the shipped one)")
     parser.add_argument("--encoder", default=None)
+    parser.add_argument("--encoder-backend", default="auto", choices=("auto", "onnx", "onnx-int8", "torch"))
     parser.add_argument("--out", default=str(HERE / "results"))
     parser.add_argument("--only", nargs="*", default=None, choices=sorted(SETS))
     parser.add_argument("--limit", type=int, default=None, help="rows per file (seeded sample)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
 
-    router = load_router(args.encoder, args.checkpoint)
+    router = load_router(args.encoder, args.checkpoint, args.encoder_backend)
     fill = load_filler()
     summary: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()  # conversations this router has embedded: repeats are cache hits, not timed

@@ -336,7 +336,8 @@ def eval_(data_files: tuple[str, ...], tools_file: str | None, checkpoint: str |
     from router.evaluate import eval_command
 
     try:
-        eval_command(list(data_files), tools_file, checkpoint or cfg.router.checkpoint, out_dir, cfg.router.encoder)
+        eval_command(list(data_files), tools_file, checkpoint or cfg.router.checkpoint, out_dir, cfg.router.encoder,
+                     encoder_backend=cfg.router.encoder_backend)
     except (ValueError, KeyError) as exc:
         raise click.ClickException(f"eval failed: {exc}") from None
 

@@ -64,7 +64,7 @@ class StorageConfig(_Strict):
 class RouterConfig(_Strict):
     mode: Mode = "intercept"
     encoder: str | None = None
-    encoder_backend: Literal["auto", "onnx", "torch"] = "auto"
+    encoder_backend: Literal["auto", "onnx", "onnx-int8", "torch"] = "auto"
     checkpoint: str | None = None
     threshold: float | None = Field(None, ge=0, le=1)
     tool_thresholds: dict[str, float] = Field(default_factory=dict)

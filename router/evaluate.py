@@ -209,11 +209,11 @@ def print_metrics(metrics: Mapping[str, Any], title: str = "toolproxy eval", fil
     Console(file=file or sys.stdout).print(table)
 
 
-def load_router(encoder: str | None, checkpoint: str | None) -> Any:
+def load_router(encoder: str | None, checkpoint: str | None, backend: str = "auto") -> Any:
     from router.router import Router
     from router.types import RouterOptions
 
-    return Router(RouterOptions(encoder=encoder, checkpoint=checkpoint))
+    return Router(RouterOptions(encoder=encoder, checkpoint=checkpoint, encoder_backend=backend))
 
 
 def load_filler() -> Fill | None:
@@ -273,6 +273,7 @@ def eval_command(
     out: str | None,
     encoder: str | None,
     *,
+    encoder_backend: str = "auto",
     print_json: bool = True,
 ) -> dict[str, Any]:
     """``toolproxy eval``: rows from ``data`` (+ ``tools`` catalogue), the Router from ``checkpoint``.
@@ -282,7 +283,7 @@ def eval_command(
     line. Returns the metrics. The argument filler (``router.args.fill_arguments``) scores arguments.
     """
     cases = load_cases(data, tools)  # bad rows fail before the model loads
-    router = load_router(encoder, checkpoint)
+    router = load_router(encoder, checkpoint, encoder_backend)
     metrics = evaluate_router(router, cases, out, fill=load_filler())
     print_metrics(metrics, title=f"toolproxy eval — {', '.join(data)}")
     if print_json:

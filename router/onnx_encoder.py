@@ -46,9 +46,11 @@ THREADS_ENV = "TOOLPROXY_ONNX_THREADS"
 EXPORT_FORMAT = 1  # bump when the exported graph's inputs/outputs change
 OPSET = 17
 MIN_COSINE = 0.9999
+MIN_COSINE_INT8 = 0.98  # int8 weights move vectors (measured: mean cosine 0.994, min 0.986 on 400 queries)
 ONNX_FILE = "model.onnx"
+INT8_FILE = "model.int8.onnx"
 META_FILE = "export.json"
-BACKENDS = ("auto", "torch", "onnx")
+BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 # Largest batch per forward pass. ONNX Runtime's CPU cost per text grows with the batch here
 # (MiniLM, 256 MetaTool queries, 1 thread: 6.2-6.5 ms/text at 1-8, 8.5 at 32, 11 at 64), so
 # bigger requested batches are split.
@@ -240,6 +242,45 @@ def _ensure_onnx(model_path: str, max_seq_length: int) -> tuple[Path, bool]:
     return target, True
 
 
+def _ensure_int8(model_path: str, max_seq_length: int) -> tuple[Path, bool]:
+    """The export with its matrix multiplications' weights quantised to int8 (dynamic, per channel):
+    ~2.5x faster per query on CPU, vectors close to but not equal to fp32's (checked against it)."""
+    source, exported = _ensure_onnx(model_path, max_seq_length)
+    target = source.with_name(INT8_FILE)
+    if target.exists():
+        return target, exported
+    with _file_lock(source.parent / ".lock"):
+        if target.exists():
+            return target, exported
+        try:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+        except ImportError as exc:
+            raise OnnxEncoderError(f"int8 quantisation needs onnxruntime's quantization tools: {exc}") from exc
+        fd, tmp_name = tempfile.mkstemp(prefix=".model-", suffix=".onnx.tmp", dir=source.parent)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        try:
+            quantize_dynamic(source, tmp, weight_type=QuantType.QInt8, per_channel=True,
+                             op_types_to_quantize=["MatMul"])
+            texts = list(VERIFY_TEXTS)
+            reference = OnnxEncoder(model_path, max_seq_length, 1, onnx_path=source).encode(texts)
+            candidate = OnnxEncoder(model_path, max_seq_length, 1, onnx_path=tmp).encode(texts)
+            cosine = float((reference * candidate).sum(axis=1).min())
+            if not cosine >= MIN_COSINE_INT8:
+                raise OnnxEncoderError(f"the int8 export of {model_path} moved its vectors too far "
+                                       f"(min cosine {cosine:.4f} < {MIN_COSINE_INT8}); use encoder_backend onnx")
+            tmp.chmod(0o644)
+            os.replace(tmp, target)
+        except OnnxEncoderError:
+            raise
+        except Exception as exc:
+            raise OnnxEncoderError(f"quantising {source} failed: {exc!r}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+    log.info("quantised %s to %s", source, target)
+    return target, True
+
+
 def _export(model_path: str, out: Path) -> None:
     """Export the transformer (token embeddings out) with torch's TorchScript-based exporter."""
     try:
@@ -322,6 +363,7 @@ class OnnxEncoder(ModelIdentity):
         num_threads: int | None = None,
         *,
         onnx_path: str | Path | None = None,
+        int8: bool = False,
     ) -> None:
         try:
             import onnxruntime as ort
@@ -333,8 +375,9 @@ class OnnxEncoder(ModelIdentity):
         self.num_threads = num_threads or default_threads()
         layout = ModelLayout(self.path)
         self.pooling = layout.pooling
+        self.int8 = int8
         if onnx_path is None:
-            path, self.exported = _ensure_onnx(self.path, max_seq_length)
+            path, self.exported = (_ensure_int8 if int8 else _ensure_onnx)(self.path, max_seq_length)
         else:
             path, self.exported = Path(onnx_path), False
         self.onnx_path = path
@@ -349,6 +392,11 @@ class OnnxEncoder(ModelIdentity):
         out_dim = self._session.get_outputs()[0].shape[-1]
         self.dim = layout.dim or (int(out_dim) if isinstance(out_dim, int) else 384)
         self._lock = threading.Lock()
+
+    @property
+    def model_id(self) -> str:
+        """As the torch encoder's (shared caches), except for int8 weights, whose vectors differ."""
+        return super().model_id + ("-int8" if self.int8 else "")
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, show_progress: bool = False) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text (batched by length, like sentence-transformers;
@@ -433,17 +481,19 @@ def make_encoder(
     torch_threads: int | None = None,
     onnx_threads: int | None = None,
 ) -> Encoder | OnnxEncoder:
-    """The router's encoder: ``"torch"`` (sentence-transformers), ``"onnx"`` (errors raise), or
+    """The router's encoder: ``"torch"`` (sentence-transformers), ``"onnx"`` (errors raise),
+    ``"onnx-int8"`` (ONNX with int8 weights: faster, vectors slightly moved; errors raise), or
     ``"auto"``: ONNX on CPU when onnxruntime is installed and a cached or fresh export works,
     else torch with a warning. Any ``device`` other than ``"cpu"`` means torch."""
     if backend not in BACKENDS:
         raise ValueError(f"unknown encoder backend {backend!r} (one of {', '.join(BACKENDS)})")
-    if backend == "onnx" and device != "cpu":
+    if backend.startswith("onnx") and device != "cpu":
         raise ValueError(f"the ONNX encoder runs on cpu only, not {device!r}")
     if backend == "torch" or device != "cpu":
         return Encoder(model_path, device=device, max_seq_length=max_seq_length, num_threads=torch_threads)
-    if backend == "onnx":
-        return OnnxEncoder(model_path, max_seq_length=max_seq_length, num_threads=onnx_threads)
+    if backend in ("onnx", "onnx-int8"):
+        return OnnxEncoder(model_path, max_seq_length=max_seq_length, num_threads=onnx_threads,
+                           int8=backend == "onnx-int8")
     try:
         return OnnxEncoder(model_path, max_seq_length=max_seq_length, num_threads=onnx_threads)
     except Exception as exc:  # noqa: BLE001 - any failure falls back to the encoder that always works

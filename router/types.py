@@ -44,7 +44,7 @@ class RouterOptions:
     tool_thresholds: dict[str, float] = field(default_factory=dict)
     context_turns: int = 3  # user/assistant turns kept as routing context
     device: str = "cpu"
-    encoder_backend: str = "auto"  # auto (ONNX Runtime when it works, else torch) | onnx | torch
+    encoder_backend: str = "auto"  # auto (ONNX Runtime when it works, else torch) | onnx | onnx-int8 | torch
     action_check: bool = True  # a tool whose action contradicts the request's verbs is unsure (router.actions)
     prerequisites: bool = True  # a tool that gets an identifier the chosen one lacks goes first (router.prerequisite)
 

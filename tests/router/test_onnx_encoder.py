@@ -134,6 +134,22 @@ def test_make_encoder_backends(first: OnnxEncoder) -> None:
         make_encoder(None, device="cuda", backend="onnx")
 
 
+def test_int8_backend_quantises_once_and_stays_close(first: OnnxEncoder) -> None:
+    int8 = make_encoder(None, backend="onnx-int8")
+    assert isinstance(int8, OnnxEncoder) and int8.int8 and int8.exported
+    assert int8.onnx_path == first.onnx_path.with_name("model.int8.onnx")
+    assert int8.onnx_path.stat().st_size < 0.75 * first.onnx_path.stat().st_size  # int8 layer weights
+    assert not list(int8.onnx_path.parent.glob("*.tmp"))
+    cosines = (int8.encode(TEXTS) * first.encode(TEXTS)).sum(axis=1)
+    assert cosines.min() >= 0.95 and cosines.mean() >= 0.98, cosines
+    assert cosines.min() < 0.9999  # really another model: its vectors get their own cache keys
+    assert int8.model_id == first.model_id + "-int8"
+    again = OnnxEncoder(int8=True)
+    assert not again.exported and again.onnx_path == int8.onnx_path
+    with pytest.raises(ValueError, match="cpu only"):
+        make_encoder(None, device="cuda", backend="onnx-int8")
+
+
 def test_auto_falls_back_to_torch_when_the_model_cannot_run_on_onnx(
     tmp_path: Path, first: OnnxEncoder, caplog: pytest.LogCaptureFixture
 ) -> None:
