@@ -6,8 +6,9 @@
   its last user turn) the check flags. Each is a right route the check would send to the LLM.
 - ``caught``: per eval set in ``--results`` (the ``predictions.jsonl`` of ``evals/run_all.py``), the tool
   routes that would be confident without the check, how many of them are wrong, and how many of each the
-  check sends to the LLM (their ``reason`` carries its "unsure" note; the confidence before the check is
-  the recorded one divided by ``ACTION_CONFLICT_FACTOR``).
+  check sends to the LLM (their ``reason`` carries its "unsure" note, the answer is NONE and the flagged tool
+  is the best-scoring one; the confidence before the check is the recorded one divided by
+  ``ACTION_CONFLICT_FACTOR``).
 Prints one JSON object.
 """
 
@@ -41,8 +42,18 @@ def gold_pairs(folder: Path) -> list[tuple[str, str]]:
     return pairs
 
 
+def _flagged(row: dict[str, object]) -> bool:
+    return "unsure: " in str(row["reason"])
+
+
+def _tool(row: dict[str, object]) -> str | None:
+    """The tool the router would have routed to: the flagged best tool, or the answer."""
+    top = row.get("top3") or []
+    return str(top[0]) if _flagged(row) and isinstance(top, list) and top else row["predicted"]  # type: ignore[return-value]
+
+
 def _confident_without_check(row: dict[str, object]) -> bool:
-    if "unsure: " not in str(row["reason"]):
+    if not _flagged(row):
         return bool(row["confident"])
     return float(row["confidence"]) / ACTION_CONFLICT_FACTOR >= float(row["threshold"])  # type: ignore[arg-type]
 
@@ -59,13 +70,13 @@ def main() -> None:
     caught = {}
     for path in sorted(Path(args.results).glob("*/predictions.jsonl")):
         rows = [json.loads(line) for line in path.open()]
-        routed = [r for r in rows if r["predicted"] and _confident_without_check(r)]
-        flagged = [r for r in routed if "unsure: " in r["reason"]]
+        routed = [r for r in rows if _tool(r) and _confident_without_check(r)]
+        flagged = [r for r in routed if _flagged(r)]
         caught[path.parent.name] = {
             "confident_without_check": len(routed),
-            "wrong_without_check": sum(not r["correct"] for r in routed),
-            "flagged_wrong": sum(not r["correct"] for r in flagged),
-            "flagged_right": sum(bool(r["correct"]) for r in flagged),
+            "wrong_without_check": sum(_tool(r) not in (r["gold"] or []) for r in routed),
+            "flagged_wrong": sum(_tool(r) not in (r["gold"] or []) for r in flagged),
+            "flagged_right": sum(_tool(r) in (r["gold"] or []) for r in flagged),
         }
     print(json.dumps({"false_alarms": alarms, "caught": caught}))
 

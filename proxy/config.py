@@ -70,8 +70,9 @@ class RouterConfig(_Strict):
     tool_thresholds: dict[str, float] = Field(default_factory=dict)
     target_precision: float = Field(0.98, gt=0, le=1)
     context_turns: int = Field(3, ge=1)
-    action_check: bool = Field(True, description="Halve the confidence of a tool whose action contradicts the "
-                                                 "request (unsubscribe for 'subscribe me', get for 'update').")
+    action_check: bool = Field(True, description="Answer NONE at half the confidence when the best tool's action "
+                                                 "contradicts the request (unsubscribe for 'subscribe me', get for "
+                                                 "'update'): the LLM decides.")
     prerequisites: bool = Field(True, description="When the chosen tool needs an identifier the user did not "
                                                   "give (a token, an account ID) and another offered tool can get "
                                                   "it from what they did give, run that one first; the LLM then "

@@ -17,8 +17,9 @@ verb that opens the tool's name (after a namespace: ``shopping__getShippingOptio
 Verbs count bare or with -s/-es, not -ing ("my booking") or -ed ("is roaming enabled?"); a request that
 chains steps ("... and then ...") is left alone.
 
-A conflict does not pick another tool; the router lowers its confidence below any threshold, so the
-LLM decides (with the tools). The word lists are plain English verbs, not taken from any eval set.
+On a conflict the router answers NONE (no offered tool does what was asked) with half the tool's
+confidence, below any calibrated threshold, so the LLM decides (with the tools). The word lists are
+plain English verbs, not taken from any eval set.
 """
 
 from __future__ import annotations

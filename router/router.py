@@ -388,9 +388,10 @@ class Router:
         reason += ")"
         confidence = float(probs[best])
         clash = conflict(text, names[idx]) if self.options.action_check else None
-        if clash:
-            confidence *= ACTION_CONFLICT_FACTOR
-            reason += f"; unsure: {clash}"
+        if clash:  # the best offered tool does what the request does not ask: none fits, and the LLM decides
+            reason = f"none, unsure: {clash} ({reason})"
+            return self._decision(None, confidence * ACTION_CONFLICT_FACTOR, ordered, reason, start, seen=seen,
+                                  view=view)
         first = provider(messages, tools, tools[idx]) if self.options.prerequisites else None
         if first is not None:  # the chosen tool needs an identifier that only this tool can get: it goes first
             reason += f"; first {first[0].name}: {names[idx]} needs {first[1]}"

@@ -364,7 +364,9 @@ def test_a_tool_doing_the_opposite_is_unsure(encoder: Encoder) -> None:
     messages = user("Please subscribe me to the newsletter, my email is ann@example.com")
     checked = Router(RouterOptions(), encoder=encoder).decide(messages, tools)
     unchecked = Router(RouterOptions(action_check=False), encoder=encoder).decide(messages, tools)
-    assert unchecked.tool == checked.tool == "unsubscribeFromNewsletter"
+    assert unchecked.tool == "unsubscribeFromNewsletter"
+    # no offered tool does what was asked: NONE, with too little confidence to act on (the LLM decides)
+    assert checked.tool is None and checked.scores == unchecked.scores
     assert checked.confidence == pytest.approx(unchecked.confidence / 2)
     assert not checked.confident and "unsure" in checked.reason and "subscribe" in checked.reason
     plain = Router(RouterOptions(), encoder=encoder).decide(user("Unsubscribe ann@example.com from the newsletter"), tools)
