@@ -233,7 +233,7 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
 _STRFTIME_RE = re.compile(r"%[YmdHMSIpbBaAyj]")
 _TOKEN_FORMATS = [("YYYY", "%Y"), ("MM", "%m"), ("DD", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")]
 _TOKEN_FORMAT_RE = re.compile(
-    r"\b(YYYY[-/.]MM[-/.]DD(?:[ T]HH:mm(?::ss)?)?|HH:mm(?::ss)?|MM/DD/YYYY|DD/MM/YYYY)\b"
+    r"\b(YYYY[-/.]MM[-/.]DD(?:[ T]HH:(?:mm|MM)(?::(?:ss|SS))?)?|HH:(?:mm|MM)(?::(?:ss|SS))?|MM/DD/YYYY|DD/MM/YYYY)\b"
 )
 
 
@@ -245,8 +245,8 @@ def format_hint(description: str) -> str | None:
         m = re.search(r"%[^\s,;)]*(?:\s%[^\s,;)]*)*", description[start.start() :])
         return m.group(0).rstrip(".") if m else None
     token = _TOKEN_FORMAT_RE.search(description)
-    if token:
-        pattern = token.group(1)
+    if token:  # after HH, MM means minutes and SS seconds ("HH:MM:SS")
+        pattern = re.sub(r"HH:MM(:SS)?", lambda m: "HH:mm" + (":ss" if m.group(1) else ""), token.group(1))
         for tok, code in _TOKEN_FORMATS:
             pattern = pattern.replace(tok, code)
         return pattern

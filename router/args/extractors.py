@@ -14,7 +14,7 @@ from typing import Any
 from router.args.dates import format_value
 from router.args.document import Document
 from router.args.mentions import EXPRESSION_RE, Mention
-from router.args.params import CREATOR_WORDS, Param, singular
+from router.args.params import CREATOR_WORDS, Param, singular, split_words
 
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
              "omit", "n't", "doesn't", "shouldn't", "won't", "nor", "except"}  # fmt: skip
@@ -41,11 +41,16 @@ _REQUEST_VERB_RE = re.compile(
     r"provide(?:\s+me\s+with)?|query|ask)\b\s*(?:for|about|on|up|of|the|me)?\s*",
     re.I,
 )
+# what an amount of money is called in a parameter name ("$200,000" for principal)
+_MONEY_NOUNS = ("principal", "loan", "deposit", "balance", "investment", "capital", "income", "revenue", "debt",
+                "rent", "premium", "fare", "wage", "savings", "mortgage", "value", "total")
 _UNIT_ALIASES = {
     "km": ("kilometer", "kilometre", "km"), "mi": ("mile",), "mile": ("mile",), "kg": ("kilogram", "kg"),
     "g": ("gram",), "gram": ("gram",), "lb": ("pound", "lb"), "m": ("meter", "metre"), "cm": ("centimeter",),
-    "usd": ("dollar", "usd", "price", "cost", "amount", "budget", "fee", "salary", "money", "fund", "payment"),
-    "eur": ("euro", "eur", "price", "cost", "amount", "budget"), "gbp": ("pound", "gbp", "price", "amount"),
+    "usd": ("dollar", "usd", "price", "cost", "amount", "budget", "fee", "salary", "money", "fund", "payment",
+            *_MONEY_NOUNS),
+    "eur": ("euro", "eur", "price", "cost", "amount", "budget", *_MONEY_NOUNS),
+    "gbp": ("pound", "gbp", "price", "amount", *_MONEY_NOUNS),
     "%": ("percent", "percentage", "rate", "ratio", "%"), "min": ("minute",), "h": ("hour",), "hr": ("hour",),
     "sec": ("second",), "s": ("second",), "px": ("pixel",), "ms": ("millisecond",),
 }  # fmt: skip
@@ -170,8 +175,13 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if m.unit == "%" and param.kind == "number" and "fraction" in param.description.lower():
             value = m.value / 100.0
         score = 0.3 + proximity(doc, param, m.start, m.end) + _unit_score(m, param)
+        if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
+            score += 0.4  # "the top 5 headlines": how many results
         found.append(Candidate(value, m.start, m.end, score, "number"))
     return found
+
+
+_COUNT_WORDS = frozenset({"limit", "count", "max", "top", "num", "size", "result", "item", "quantity", "n", "k"})
 
 
 _START_WORDS = {"start", "from", "begin", "check", "departure", "since", "checkin", "open", "first"}
@@ -428,6 +438,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             # "a song by Queen", "written by Jane Austen": the maker of a work follows "by"
             by = creator and doc.text[: s.start].rstrip().lower().endswith(" by")
             score = 0.3 + proximity(doc, param, s.start, s.end) + (0.45 if by else 0.0) + _title_fit(s.value, param)
+            if _VENUE_WORDS & set(param.cues) and re.search(r"\b(?:at|from|in)\s+(?:the\s+)?$", doc.text[: s.start]):
+                score += 0.3  # "a table at Luigi's": the place is named after "at"
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
     elif param.role == "expression":  # "(5+3)*6"
         for expression in EXPRESSION_RE.finditer(text):
@@ -435,12 +447,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             if value.count("(") == value.count(")"):
                 found.append(Candidate(value, expression.start(), expression.end(), 0.9, "span", shared=True))
     elif param.role == "ident" and "currency" in param.cues:  # "500 USD" is an amount in USD, not "500"
-        for m in doc.of("number"):
-            if m.unit in _CURRENCY_CODES:
-                found.append(Candidate(_CURRENCY_CODES[m.unit], m.start, m.end, 0.8, "span", shared=True))
-        for m in doc.of("acronym"):
-            if m.text.lower() in _CURRENCY_CODES:
-                found.append(Candidate(m.text.upper(), m.start, m.end, 0.7, "span"))
+        found.extend(_currency_candidates(doc, param))
     elif param.role == "ident":
         for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
             value = number_text(m) if m.kind == "number" else m.text
@@ -466,6 +473,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         found.extend(street_candidates(doc, param))
     if param.cues and param.cues[-1] in ("language", "lang", "locale"):  # not language_level
         found.extend(language_candidates(doc, param))
+    if param.role == "text" and {"topic", "subject", "theme"} & set(param.cues):
+        for m in _ABOUT_RE.finditer(text):  # "headlines about technology": the topic, not the whole request
+            found.append(Candidate(m.group(1), m.start(1), m.end(1), 0.6, "span"))
     if param.role == "text":
         rest = request_content(text)
         if rest and not AFFIRMATION_RE.match(rest):
@@ -475,6 +485,49 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     return drop_overlapping_typed(doc, found)
 
 
+_CURRENCY_WORD_RE = re.compile(r"\b(" + "|".join(sorted((u for u in _CURRENCY_CODES if len(u) > 3 or u == "yen"),
+                                                          key=len, reverse=True)) + r")\b", re.I)
+
+
+def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
+    """Currency codes: an amount's unit ("100 euros" -> EUR), a code ("USD"), a currency word ("to dollars");
+    in a pair, the amount's currency is the source and one after "to" / "into" / "in" the target."""
+    words = set(split_words(param.name))
+    leaving = bool(words & {"from", "source", "base", "original", "sell"})
+    going = bool(words & {"to", "target", "destination", "quote", "buy", "into"})
+
+    def steer(start: int, after_to: bool) -> float:
+        if after_to:
+            return 0.15 if going else -0.2 if leaving else 0.0
+        return 0.15 if leaving else -0.2 if going else 0.0
+
+    found: list[Candidate] = []
+    amounts = [m for m in doc.of("number") if m.unit in _CURRENCY_CODES]
+    for m in amounts:
+        found.append(Candidate(_CURRENCY_CODES[m.unit], m.start, m.end, 0.8 + steer(m.start, False), "span",
+                               shared=True))
+    taken = [(m.start, m.end) for m in amounts]
+    for m in doc.of("acronym"):
+        if m.text.lower() in _CURRENCY_CODES:
+            found.append(Candidate(m.text.upper(), m.start, m.end, 0.7 + steer(m.start, _after_to(doc, m.start)),
+                                   "span"))
+    for w in _CURRENCY_WORD_RE.finditer(doc.text):
+        if any(s <= w.start() < e for s, e in taken):
+            continue  # the unit of an amount, counted above
+        code = _CURRENCY_CODES[w.group(1).lower()]
+        found.append(Candidate(code, w.start(), w.end(), 0.7 + steer(w.start(), _after_to(doc, w.start())), "span"))
+    return found
+
+
+def _after_to(doc: Document, start: int) -> bool:
+    return bool(re.search(r"\b(?:to|into|in)\s+$", doc.text[max(0, start - 8) : start], re.I))
+
+
+_VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
+                          "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
+                          "airline", "bank", "pharmacy", "library", "park", "stadium"})
+_ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:topic|subject) of)\s+"
+                       r"(?:the\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
 _HONORIFIC_RE = re.compile(r"(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+[A-Z]")
 _DOCTOR_WORDS = frozenset({"doctor", "dr", "physician", "dentist", "surgeon", "therapist"})
 

@@ -161,6 +161,8 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
             role = "secret"
         elif word_set & EXPRESSION_WORDS:
             role = "expression"
+        elif "currency" in word_set:  # from_currency is a code, not a place
+            role = "ident"
         elif word_set & LOCATION_WORDS or "location" in description.lower()[:60]:
             role = "location"
         elif word_set & TEXT_WORDS:

@@ -754,3 +754,30 @@ def test_the_recipient_of_an_email_tool_is_an_address() -> None:
     # the same parameter name in a tool that is not about mail stays a place
     trip = tool({"to": {"type": "string"}}, ["to"], name="book_train")
     assert fill_arguments(user("Book a train to Berlin"), trip).arguments == {"to": "Berlin"}
+
+
+def test_currency_pairs_take_codes_in_the_direction_said() -> None:
+    convert = tool({"amount": {"type": "number"}, "from_currency": {"type": "string"},
+                    "to_currency": {"type": "string"}}, ["amount", "from_currency", "to_currency"], name="convert")
+    assert fill_arguments(user("Convert 100 euros to dollars."), convert).arguments == {
+        "amount": 100, "from_currency": "EUR", "to_currency": "USD"}
+    assert fill_arguments(user("How much is 1000 USD in EUR?"), convert).arguments == {
+        "amount": 1000, "from_currency": "USD", "to_currency": "EUR"}
+
+
+def test_time_format_hh_mm_and_money_named_by_its_role() -> None:
+    table = tool({"time": {"type": "string", "description": "Time, HH:MM"}}, ["time"], name="book_table")
+    assert fill_arguments(user("a table at 7pm"), table, today=TODAY).arguments == {"time": "19:00"}
+    loan = tool({"principal": {"type": "number"}, "years": {"type": "integer"}}, ["principal", "years"],
+                name="mortgage_payment")
+    assert fill_arguments(user("a $200,000 loan over 30 years"), loan).arguments == {"principal": 200000, "years": 30}
+
+
+def test_how_many_what_about_and_which_place() -> None:
+    news = tool({"topic": {"type": "string"}, "limit": {"type": "integer"}}, ["topic"], name="get_news")
+    assert fill_arguments(user("Get the top 5 news headlines about technology."), news).arguments == {
+        "topic": "technology", "limit": 5}
+    book = tool({"restaurant_name": {"type": "string"}, "party_size": {"type": "integer"}},
+                ["restaurant_name", "party_size"], name="book_restaurant")
+    assert fill_arguments(user("Book a table for 4 people at Luigi's tonight."), book).arguments == {
+        "restaurant_name": "Luigi's", "party_size": 4}
