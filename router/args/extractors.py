@@ -474,8 +474,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     if param.cues and param.cues[-1] in ("language", "lang", "locale"):  # not language_level
         found.extend(language_candidates(doc, param))
     if param.role == "text" and {"topic", "subject", "theme"} & set(param.cues):
-        for m in _ABOUT_RE.finditer(text):  # "headlines about technology": the topic, not the whole request
-            found.append(Candidate(m.group(1), m.start(1), m.end(1), 0.6, "span"))
+        for about in _ABOUT_RE.finditer(text):  # "headlines about technology": the topic, not the whole request
+            found.append(Candidate(about.group(1), about.start(1), about.end(1), 0.6, "span"))
     if param.role == "text":
         rest = request_content(text)
         if rest and not AFFIRMATION_RE.match(rest):
