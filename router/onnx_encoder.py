@@ -26,7 +26,7 @@ import os
 import tempfile
 import threading
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -204,42 +204,55 @@ def ensure_onnx(model_path: str | None = None, max_seq_length: int = DEFAULT_MAX
     return _ensure_onnx(model_path or default_model_path(), max_seq_length)[0]
 
 
-def _ensure_onnx(model_path: str, max_seq_length: int) -> tuple[Path, bool]:
-    """``(path, exported_now)``. Two processes starting at once: one exports, the other waits and reuses."""
-    folder = export_dir(model_path, max_seq_length)
-    target = folder / ONNX_FILE
+def _publish(target: Path, build: Callable[[Path], None], failure: str) -> bool:
+    """Make ``target`` once across processes: under its folder's lock, ``build`` writes a temporary file
+    that is then renamed into place (atomic). False when it was already there."""
     if target.exists():
-        return target, False
+        return False
+    folder = target.parent
     folder.mkdir(parents=True, exist_ok=True)
     with _file_lock(folder / ".lock"):
         if target.exists():
-            return target, False
-        for stale in folder.glob(".model-*.onnx.tmp"):  # left by an exporter that was killed
+            return False
+        for stale in folder.glob(".model-*.onnx.tmp"):  # left by a writer that was killed
             stale.unlink(missing_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".model-", suffix=".onnx.tmp", dir=folder)
         os.close(fd)
         tmp = Path(tmp_name)
         try:
-            _export(model_path, tmp)
-            cosine = verify_export(tmp, model_path, max_seq_length)
-            meta = {
-                "model_path": os.path.abspath(model_path),
-                "max_seq_length": max_seq_length,
-                "min_cosine": cosine,
-                "versions": {p: _version(p) for p in ("torch", "transformers", "sentence-transformers",
-                                                      "onnx", "onnxruntime")},
-            }
-            (folder / META_FILE).write_text(json.dumps(meta, indent=2))
+            build(tmp)
             tmp.chmod(0o644)
             os.replace(tmp, target)
         except OnnxEncoderError:
             raise
         except Exception as exc:
-            raise OnnxEncoderError(f"exporting {model_path} to ONNX failed: {exc!r}") from exc
+            raise OnnxEncoderError(f"{failure}: {exc!r}") from exc
         finally:
             tmp.unlink(missing_ok=True)
-    log.info("exported %s to %s", model_path, target)
-    return target, True
+    return True
+
+
+def _ensure_onnx(model_path: str, max_seq_length: int) -> tuple[Path, bool]:
+    """``(path, exported_now)``. Two processes starting at once: one exports, the other waits and reuses."""
+    folder = export_dir(model_path, max_seq_length)
+    target = folder / ONNX_FILE
+
+    def build(tmp: Path) -> None:
+        _export(model_path, tmp)
+        cosine = verify_export(tmp, model_path, max_seq_length)
+        meta = {
+            "model_path": os.path.abspath(model_path),
+            "max_seq_length": max_seq_length,
+            "min_cosine": cosine,
+            "versions": {p: _version(p) for p in ("torch", "transformers", "sentence-transformers",
+                                                  "onnx", "onnxruntime")},
+        }
+        (folder / META_FILE).write_text(json.dumps(meta, indent=2))
+
+    made = _publish(target, build, f"exporting {model_path} to ONNX failed")
+    if made:
+        log.info("exported %s to %s", model_path, target)
+    return target, made
 
 
 def _ensure_int8(model_path: str, max_seq_length: int) -> tuple[Path, bool]:
@@ -247,38 +260,25 @@ def _ensure_int8(model_path: str, max_seq_length: int) -> tuple[Path, bool]:
     ~2.5x faster per query on CPU, vectors close to but not equal to fp32's (checked against it)."""
     source, exported = _ensure_onnx(model_path, max_seq_length)
     target = source.with_name(INT8_FILE)
-    if target.exists():
-        return target, exported
-    with _file_lock(source.parent / ".lock"):
-        if target.exists():
-            return target, exported
+
+    def build(tmp: Path) -> None:
         try:
             from onnxruntime.quantization import QuantType, quantize_dynamic
         except ImportError as exc:
             raise OnnxEncoderError(f"int8 quantisation needs onnxruntime's quantization tools: {exc}") from exc
-        fd, tmp_name = tempfile.mkstemp(prefix=".model-", suffix=".onnx.tmp", dir=source.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            quantize_dynamic(source, tmp, weight_type=QuantType.QInt8, per_channel=True,
-                             op_types_to_quantize=["MatMul"])
-            texts = list(VERIFY_TEXTS)
-            reference = OnnxEncoder(model_path, max_seq_length, 1, onnx_path=source).encode(texts)
-            candidate = OnnxEncoder(model_path, max_seq_length, 1, onnx_path=tmp).encode(texts)
-            cosine = float((reference * candidate).sum(axis=1).min())
-            if not cosine >= MIN_COSINE_INT8:
-                raise OnnxEncoderError(f"the int8 export of {model_path} moved its vectors too far "
-                                       f"(min cosine {cosine:.4f} < {MIN_COSINE_INT8}); use encoder_backend onnx")
-            tmp.chmod(0o644)
-            os.replace(tmp, target)
-        except OnnxEncoderError:
-            raise
-        except Exception as exc:
-            raise OnnxEncoderError(f"quantising {source} failed: {exc!r}") from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-    log.info("quantised %s to %s", source, target)
-    return target, True
+        quantize_dynamic(source, tmp, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
+        texts = list(VERIFY_TEXTS)
+        reference = OnnxEncoder(model_path, max_seq_length, 1, onnx_path=source).encode(texts)
+        candidate = OnnxEncoder(model_path, max_seq_length, 1, onnx_path=tmp).encode(texts)
+        cosine = float((reference * candidate).sum(axis=1).min())
+        if not cosine >= MIN_COSINE_INT8:
+            raise OnnxEncoderError(f"the int8 export of {model_path} moved its vectors too far "
+                                   f"(min cosine {cosine:.4f} < {MIN_COSINE_INT8}); use encoder_backend onnx")
+
+    made = _publish(target, build, f"quantising {source} failed")
+    if made:
+        log.info("quantised %s to %s", source, target)
+    return target, exported or made
 
 
 def _export(model_path: str, out: Path) -> None:
