@@ -214,16 +214,21 @@ def assign(
                 if score >= threshold:
                     pool.append((score, order, param, cand, index))
     used: dict[int, list[tuple[int, int]]] = {}
+    shared: set[tuple[int, int, int]] = set()  # (turn, start, end) of free text one parameter already took
     for _score, _order, param, cand, index in sorted(pool, key=lambda t: (-t[0], t[4], t[1])):
         if param.name in filled:
             continue
         spans = used.setdefault(index, [])
         if not cand.shared and any(cand.start < e and s < cand.end for s, e in spans):
             continue
+        if cand.shared and (index, cand.start, cand.end) in shared:
+            continue  # free text may overlap other values, but two parameters never get the very same text
         if not check.is_valid(coerce(cand.value, param.schema), param.schema):
             continue  # validated only when it would be taken: most candidates never get here
         filled[param.name] = (cand.value, cand.source if index == 0 else "context")
-        if not cand.shared:
+        if cand.shared:
+            shared.add((index, cand.start, cand.end))
+        else:
             spans.append((cand.start, cand.end))
     return filled
 
@@ -235,7 +240,8 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
     numbers = doc.of("number")
     if len(numeric) < 2 or len(numbers) != len(numeric):
         return {}
-    if any(doc.cue_positions(p.cue_words) for p in numeric):
+    # a one-letter name ("a", "x") is no cue: "a right triangle with sides 3 and 4" names no parameter
+    if any(doc.cue_positions(tuple(c for c in p.cue_words if len(c) > 1)) for p in numeric):
         return {}
     return {p.name: n.start for p, n in zip(numeric, numbers, strict=True)}
 

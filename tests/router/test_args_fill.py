@@ -781,3 +781,17 @@ def test_how_many_what_about_and_which_place() -> None:
                 ["restaurant_name", "party_size"], name="book_restaurant")
     assert fill_arguments(user("Book a table for 4 people at Luigi's tonight."), book).arguments == {
         "restaurant_name": "Luigi's", "party_size": 4}
+
+
+def test_one_letter_names_pair_with_numbers_in_order() -> None:
+    sides = tool({"a": {"type": "number"}, "b": {"type": "number"}}, ["a", "b"], name="hypotenuse")
+    # the article "a" in the request is not the parameter a
+    assert fill_arguments(user("Calculate the hypotenuse of a right triangle with sides 3 and 4."), sides).arguments == {
+        "a": 3, "b": 4}
+
+
+def test_two_free_text_parameters_never_take_the_same_text() -> None:
+    bodies = tool({"body1": {"type": "string"}, "body2": {"type": "string"}}, ["body1", "body2"], name="distance")
+    result = fill_arguments(user("What's the distance from the Earth to the Moon?"), bodies)
+    assert len(set(map(str, result.arguments.values()))) == len(result.arguments)
+    assert result.missing  # better to ask the LLM than to send one text twice
