@@ -379,3 +379,24 @@ def test_streaming_on_every_branch(proxy: Any) -> None:
     text, headers, _ = stream_text(base, user("What's the weather in Paris right now, and then check Boston too?"))
     assert headers["x-toolproxy-route"] == "local:get_weather" and text == "Paris and Boston: 18C."
     assert up.received[-1]["messages"][-1]["role"] == "tool" and "tools" in up.received[-1]
+
+
+def test_a_managed_first_step_runs_here_then_the_llm_calls_the_next_tool(make_proxy: Any, upstream: Any) -> None:
+    """GetUserToken is managed: the proxy runs it, then the upstream gets the tools plus the call and its result,
+    and its DeleteAccount call (a client tool) goes back to the client."""
+    token_tool = {**TOKEN_TOOLS[0]["function"],
+                  "executor": {"type": "python", "callable": "tests.fixtures.tools:get_user_token"}}
+    up = upstream
+    up.script.append({"tool_calls": [{"name": "DeleteAccount", "arguments": {"token": "tk-jdoe-42"}}]})
+    with make_proxy(router={"mode": "intercept"}, tools=[token_tool]) as base:
+        raw = ask(base, user("Please delete my account. My username is jdoe and my password is hunter2."),
+                  tools=[TOKEN_TOOLS[1]])
+        assert raw.headers["x-toolproxy-route"] == "local:GetUserToken"
+        sent = up.received[-1]
+        assert [t["function"]["name"] for t in sent["tools"]] == ["DeleteAccount", "GetUserToken"]
+        call, result = sent["messages"][-2:]
+        assert call["tool_calls"][0]["function"]["name"] == "GetUserToken"
+        assert call["tool_calls"][0]["id"].startswith("call_tp_first_")
+        assert result["role"] == "tool" and "tk-jdoe-42" in result["content"]
+        msg = raw.parse().choices[0].message
+        assert [c.function.name for c in msg.tool_calls] == ["DeleteAccount"]
