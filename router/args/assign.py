@@ -200,8 +200,15 @@ def assign(
                 continue
             threshold = min_score if param.required else max(min_score, OPTIONAL_MIN_SCORE)
             found = _candidates(doc, param, index == 0 and param.name in asked)
-            if len(found) == 1 and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
-                found[0].score += 0.2  # the only number in the text for the only numeric parameter
+            alone = len({(c.start, c.end) for c in found}) == 1  # one span, however many readings of it
+            if alone and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
+                for cand in found:
+                    cand.score += 0.2  # the only number in the text for the only numeric parameter
+            if (param.kind == "string" and param.role == "generic" and kinds["string"] == 1 and alone
+                    and len(docs[index].of("quoted")) == 1):
+                for cand in found:  # the only quoted text, and nothing else, for the only plain string parameter
+                    if cand.source == "quoted":
+                        cand.score += 0.15
             if param.name in in_order:
                 for cand in found:
                     if cand.start == in_order[param.name]:

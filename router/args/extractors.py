@@ -473,6 +473,18 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         found.extend(street_candidates(doc, param))
     if param.cues and param.cues[-1] in ("language", "lang", "locale"):  # not language_level
         found.extend(language_candidates(doc, param))
+    if param.role == "text" and {"message", "text", "body", "content", "note"} & set(param.cues):
+        for said in _SAYING_RE.finditer(text):  # "a message to Bob saying I'll be late": what it says
+            quoted = _QUOTE_RE.match(text, said.end())
+            begin = said.end() + len(text[said.end():]) - len(text[said.end():].lstrip())
+            start, end = (quoted.start(2), quoted.end(2)) if quoted else (begin, len(text.rstrip(" .!?")))
+            if end > start:
+                found.append(Candidate(text[start:end], start, end, 0.7, "span", shared=True))
+    if param.role == "name" and not creator and {"title", "name"} & set(param.cues):
+        for named in re.finditer(r"\b(?:called|named|titled|entitled)\s+", text):  # "an event called Team Sync"
+            after = _value_after(doc, named.end())
+            if after and (after[0][:1].isupper() or after[0][:1].isdigit()):
+                found.append(Candidate(after[0], after[1], after[2], 0.6, "span"))
     if param.role == "text" and {"topic", "subject", "theme"} & set(param.cues):
         for about in _ABOUT_RE.finditer(text):  # "headlines about technology": the topic, not the whole request
             found.append(Candidate(about.group(1), about.start(1), about.end(1), 0.6, "span"))
@@ -526,6 +538,8 @@ def _after_to(doc: Document, start: int) -> bool:
 _VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
                           "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
                           "airline", "bank", "pharmacy", "library", "park", "stadium"})
+_SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|me|us)(?: that)?|with the (?:text|message))"
+                        r"[:,]?(?=\s)", re.I)
 _ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:topic|subject) of)\s+"
                        r"(?:the\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
 _HONORIFIC_RE = re.compile(r"(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+[A-Z]")

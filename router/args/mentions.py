@@ -25,12 +25,12 @@ NUMBER_RE = re.compile(
     (?P<cur>[$€£¥])?\s?
     (?:
       (?P<digits>[-+]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+)
-      (?P<suffix>k|m|bn)?(?![\w@-]|\.\d|/\d|:\d)
+      (?P<suffix>k|m|bn)?(?![\w@]|-(?![a-zA-Z])|\.\d|/\d|:\d)
       |
       (?P<words>(?:{_WORD_NUM_RE})(?:[\s-](?:{_WORD_NUM_RE}|hundred|thousand|million|and(?=\s)))*)\b
     )
     (?:\s?(?P<pct>%|percent\b))?
-    (?:\s?(?P<unit>[a-zA-Z°][a-zA-Z°/]*))?
+    (?:[\s-]?(?P<unit>[a-zA-Z°][a-zA-Z°/]*))?
     """,
     re.VERBOSE | re.IGNORECASE,
 )

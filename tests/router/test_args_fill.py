@@ -795,3 +795,28 @@ def test_two_free_text_parameters_never_take_the_same_text() -> None:
     result = fill_arguments(user("What's the distance from the Earth to the Moon?"), bodies)
     assert len(set(map(str, result.arguments.values()))) == len(result.arguments)
     assert result.missing  # better to ask the LLM than to send one text twice
+
+
+def test_lists_of_numbers_hyphenated_units_and_what_a_message_says() -> None:
+    mean = tool({"numbers": {"type": "array", "items": {"type": "number"}}}, ["numbers"], name="average")
+    assert fill_arguments(user("the average of 4, 8, 15, 16, 23 and 42"), mean).arguments == {
+        "numbers": [4, 8, 15, 16, 23, 42]}
+    forecast = tool({"location": {"type": "string"}, "days": {"type": "integer"}}, ["location", "days"], name="forecast")
+    assert fill_arguments(user("Get the 10-day forecast for Seattle."), forecast).arguments == {
+        "location": "Seattle", "days": 10}
+    sms = tool({"phone_number": {"type": "string"}, "message": {"type": "string"}}, ["phone_number", "message"],
+               name="send_sms")
+    assert fill_arguments(user("Send a message to +1-555-123-4567 saying I'll be late at 5pm."), sms).arguments == {
+        "phone_number": "+1-555-123-4567", "message": "I'll be late at 5pm"}
+    say = tool({"text": {"type": "string"}, "target_language": {"type": "string"}}, ["text", "target_language"],
+               name="translate")
+    assert fill_arguments(user('How do I say "What time is it?" in French?'), say).arguments == {
+        "text": "What time is it?", "target_language": "French"}
+
+
+def test_a_title_after_called_and_a_lone_quoted_word() -> None:
+    event = tool({"title": {"type": "string"}, "duration_minutes": {"type": "integer"}}, ["title"], name="create_event")
+    assert fill_arguments(user("Create an event called Team Sync for 30 minutes."), event).arguments == {
+        "title": "Team Sync", "duration_minutes": 30}
+    define = tool({"word": {"type": "string"}}, ["word"], name="define_word")
+    assert fill_arguments(user("Look up the definition of 'serendipity'."), define).arguments == {"word": "serendipity"}
