@@ -109,8 +109,13 @@ def _aggregate(singles: list[Candidate]) -> list[Candidate]:
     if not singles:
         return []
     values: list[Any] = []
+    seen: set[Any] = set()
     for c in sorted(singles, key=lambda c: c.start):
-        if c.value not in values:
+        # a number may repeat ("3, 1, 4, 1, 5"): one per place in the text; other values once
+        numeric = isinstance(c.value, int | float) and not isinstance(c.value, bool)
+        key = ("at", c.start, c.end) if numeric else ("value", repr(c.value))
+        if key not in seen:
+            seen.add(key)
             values.append(c.value)
     best = max(c.score for c in singles)
     start, end = min(c.start for c in singles), max(c.end for c in singles)
@@ -209,6 +214,12 @@ def assign(
                 for cand in found:  # the only quoted text, and nothing else, for the only plain string parameter
                     if cand.source == "quoted":
                         cand.score += 0.15
+            if param.kind == "integer" and _QUANTITY_WORDS & set(param.cues):
+                for cand in found:  # "order 2 large pepperoni pizzas" for order_pizza: 2 pizzas
+                    digits = re.match(r"\d[\d,]*", doc.text[cand.start:cand.end])
+                    if digits and _counts_topic(doc, cand.end, topics[param.name]):
+                        cand.score += 0.4
+                        cand.end = cand.start + digits.end()  # the count alone: "large" is the size
             if param.name in in_order:
                 for cand in found:
                     if cand.start == in_order[param.name]:
@@ -251,6 +262,15 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
     if any(doc.cue_positions(tuple(c for c in p.cue_words if len(c) > 1)) for p in numeric):
         return {}
     return {p.name: n.start for p, n in zip(numeric, numbers, strict=True)}
+
+
+_QUANTITY_WORDS = frozenset({"quantity", "qty", "count", "number", "num", "amount"})
+
+
+def _counts_topic(doc: Document, end: int, topic: frozenset[str]) -> bool:
+    """A noun of the tool's name among the three words after a number ("2 large pepperoni pizzas")."""
+    after = re.findall(r"[a-z]+", doc.text[end:].lower())[:3]
+    return any(singular(w) in topic for w in after)
 
 
 _UNAMBIGUOUS_ALONE = {"integer", "number", "date", "email", "url", "phone", "array"}

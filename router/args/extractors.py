@@ -485,6 +485,14 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             after = _value_after(doc, named.end())
             if after and (after[0][:1].isupper() or after[0][:1].isdigit()):
                 found.append(Candidate(after[0], after[1], after[2], 0.6, "span"))
+    if {"task", "reminder", "message", "text", "note", "title", "content", "description"} & set(param.cues):
+        for task in _REMIND_RE.finditer(text):  # "remind me to water the plants every Sunday": what to do
+            found.append(Candidate(task.group(1), task.start(1), task.end(1), 0.7, "span"))
+    if param.role == "text" and {"query", "q", "keyword", "search", "term"} & set(param.cues):
+        for sought in _SEARCH_FOR_RE.finditer(text):  # "search YouTube for cat videos": what is sought
+            found.append(Candidate(sought.group(1), sought.start(1), sought.end(1), 0.55, "span"))
+    if param.kind == "string" and "unit" in param.cues:
+        found.extend(_unit_pair_candidates(doc, param))
     if param.role == "text" and {"topic", "subject", "theme"} & set(param.cues):
         for about in _ABOUT_RE.finditer(text):  # "headlines about technology": the topic, not the whole request
             found.append(Candidate(about.group(1), about.start(1), about.end(1), 0.6, "span"))
@@ -540,6 +548,26 @@ _VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar",
                           "airline", "bank", "pharmacy", "library", "park", "stadium"})
 _SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|me|us)(?: that)?|with the (?:text|message))"
                         r"[:,]?(?=\s)", re.I)
+_REMIND_RE = re.compile(r"\bremind(?:er)?(?:\s+(?:me|us|him|her|them))?\s+(?:to|that|about)\s+(.+?)"
+                        r"(?=\s+(?:every|each|at|on|in|by|tomorrow|today|tonight|next|this|before|after)\b|[,.;!?]|$)",
+                        re.I)
+_SEARCH_FOR_RE = re.compile(r"\bsearch(?:\s+\w+){0,3}?\s+for\s+(.+?)(?=\s*[,.;!?]|$)", re.I)
+
+
+def _unit_pair_candidates(doc: Document, param: Param) -> list[Candidate]:
+    """ "Convert 5 miles to kilometers": from_unit is the amount's unit, to_unit the word after "to"."""
+    words = set(split_words(param.name))
+    found: list[Candidate] = []
+    if words & {"from", "source", "input", "original"}:
+        for m in doc.of("number"):
+            if m.unit and m.unit.isalpha():
+                found.append(Candidate(m.unit, m.end - len(m.unit), m.end, 0.75, "span", shared=True))
+    elif words & {"to", "target", "output", "into"}:
+        for m_to in re.finditer(r"\b(?:to|into|in)\s+([a-zA-Z°]+)\s*[.?!]?\s*$", doc.text):
+            found.append(Candidate(m_to.group(1), m_to.start(1), m_to.end(1), 0.75, "span"))
+    return found
+
+
 _ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:topic|subject) of)\s+"
                        r"(?:the\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
 _HONORIFIC_RE = re.compile(r"(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+[A-Z]")

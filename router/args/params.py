@@ -163,7 +163,8 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
             role = "expression"
         elif "currency" in word_set:  # from_currency is a code, not a place
             role = "ident"
-        elif word_set & LOCATION_WORDS or "location" in description.lower()[:60]:
+        elif (word_set & LOCATION_WORDS or "location" in description.lower()[:60]
+              or words in (["start"], ["end"])):  # get_directions(start, end): places
             role = "location"
         elif word_set & TEXT_WORDS:
             role = "text"

@@ -820,3 +820,25 @@ def test_a_title_after_called_and_a_lone_quoted_word() -> None:
         "title": "Team Sync", "duration_minutes": 30}
     define = tool({"word": {"type": "string"}}, ["word"], name="define_word")
     assert fill_arguments(user("Look up the definition of 'serendipity'."), define).arguments == {"word": "serendipity"}
+
+
+def test_common_assistant_requests() -> None:
+    directions = tool({"start": {"type": "string"}, "end": {"type": "string"}}, ["start", "end"], name="get_directions")
+    assert fill_arguments(user("Get directions from Central Park to Times Square."), directions).arguments == {
+        "start": "Central Park", "end": "Times Square"}
+    units = tool({"value": {"type": "number"}, "from_unit": {"type": "string"}, "to_unit": {"type": "string"}},
+                 ["value", "from_unit", "to_unit"], name="convert_units")
+    assert fill_arguments(user("Convert 5 miles to kilometers."), units).arguments == {
+        "value": 5, "from_unit": "miles", "to_unit": "kilometers"}
+    pizza = tool({"quantity": {"type": "integer"}, "size": {"type": "string", "enum": ["small", "large"]},
+                  "address": {"type": "string"}}, ["quantity", "size", "address"], name="order_pizza")
+    assert fill_arguments(user("Order 2 large pizzas for delivery to 12 Oak Street."), pizza).arguments == {
+        "quantity": 2, "size": "large", "address": "12 Oak Street"}
+    remind = tool({"task": {"type": "string"}, "time": {"type": "string"}}, ["task", "time"], name="create_reminder")
+    assert fill_arguments(user("Remind me to water the plants every Sunday at 9am."), remind,
+                          today=TODAY).arguments["task"] == "water the plants"
+    search = tool({"query": {"type": "string"}, "max_results": {"type": "integer"}}, ["query"], name="youtube_search")
+    assert fill_arguments(user("Search YouTube for cat videos, max 20 results."), search).arguments == {
+        "query": "cat videos", "max_results": 20}
+    median = tool({"values": {"type": "array", "items": {"type": "number"}}}, ["values"], name="median")
+    assert fill_arguments(user("Find the median of 3, 1, 4, 1, 5."), median).arguments == {"values": [3, 1, 4, 1, 5]}
