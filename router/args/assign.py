@@ -13,13 +13,14 @@ from router.args.extractors import (
     boolean_value,
     date_candidates,
     enum_candidates,
+    labelled_as_other,
     number_candidates,
     proximity,
     request_content,
     string_candidates,
     typed_candidates,
 )
-from router.args.params import Param, describe, singular, split_words
+from router.args.params import TITLE_WORDS, Param, describe, singular, split_words
 from router.args.validate import SchemaCheck, coerce
 
 OPTIONAL_MIN_SCORE = 0.6  # evidence an optional value needs (at least the caller's min_score)
@@ -191,6 +192,7 @@ def assign(
     filled: dict[str, tuple[Any, str]] = {}
     pool: list[tuple[float, int, Param, Candidate, int]] = []
     kinds = Counter(_family(p.kind) for p in params)
+    names = sum(p.role == "name" for p in params)
     # a kind of thing may well be the tool's topic: transport_type "taxi" for book_taxi
     topics = {p.name: frozenset() if TYPE_WORDS & set(split_words(p.name)) else topic for p in params}
     for index, doc in enumerate(docs):
@@ -213,6 +215,11 @@ def assign(
                     and len(docs[index].of("quoted")) == 1):
                 for cand in found:  # the only quoted text, and nothing else, for the only plain string parameter
                     if cand.source == "quoted":
+                        cand.score += 0.15
+            if param.role == "name" and param.required and _THING_WORDS & set(param.cues) and names == 1:
+                for cand in found:  # the one named thing it needs: "the Lakers game" for team, "Breaking Bad"
+                    if (cand.source == "span" and str(cand.value)[:1].isupper()
+                            and not labelled_as_other(doc, param, cand.start)):  # "the director is X": not a title
                         cand.score += 0.15
             if param.kind == "integer" and _QUANTITY_WORDS & set(param.cues):
                 for cand in found:  # "order 2 large pepperoni pizzas" for order_pizza: 2 pizzas
@@ -264,6 +271,7 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
     return {p.name: n.start for p, n in zip(numeric, numbers, strict=True)}
 
 
+_THING_WORDS = frozenset(TITLE_WORDS | {"team", "league", "club", "brand", "company", "organization", "channel"})
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "count", "number", "num", "amount"})
 
 

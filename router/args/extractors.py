@@ -13,7 +13,7 @@ from typing import Any
 
 from router.args.dates import format_value
 from router.args.document import Document
-from router.args.mentions import EXPRESSION_RE, Mention
+from router.args.mentions import EXPRESSION_RE, SCALE_WORDS, Mention
 from router.args.params import CREATOR_WORDS, Param, singular, split_words
 
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
@@ -158,7 +158,33 @@ def _unit_score(mention: Mention, param: Param) -> float:
     words = set(param.cues) | {singular(w) for w in re.findall(r"[a-z%]+", param.description.lower())}
     unit = singular(mention.unit)
     aliases = set(_UNIT_ALIASES.get(mention.unit, ())) | set(_UNIT_ALIASES.get(unit, ())) | {unit}
-    return 0.8 if aliases & words else 0.0
+    if aliases & words:
+        return 0.8
+    family = _UNIT_FAMILIES.get(mention.unit.replace("²", "^2"), _UNIT_FAMILIES.get(unit))
+    return 0.6 if family is not None and family & words else 0.0
+
+
+# what a unit measures, by the words a parameter for it is named with ("5 seconds" for time, "10 m/s" for velocity)
+_QUANTITIES = {
+    "time": frozenset({"time", "duration", "period", "interval", "second", "minute", "hour", "elapsed", "delay"}),
+    "speed": frozenset({"velocity", "speed"}),
+    "acceleration": frozenset({"acceleration"}),
+    "mass": frozenset({"mass", "weight"}),
+    "length": frozenset({"length", "distance", "width", "height", "radius", "diameter", "depth", "displacement",
+                         "altitude", "elevation", "side", "base"}),
+    "volume": frozenset({"volume", "capacity"}),
+    "temperature": frozenset({"temperature", "temp"}),
+}
+_UNIT_FAMILIES = {
+    **{u: _QUANTITIES["time"] for u in ("s", "sec", "second", "ms", "millisecond", "min", "minute", "h", "hr", "hour")},
+    **{u: _QUANTITIES["speed"] for u in ("m/s", "km/h", "kmh", "kph", "mph", "knot", "ft/s")},
+    **{u: _QUANTITIES["acceleration"] for u in ("m/s^2", "m/s2", "ft/s^2")},
+    **{u: _QUANTITIES["mass"] for u in ("kg", "g", "gram", "kilogram", "lb", "pound", "ton", "tonne", "mg")},
+    **{u: _QUANTITIES["length"] for u in ("m", "meter", "metre", "km", "kilometer", "cm", "mm", "mile", "mi", "ft",
+                                          "feet", "foot", "inch", "yard", "unit")},
+    **{u: _QUANTITIES["volume"] for u in ("l", "liter", "litre", "ml", "gallon", "m3", "m^3", "cubic")},
+    **{u: _QUANTITIES["temperature"] for u in ("°c", "°f", "celsius", "fahrenheit", "kelvin", "degree")},
+}  # fmt: skip
 
 
 def number_candidates(doc: Document, param: Param) -> list[Candidate]:
@@ -174,6 +200,10 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = int(value)
         if m.unit == "%" and param.kind == "number" and "fraction" in param.description.lower():
             value = m.value / 100.0
+        scale = re.search(r"\b(thousand|million|billion|trillion)\b", doc.text[m.start:m.end], re.I)
+        if scale and scale.group(1).lower() in param.description.lower():  # "budget in millions": 300, not 3e8
+            value = value / SCALE_WORDS[scale.group(1).lower()]
+            value = int(value) if value == int(value) else value
         score = 0.3 + proximity(doc, param, m.start, m.end) + _unit_score(m, param)
         if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
             score += 0.4  # "the top 5 headlines": how many results
@@ -446,13 +476,16 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = expression.group(0).strip()
             if value.count("(") == value.count(")"):
                 found.append(Candidate(value, expression.start(), expression.end(), 0.9, "span", shared=True))
+        if "formula" in param.cues:  # a chemical formula: "H2O", "NaCl", "C6H12O6"
+            for formula in _FORMULA_RE.finditer(text):
+                found.append(Candidate(formula.group(0), formula.start(), formula.end(), 0.6, "span"))
     elif param.role == "ident" and "currency" in param.cues:  # "500 USD" is an amount in USD, not "500"
         found.extend(_currency_candidates(doc, param))
     elif param.role == "ident":
         for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
             value = number_text(m) if m.kind == "number" else m.text
             score = 0.5 + proximity(doc, param, m.start, m.end) + (0.3 if _typed_ident(m.text, param) else 0.0)
-            if _labelled_as_other(doc, param, m.start):
+            if labelled_as_other(doc, param, m.start):
                 score -= 0.3  # "my password is hunter2" names a password, not this token
             found.append(Candidate(value, m.start, m.end, score, "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
@@ -570,6 +603,8 @@ def _unit_pair_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 _ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:topic|subject) of)\s+"
                        r"(?:the\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
+# two or more element symbols with a count or a two-letter symbol ("H2O", "NaCl"), not an acronym ("USA")
+_FORMULA_RE = re.compile(r"\b(?=[A-Z][a-z]?\d*[A-Z(])(?=[\w()]*(?:\d|[A-Z][a-z]))(?:[A-Z][a-z]?\d*|\([A-Za-z0-9]+\)\d*){2,}\b")
 _HONORIFIC_RE = re.compile(r"(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+[A-Z]")
 _DOCTOR_WORDS = frozenset({"doctor", "dr", "physician", "dentist", "surgeon", "therapist"})
 
@@ -584,7 +619,7 @@ def _title_fit(name: str, param: Param) -> float:
 _OTHER_LABEL_RE = re.compile(r"\b([a-z]+)\s*(?:\bis\b|:|=)\s*$", re.I)
 
 
-def _labelled_as_other(doc: Document, param: Param, start: int) -> bool:
+def labelled_as_other(doc: Document, param: Param, start: int) -> bool:
     """The value right after "<word> is" / "<word>:" where the word is none of the parameter's names."""
     m = _OTHER_LABEL_RE.search(doc.text[max(0, start - 40) : start])
     if m is None:

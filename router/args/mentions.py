@@ -21,7 +21,7 @@ _CURRENCY = {"$": "usd", "€": "eur", "£": "gbp", "¥": "jpy"}
 
 _WORD_NUM_RE = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
 NUMBER_RE = re.compile(
-    rf"""(?<![\w.@/#:-])
+    rf"""(?<![\w.@/#:^-])
     (?P<cur>[$€£¥])?\s?
     (?:
       (?P<digits>[-+]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+)
@@ -30,7 +30,7 @@ NUMBER_RE = re.compile(
       (?P<words>(?:{_WORD_NUM_RE})(?:[\s-](?:{_WORD_NUM_RE}|hundred|thousand|million|and(?=\s)))*)\b
     )
     (?:\s?(?P<pct>%|percent\b))?
-    (?:[\s-]?(?P<unit>[a-zA-Z°][a-zA-Z°/]*))?
+    (?:[\s-]?(?P<unit>[a-zA-Z°][a-zA-Z°/]*(?:\^?[23](?![\d.])|[²³])?))?
     """,
     re.VERBOSE | re.IGNORECASE,
 )
@@ -94,6 +94,9 @@ def words_to_number(text: str) -> float | None:
     return total + current if seen else None
 
 
+SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+
+
 def find_numbers(text: str) -> list[Mention]:
     """Numbers with their unit: "5 km", "$20", "3.5%", "two", "1,200", "10k"."""
     found: list[Mention] = []
@@ -111,11 +114,14 @@ def find_numbers(text: str) -> list[Mention]:
                 continue
             value = parsed
         unit = ""
+        scale = SCALE_WORDS.get((match["unit"] or "").lower()) if match["digits"] else None
+        if scale:  # "300 million km": a scale, not the unit
+            value *= scale
         if match["pct"]:
             unit = "%"
         elif match["cur"]:
             unit = _CURRENCY[match["cur"]]
-        elif match["unit"]:
+        elif match["unit"] and not scale:
             unit = match["unit"].lower()
         end = match.end("unit") if match["unit"] and not (match["pct"] or match["cur"]) else match.end()
         if match["unit"] and (match["pct"] or match["cur"]):

@@ -42,6 +42,14 @@ NAME_WORDS = {
     "recipient",
     "attendee",
     "owner",
+    "team",
+    "league",
+    "player",
+    "club",
+    "brand",
+    "company",
+    "organization",
+    "channel",
 }
 TITLE_WORDS = {"title", "song", "track", "album", "book", "movie", "film", "show", "series", "podcast", "episode",
                "playlist", "novel", "poem", "game"}  # fmt: skip

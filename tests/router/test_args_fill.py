@@ -842,3 +842,26 @@ def test_common_assistant_requests() -> None:
         "query": "cat videos", "max_results": 20}
     median = tool({"values": {"type": "array", "items": {"type": "number"}}}, ["values"], name="median")
     assert fill_arguments(user("Find the median of 3, 1, 4, 1, 5."), median).arguments == {"values": [3, 1, 4, 1, 5]}
+
+
+def test_units_say_what_a_number_measures() -> None:
+    motion = tool({"initial_velocity": {"type": "number"}, "acceleration": {"type": "number"},
+                   "time": {"type": "number"}}, ["initial_velocity", "acceleration", "time"], name="final_velocity")
+    text = "A car starts at 10 m/s and accelerates at 2 m/s^2 for 5 seconds: its final velocity?"
+    assert fill_arguments(user(text), motion).arguments == {"initial_velocity": 10, "acceleration": 2, "time": 5}
+    light = tool({"distance_km": {"type": "number"}}, ["distance_km"], name="light_travel_time")
+    assert fill_arguments(user("How long does light take over 300 million km?"), light).arguments == {
+        "distance_km": 300_000_000}
+    budget = tool({"budget": {"type": "number", "description": "Budget in millions of USD"}}, ["budget"], name="plan")
+    assert fill_arguments(user("The budget is 300 million."), budget).arguments == {"budget": 300}
+
+
+def test_named_things_and_formulas() -> None:
+    score = tool({"team": {"type": "string"}}, ["team"], name="get_game_score")
+    assert fill_arguments(user("What was the score of the Lakers game last night?"), score).arguments == {"team": "Lakers"}
+    show = tool({"show": {"type": "string"}, "platform": {"type": "string"}}, ["show"], name="play_show")
+    assert fill_arguments(user("Play the next episode of Breaking Bad."), show).arguments == {"show": "Breaking Bad"}
+    movie = tool({"title": {"type": "string"}}, ["title"], name="find_movie")
+    assert fill_arguments(user("The director is Christopher Nolan."), movie).missing == ["title"]
+    weight = tool({"formula": {"type": "string"}}, ["formula"], name="molecular_weight")
+    assert fill_arguments(user("What's the molecular weight of H2O?"), weight).arguments == {"formula": "H2O"}
