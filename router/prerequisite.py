@@ -19,6 +19,7 @@ matches, so most decisions pay nothing.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from router.args.fill import fill_arguments
@@ -33,6 +34,12 @@ def _words(name: str) -> set[str]:
     return {singular(w) for w in split_words(name)}
 
 
+def _reads(name: str) -> bool:
+    """The name opens with a read verb, after any namespace ("bank__getAccountId")."""
+    words = split_words(re.split(r"__|\.", name)[-1])
+    return bool(words) and words[0] in READS
+
+
 def provider(messages: list[dict[str, Any]], tools: list[ToolSpec], chosen: ToolSpec) -> tuple[ToolSpec, str] | None:
     """The offered tool to call before ``chosen``, and the parameter it provides; None when ``chosen`` can run."""
     schema = chosen.parameters if isinstance(chosen.parameters, dict) else {}
@@ -44,7 +51,7 @@ def provider(messages: list[dict[str, Any]], tools: list[ToolSpec], chosen: Tool
         (param, tool)
         for param in required
         for tool, words in others
-        if words & READS and (needed := _words(param)) and needed <= words
+        if _reads(tool.name) and (needed := _words(param)) and needed <= words
     ]
     if not matches:
         return None
