@@ -24,6 +24,7 @@ from typing import Any
 
 from router.args.fill import fill_arguments
 from router.args.params import describe_object, singular, split_words
+from router.args.validate import standard_schema
 from router.types import ToolSpec
 
 READS = frozenset({"get", "fetch", "retrieve", "find", "lookup", "search", "query", "obtain", "request"})
@@ -42,7 +43,7 @@ def _reads(name: str) -> bool:
 
 def provider(messages: list[dict[str, Any]], tools: list[ToolSpec], chosen: ToolSpec) -> tuple[ToolSpec, str] | None:
     """The offered tool to call before ``chosen``, and the parameter it provides; None when ``chosen`` can run."""
-    schema = chosen.parameters if isinstance(chosen.parameters, dict) else {}
+    schema = standard_schema(chosen.parameters) if isinstance(chosen.parameters, dict) else {}
     required = [r for r in schema.get("required") or [] if isinstance(r, str)]
     if not required:
         return None

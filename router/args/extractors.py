@@ -418,7 +418,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             head = len(param.cues) < 2 or singular(doc.words[pos]) == singular(param.cues[-1])
             explicit = link is not None and head
             looks_named = value[:1].isupper() or any(ch.isdigit() for ch in value)
-            if explicit or looks_named:
+            # "username jdoe, password hunter2": a login is one token right after its name
+            login = bool({"user", "username", "login", "handle"} & set(param.cues)) and " " not in value
+            if explicit or looks_named or login:
                 near_cues = {doc.words[p] for p in cue_positions if pos - 3 <= p <= pos}
                 coverage = min(1.0, len(near_cues) / len(param.cues))
                 base = 0.75 if explicit else 0.45
@@ -616,7 +618,7 @@ def _title_fit(name: str, param: Param) -> float:
         return 0.0
     doctor = bool(_DOCTOR_WORDS & set(param.cues))
     return 0.25 if doctor == (m.group(1) == "Dr") else 0.0
-_OTHER_LABEL_RE = re.compile(r"\b([a-z]+)\s*(?:\bis\b|:|=)\s*$", re.I)
+_OTHER_LABEL_RE = re.compile(r"\b([a-z]+)\s*(?:\bis\b|:|=)\s*$|\b(password|passcode|pin|username|login|email)\s+$", re.I)
 
 
 def labelled_as_other(doc: Document, param: Param, start: int) -> bool:
@@ -624,7 +626,7 @@ def labelled_as_other(doc: Document, param: Param, start: int) -> bool:
     m = _OTHER_LABEL_RE.search(doc.text[max(0, start - 40) : start])
     if m is None:
         return False
-    label = singular(m.group(1).lower())
+    label = singular((m.group(1) or m.group(2)).lower())
     return label not in param.cue_words and label not in _STOP_VALUE and label not in _LABEL_WORDS
 
 

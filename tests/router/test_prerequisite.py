@@ -56,3 +56,12 @@ def test_only_identifiers_and_only_tools_that_read() -> None:
     make = tool("CreateUserToken", {"username": {"type": "string"}, "password": {"type": "string"}},
                 ["username", "password"])
     assert provider(user("Delete my account, username jdoe, password hunter2"), [DELETE, make], DELETE) is None
+
+
+def test_python_style_schemas_count_too() -> None:
+    delete = ToolSpec("DeleteAccount", "", {"type": "dict", "properties": {"token": {"type": "str"}}, "required": ["token"]})
+    token = ToolSpec("GetUserToken", "", {"type": "dict", "properties": {"username": {"type": "str"},
+                                                                          "password": {"type": "str"}},
+                                          "required": ["username", "password"]})
+    found = provider(user("Delete my account, username jdoe, password hunter2"), [delete, token], delete)
+    assert found is not None and found[0].name == "GetUserToken"
