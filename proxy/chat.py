@@ -145,10 +145,10 @@ class ChatFlow:
         if not args.complete:
             return await self._fallback(ex, "arguments incomplete")
         prefix = "local" if decision.rule is None else "rule"
+        first_step = decision.then is not None and self.chain != "never"  # the LLM takes the next step
         if spec.name in self.managed:
             trace.route, trace.route_tool = f"{prefix}:{spec.name}", spec.name
             output = await self._run_tool(ex, spec.name, args.arguments)
-            first_step = decision.then is not None and self.chain != "never"
             if first_step or self._chains(body["messages"]):
                 call = own_tool_call(spec.name, args.arguments, first_step)
                 done = [{"role": "assistant", "content": None, "tool_calls": [call]},
@@ -159,8 +159,7 @@ class ChatFlow:
             extra = [result_message(spec.name, args.arguments, output)]
             return await self._forward(ex, stripped_body(body, extra), saved=self._schema_tokens(ex))
         trace.route, trace.route_tool = f"client_tool:{spec.name}", spec.name
-        completion = tool_call_completion(body["model"], spec.name, args.arguments,
-                                          decision.then is not None and self.chain != "never")
+        completion = tool_call_completion(body["model"], spec.name, args.arguments, first_step)
         trace.tokens_saved = self._schema_tokens(ex)
         return self._complete_reply(ex, completion)
 

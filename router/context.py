@@ -60,16 +60,20 @@ class RoutingContext:
         return FOLLOW_UP_WEIGHT if self.is_follow_up else 0.25
 
 
+def _last_result_id(messages: list[dict[str, Any]]) -> str | None:
+    """The ``tool_call_id`` of the tool result that ends the conversation, if it ends with one."""
+    last = messages[-1] if messages else {}
+    return str(last.get("tool_call_id") or "") if last.get("role") == "tool" else None
+
+
 def last_is_own_tool_result(messages: list[dict[str, Any]]) -> bool:
     """True when the conversation ends with the result of a tool call toolproxy itself issued."""
-    last = messages[-1] if messages else {}
-    return last.get("role") == "tool" and str(last.get("tool_call_id") or "").startswith(OWN_CALL_ID_PREFIX)
+    return (_last_result_id(messages) or "").startswith(OWN_CALL_ID_PREFIX)
 
 
 def last_is_first_step_result(messages: list[dict[str, Any]]) -> bool:
     """True when that call was a first step (``RouteDecision.then``): the LLM takes the next one."""
-    last = messages[-1] if messages else {}
-    return last.get("role") == "tool" and str(last.get("tool_call_id") or "").startswith(FIRST_STEP_ID_PREFIX)
+    return (_last_result_id(messages) or "").startswith(FIRST_STEP_ID_PREFIX)
 
 
 def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingContext:

@@ -45,7 +45,7 @@ class RouterOptions:
     context_turns: int = 3  # user/assistant turns kept as routing context
     device: str = "cpu"
     encoder_backend: str = "auto"  # auto (ONNX Runtime when it works, else torch) | onnx | onnx-int8 | torch
-    action_check: bool = True  # a tool whose action contradicts the request's verbs is unsure (router.actions)
+    action_check: bool = True  # a best tool whose action contradicts the request: NONE, unsure (router.actions)
     prerequisites: bool = True  # a tool that gets an identifier the chosen one lacks goes first (router.prerequisite)
 
 

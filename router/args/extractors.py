@@ -551,7 +551,7 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     leaving = bool(words & {"from", "source", "base", "original", "sell"})
     going = bool(words & {"to", "target", "destination", "quote", "buy", "into"})
 
-    def steer(start: int, after_to: bool) -> float:
+    def steer(after_to: bool) -> float:
         if after_to:
             return 0.15 if going else -0.2 if leaving else 0.0
         return 0.15 if leaving else -0.2 if going else 0.0
@@ -559,18 +559,18 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     found: list[Candidate] = []
     amounts = [m for m in doc.of("number") if m.unit in _CURRENCY_CODES]
     for m in amounts:
-        found.append(Candidate(_CURRENCY_CODES[m.unit], m.start, m.end, 0.8 + steer(m.start, False), "span",
+        found.append(Candidate(_CURRENCY_CODES[m.unit], m.start, m.end, 0.8 + steer(False), "span",
                                shared=True))
     taken = [(m.start, m.end) for m in amounts]
     for m in doc.of("acronym"):
         if m.text.lower() in _CURRENCY_CODES:
-            found.append(Candidate(m.text.upper(), m.start, m.end, 0.7 + steer(m.start, _after_to(doc, m.start)),
+            found.append(Candidate(m.text.upper(), m.start, m.end, 0.7 + steer(_after_to(doc, m.start)),
                                    "span"))
     for w in _CURRENCY_WORD_RE.finditer(doc.text):
         if any(s <= w.start() < e for s, e in taken):
             continue  # the unit of an amount, counted above
         code = _CURRENCY_CODES[w.group(1).lower()]
-        found.append(Candidate(code, w.start(), w.end(), 0.7 + steer(w.start(), _after_to(doc, w.start())), "span"))
+        found.append(Candidate(code, w.start(), w.end(), 0.7 + steer(_after_to(doc, w.start())), "span"))
     return found
 
 
@@ -618,6 +618,8 @@ def _title_fit(name: str, param: Param) -> float:
         return 0.0
     doctor = bool(_DOCTOR_WORDS & set(param.cues))
     return 0.25 if doctor == (m.group(1) == "Dr") else 0.0
+
+
 _OTHER_LABEL_RE = re.compile(r"\b([a-z]+)\s*(?:\bis\b|:|=)\s*$|\b(password|passcode|pin|username|login|email)\s+$", re.I)
 
 
