@@ -419,7 +419,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             explicit = link is not None and head
             looks_named = value[:1].isupper() or any(ch.isdigit() for ch in value)
             # "username jdoe, password hunter2": a login is one token right after its name
-            login = bool({"user", "username", "login", "handle"} & set(param.cues)) and " " not in value
+            # (a parameter named only as a login, after the word "username" / "login" itself, not "user interface")
+            login = (set(param.cues) <= _LOGIN_WORDS and doc.words[pos] in ("username", "login", "handle")
+                     and " " not in value)
             if explicit or looks_named or login:
                 near_cues = {doc.words[p] for p in cue_positions if pos - 3 <= p <= pos}
                 coverage = min(1.0, len(near_cues) / len(param.cues))
@@ -607,6 +609,7 @@ _ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:to
                        r"(?:the\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
 # two or more element symbols with a count or a two-letter symbol ("H2O", "NaCl"), not an acronym ("USA")
 _FORMULA_RE = re.compile(r"\b(?=[A-Z][a-z]?\d*[A-Z(])(?=[\w()]*(?:\d|[A-Z][a-z]))(?:[A-Z][a-z]?\d*|\([A-Za-z0-9]+\)\d*){2,}\b")
+_LOGIN_WORDS = frozenset({"user", "username", "name", "login", "handle"})
 _HONORIFIC_RE = re.compile(r"(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+[A-Z]")
 _DOCTOR_WORDS = frozenset({"doctor", "dr", "physician", "dentist", "surgeon", "therapist"})
 

@@ -865,3 +865,13 @@ def test_named_things_and_formulas() -> None:
     assert fill_arguments(user("The director is Christopher Nolan."), movie).missing == ["title"]
     weight = tool({"formula": {"type": "string"}}, ["formula"], name="molecular_weight")
     assert fill_arguments(user("What's the molecular weight of H2O?"), weight).arguments == {"formula": "H2O"}
+
+
+def test_a_login_token_is_only_for_a_login_parameter() -> None:
+    login = tool({"username": {"type": "string"}}, ["username"], name="get_token")
+    assert fill_arguments(user("username jdoe, password hunter2"), login).arguments == {"username": "jdoe"}
+    # "user" in a place's name does not make it a login: "my home location" names no place
+    home = tool({"UserHomeLocation": {"type": "string"}}, ["UserHomeLocation"], name="track")
+    assert fill_arguments(user("deliver according to my home location please"), home).missing == ["UserHomeLocation"]
+    # nor does "user interface" give a username
+    assert fill_arguments(user("Switch the user interface to dark mode"), login).missing == ["username"]
