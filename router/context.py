@@ -76,6 +76,18 @@ def last_is_first_step_result(messages: list[dict[str, Any]]) -> bool:
     return (_last_result_id(messages) or "").startswith(FIRST_STEP_ID_PREFIX)
 
 
+def _trailing_assistant_text(messages: list[dict[str, Any]]) -> str:
+    """The text of an assistant message that ends the conversation without a tool call.
+
+    The model is mid-turn there, and what it has just said ("Now let me add that to your agenda")
+    names the step it is about to take; "" when the conversation ends otherwise.
+    """
+    last = messages[-1] if messages else {}
+    if last.get("role") != "assistant" or last.get("tool_calls") or last.get("function_call"):
+        return ""
+    return message_text(last)
+
+
 def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingContext:
     """Read the routing context from OpenAI-shaped ``messages``.
 
@@ -89,6 +101,9 @@ def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingCont
         return RoutingContext(last="", previous=(), after_tool_result=after_tool, after_own_tool_result=own)
     keep = max(1, turns)
     window = user_texts[-keep:]
+    announced = _trailing_assistant_text(messages)
+    if announced:
+        window[-1] = f"{window[-1]} {announced}"
     return RoutingContext(
         last=window[-1], previous=tuple(window[:-1]), after_tool_result=after_tool, after_own_tool_result=own
     )

@@ -306,6 +306,34 @@ def test_context_window_and_parts() -> None:
     assert "be brief" not in ctx.window
 
 
+def test_a_closing_assistant_turn_joins_the_last_user_turn() -> None:
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": "Can you move my dentist appointment?"},
+        {"role": "assistant", "content": "Sure, to which day?"},
+        {"role": "user", "content": "Friday at 3pm."},
+        {"role": "assistant", "content": "Got it. Let me reschedule that for you."},
+    ]
+    ctx = build_context(messages)
+    assert ctx.last == "Friday at 3pm. Got it. Let me reschedule that for you."
+    assert ctx.previous == ("Can you move my dentist appointment?",)
+    # an assistant turn that called a tool, or one before the last user turn, is not read
+    called = [*messages[:-1], {"role": "assistant", "content": "Calling it.", "tool_calls": [{"id": "c1"}]}]
+    assert build_context(called).last == "Friday at 3pm."
+    assert build_context(messages[:3]).last == "Friday at 3pm."
+
+
+def test_a_closing_assistant_turn_names_the_step(router: Router) -> None:
+    # the user's last turn ("Yes, please.") names no tool; the assistant's closing words do
+    messages = [
+        {"role": "user", "content": "I'm off to Paris tomorrow."},
+        {"role": "assistant", "content": "Would you like me to check anything before you go?"},
+        {"role": "user", "content": "Yes, please."},
+        {"role": "assistant", "content": "Let me look up tomorrow's weather forecast for Paris."},
+    ]
+    assert router.decide(messages, TOOLS).tool == "get_weather"
+    assert router.decide(messages[:3], TOOLS).tool != "get_weather"
+
+
 def test_tool_text_uses_name_words_and_parameters() -> None:
     assert split_identifier("getWeatherForecast") == "get weather forecast"
     assert split_identifier("send_email-now") == "send email now"
