@@ -31,7 +31,10 @@ def asked_params(params: list[Param], question: str) -> set[str]:
     """Parameters the assistant just asked about ("Which region should I focus on?")."""
     if not question:
         return set()
-    words = {w.rstrip("s") for w in re.findall(r"[a-z]+", question.lower())}
+    # "I need the token first. What is your username and password?" asks for the last two only
+    asking = [s for s in re.split(r"(?<=[.!?])\s+", question) if s.rstrip().endswith("?")]
+    text = " ".join(asking) if asking else question
+    words = {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower())}
     return {p.name for p in params if any(c.rstrip("s") in words for c in p.cues)}
 
 

@@ -257,6 +257,21 @@ def test_tool_results_provide_context_values() -> None:
     assert result.sources == {"token": "context", "content": "quoted"}
 
 
+def test_only_the_question_sentence_says_what_was_asked() -> None:
+    delete = tool({"token": {"type": "string", "description": "The token of the user."}}, ["token"])
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": "Can you help me delete my account?"},
+        {"role": "assistant", "content": "Sure, I need the token first. What is your username and password?"},
+        {"role": "user", "content": "My username is user1 and my password is user1pass"},
+    ]
+    # the token was mentioned, not asked for: the answer is not a token
+    assert fill_arguments(messages, delete).missing == ["token"]
+    messages[1]["content"] = "Sure. What is your token?"
+    assert fill_arguments([*messages[:2], {"role": "user", "content": "x7Hq2Lp9"}], delete).arguments == {
+        "token": "x7Hq2Lp9"
+    }
+
+
 def test_nested_objects_are_filled_from_the_same_text() -> None:
     booking = tool(
         {
