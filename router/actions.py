@@ -14,8 +14,9 @@ verb that opens the tool's name (after a namespace: ``shopping__getShippingOptio
 - a tool that changes something for a request that asks for nothing to change and opens as a question
   or a request for information ("What are my voicemail settings?" -> ``updateVoicemailSettings``).
 
-Verbs count bare or with -s/-es, not -ing ("my booking") or -ed ("is roaming enabled?"); a request that
-chains steps ("... and then ...") is left alone.
+Verbs count bare or with -s/-es, not -ing ("my booking"), -ed ("is roaming enabled?") or inside a
+hyphenated word ("auto-pay"); a request that chains steps ("... and then ...") is left alone. A yes/no
+question ("Is VoLTE enabled on my number?") asks for information.
 
 On a conflict the router answers NONE (no offered tool does what was asked) with half the tool's
 confidence, below any calibrated threshold, so the LLM decides (with the tools). The word lists are
@@ -86,11 +87,13 @@ WRITE = _words(
 ASKING = _words(
     "what which when where who whom whose why whether details detail status available availability eligible "
     "recommend suggest provide give know fetch retrieve show search lookup look check describe summarize "
-    "estimate calculate convert translate analyze browse read"
+    "estimate calculate convert translate analyze browse read tell"
 )
+# a yes/no question opens with an auxiliary ("Is roaming enabled on my number?", "Am I registered to vote?")
+YES_NO = _words("is are am was were do does did has have")
 READ_HINTS = ASKING | READ  # any sign that the request (also) reads
 GENERIC = _words("tool tools api plugin service app bot helper assistant")
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")  # "auto-pay", "check-in": one word, a noun rather than a verb
 _CASED_WORD = re.compile(r"[A-Za-z]+")
 OPENING = 5  # words that say what kind of request it is ("Can you give me ...", "What are ...")
 _OPPOSITE = {a: b for a, b in OPPOSITES} | {b: a for a, b in OPPOSITES}
@@ -123,6 +126,8 @@ def conflict(request: str, tool_name: str) -> str | None:
     if len(words) < 2 or words[1] in GENERIC:  # "BookTool", "resume": a noun, not an action
         return None
     verb = words[0]
+    if verb == "check" and words[1] in ("in", "out"):  # checkIn / checkOut: a phrasal verb that changes a stay
+        return None
     action = _verb(verb, _OPPOSITE)
     if action is not None:
         other = _OPPOSITE[action]
@@ -134,9 +139,17 @@ def conflict(request: str, tool_name: str) -> str | None:
     changes = _verbs(said, WRITE)
     if verb in READ and verb not in WRITE and changes and not _verbs(said, READ_HINTS):
         return f"the request asks to {sorted(changes)[0]}, {tool_name} only reads"
-    if verb in WRITE and not changes and _verbs(_opening(request), ASKING):
+    if verb in WRITE and not changes and (_verbs(_opening(request), ASKING) or _yes_no(request)):
         return f"the request asks for information, {tool_name} would {verb}"
     return None
+
+
+def _yes_no(request: str) -> bool:
+    """A question that opens with an auxiliary and ends with a question mark."""
+    words = [w.lower() for w in _CASED_WORD.findall(request)[:3]]
+    if not words or words[0] not in YES_NO or not request.rstrip().endswith("?"):
+        return False
+    return words[1:3] not in (["there", "a"], ["there", "any"], ["it", "possible"])  # "Is there a way to ...?" asks for it
 
 
 def _opening(request: str) -> list[str]:

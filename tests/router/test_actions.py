@@ -18,6 +18,10 @@ from router.actions import conflict
         ("What are my current voicemail settings?", "updateVoicemailSettings"),
         ("Can you give me the insurance options for shipment SHIP321?", "purchaseShipmentInsurance"),
         ("I'd like to subscribe to the newsletter", "shopping__unsubscribeNewsletter"),
+        ("Is VoLTE enabled on my number?", "enableVoLTE"),  # a yes/no question asks for information
+        ("Am I registered to vote with personal ID 123456789?", "registerToVote"),
+        ("Can you check if auto-pay is enabled for my account?", "updateAutoPayStatus"),  # "auto-pay" is a noun
+        ("Can you tell me if room 101 was cleaned recently?", "updateHousekeepingStatus"),
     ],
 )
 def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None:
@@ -40,6 +44,10 @@ def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None
         ("Put the Get Going song on my playlist", "AddToPlaylist"),  # a title, not a question
         ("Cancel my booking please", "cancelBooking"),  # "booking" is not "book"
         ("", "deleteFile"),
+        ("Is there a way to put my WiFi details into a QR code?", "create_qr_code"),  # asks for it, politely
+        ("Is it possible to cancel my order 42?", "cancelOrder"),
+        ("Please assist with checking in a guest named John Smith", "checkIn"),  # a phrasal verb, not "check"
+        ("Weather for close-by Parc national de Kolkheti", "GetWeather"),
     ],
 )
 def test_matching_actions_pass(request_text: str, tool: str) -> None:
