@@ -42,9 +42,23 @@ MARKERS = re.compile(
 )
 
 
+_ACTION = re.compile(r"\b(?:" + ACTIONS + r")\b", re.IGNORECASE)
+
+
 def asks_for_several(text: str) -> bool:
     """True when ``text`` reads like a request for more than one action."""
     return bool(MARKERS.search(text))
+
+
+def first_request(text: str) -> str | None:
+    """The first of several requested actions ("check my balance" of "check my balance and then pay
+    Bob"), or None when ``text`` asks for one (or its first part is too short to stand alone)."""
+    match = MARKERS.search(text)
+    if match is None:
+        return None
+    head = text[: match.start()].strip(" ,;.")
+    # "My user ID is J46801 and I want to check ...": a statement first, not an action
+    return head if len(head.split()) >= 3 and _ACTION.search(head) else None
 
 
 def conversation_asks_for_several(messages: list[dict[str, Any]]) -> bool:

@@ -41,6 +41,7 @@ class RoutingContext:
     previous: tuple[str, ...]  # earlier user turns inside the window, oldest first
     after_tool_result: bool  # the conversation ends with a tool result
     after_own_tool_result: bool = False  # ... of a call toolproxy issued (OWN_CALL_ID_PREFIX), not a first step
+    request: str = ""  # the last user message alone (``last`` also holds a closing assistant turn)
 
     @property
     def window(self) -> str:
@@ -101,9 +102,11 @@ def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingCont
         return RoutingContext(last="", previous=(), after_tool_result=after_tool, after_own_tool_result=own)
     keep = max(1, turns)
     window = user_texts[-keep:]
+    request = window[-1]
     announced = _trailing_assistant_text(messages)
     if announced:
-        window[-1] = f"{window[-1]} {announced}"
+        window[-1] = f"{request} {announced}"
     return RoutingContext(
-        last=window[-1], previous=tuple(window[:-1]), after_tool_result=after_tool, after_own_tool_result=own
+        last=window[-1], previous=tuple(window[:-1]), after_tool_result=after_tool, after_own_tool_result=own,
+        request=request,
     )

@@ -18,7 +18,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -32,6 +32,7 @@ from router.checkpoint import (
     load_checkpoint,
     model_fingerprint,
 )
+from router.compound import first_request
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
 from router.model import (
@@ -49,6 +50,7 @@ from router.prerequisite import provider
 from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
 
 MAX_SCORES = 10
+FIRST_STEP_BLEND = 0.5  # a request of several steps: its first step + this share of the whole chooses the tool
 log = logging.getLogger("toolproxy.router")
 THREADS_ENV = "TOOLPROXY_TORCH_THREADS"
 SCOPE_MARK = "\x1f"  # joins a tool name to "learned under a recorded description"
@@ -313,6 +315,14 @@ class Router:
         last, window = self.embed_queries([ctx.last, ctx.window], view)
         return normalize(last + weight * window)
 
+    def choice_vector(self, ctx: RoutingContext, query: np.ndarray, view: View | None = None) -> np.ndarray | None:
+        """For a request of several steps, the vector that chooses the tool: its first step blended
+        with the whole (``query``); None for a request of one step."""
+        first = first_request(ctx.request)
+        if first is None:
+            return None
+        return normalize(self.embed_queries([first], view)[0] + FIRST_STEP_BLEND * query)
+
     # ------------------------------------------------------------------ decide
 
     def decide(self, messages: list[dict[str, Any]], tools: list[ToolSpec]) -> RouteDecision:
@@ -333,7 +343,9 @@ class Router:
             )
             return self._decision(None, 1.0, {NONE: 1.0}, reason, start, seen=True)
         view = self.view_for(tools)
-        return self._decide_vector(self.query_vector(ctx, view), tools, start, ctx.last, view, messages)
+        query = self.query_vector(ctx, view)
+        return self._decide_vector(query, tools, start, ctx.last, view, messages,
+                                   lambda: self.choice_vector(ctx, query, view))
 
     def decide_query(self, query: str, tools: list[ToolSpec]) -> RouteDecision:
         """``decide`` for a single user message (evaluation convenience)."""
@@ -364,11 +376,19 @@ class Router:
 
     def _decide_vector(
         self, query: np.ndarray, tools: list[ToolSpec], start: float, text: str, view: View,
-        messages: list[dict[str, Any]],
+        messages: list[dict[str, Any]], choice: Callable[[], np.ndarray | None] | None = None,
     ) -> RouteDecision:
         names = [t.name for t in tools]
         cand = self.candidates(query, tools, text, view)
         probs = view.head.probabilities(cand)
+        step = choice() if choice is not None and view.head.gated and not cand.seen else None
+        if step is not None:
+            # whether a tool is needed is read from the whole request, which one from its first step
+            # (not where tools have exemplars: they were labelled on whole requests)
+            cand = self.candidates(step, tools, text, view)
+            which = view.head.probabilities(cand)
+            needed, share = 1.0 - probs[-1], 1.0 - which[-1]
+            probs = np.append(which[:-1] * (needed / share if share > 1e-9 else 0.0), probs[-1])
         best = int(choose(probs[None, :], view.head.gated)[0])
         seen = cand.seen
         scores: dict[str, float] = {}

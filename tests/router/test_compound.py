@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from router.compound import asks_for_several, conversation_asks_for_several
+from router.compound import asks_for_several, conversation_asks_for_several, first_request
 from router.data import SHARED_DATA
 
 
@@ -50,3 +50,16 @@ def test_recall_on_a_held_out_corpus() -> None:
     assert len(several) > 200 and len(single) > 400
     assert sum(several) / len(several) > 0.85
     assert sum(single) / len(single) < 0.05
+
+
+@pytest.mark.parametrize(("text", "first"), [
+    ("Get my balance and then transfer 50 USD to Bob.", "Get my balance"),
+    ("Can you check my data usage for August and then upgrade my plan?", "Can you check my data usage for August"),
+    ("Find flights to Rome and book the cheapest one.", "Find flights to Rome"),
+    ("What's the weather in Paris right now?", None),  # one action
+    ("My user ID is J46801 and I want to check my health data.", None),  # a statement first, not an action
+    ("I'm feeling tired, can you give me some advice?", None),
+    ("Get it and then pay.", None),  # too short to stand alone
+])
+def test_first_request(text: str, first: str | None) -> None:
+    assert first_request(text) == first

@@ -382,6 +382,39 @@ def test_unrelated_tools_get_none_even_when_one_stands_out(shipped: Router) -> N
     assert shipped.decide(user("Translate 'thank you' into Japanese"), tools).tool == "translate_text"
 
 
+SEVERAL_STEPS = [
+    ([ToolSpec("getUserProfile", "Get the profile of a user: name, address, phone number."),
+      ToolSpec("updateUserAddress", "Update the postal address of a user."),
+      ToolSpec("deleteUser", "Delete a user account.")],
+     "Get the full name of user U123 and then update their address to 5 Main Street.", "getUserProfile"),
+    ([ToolSpec("getOrderDetails", "Get the details of an order: items, price, status."),
+      ToolSpec("requestRefund", "Request a refund for an order."),
+      ToolSpec("trackPackage", "Track a shipped package.")],
+     "Can you show me the details of order 5521 and then request a refund for it?", "getOrderDetails"),
+    ([ToolSpec("listPaymentMethods", "List the saved payment methods of a user."),
+      ToolSpec("deletePaymentMethod", "Delete a saved payment method."),
+      ToolSpec("addPaymentMethod", "Add a new card as a payment method.")],
+     "Please retrieve my saved payment methods and delete the expired Visa card.", "listPaymentMethods"),
+    ([ToolSpec("getEmployeeSalary", "Get the salary details of an employee."),
+      ToolSpec("processPayroll", "Process the payroll of an employee for a month."),
+      ToolSpec("getLeaveBalance", "Get the remaining leave days of an employee.")],
+     "Can you get my salary details with employee ID E42 and then process my payroll for March?",
+     "getEmployeeSalary"),
+]
+
+
+@pytest.mark.parametrize(("tools", "text", "first"), SEVERAL_STEPS)
+def test_a_request_of_several_steps_routes_its_first(
+    shipped: Router, tools: list[ToolSpec], text: str, first: str
+) -> None:
+    # the whole request reads closest to its last step ("... and then request a refund"); the proxy
+    # makes the first call and the LLM continues the chain
+    assert shipped.decide(user(text), tools).tool == first
+    # each step alone still goes to its own tool
+    second = text.split(" and then ")[-1] if " and then " in text else text.split(" and ")[-1]
+    assert shipped.decide(user(second.capitalize()), tools).tool != first
+
+
 def test_a_tool_doing_the_opposite_is_unsure(encoder: Encoder) -> None:
     tools = [
         ToolSpec(name="unsubscribeFromNewsletter", description="Unsubscribe a user from the newsletter.",
