@@ -15,6 +15,11 @@ Sets (see evals/README.md for how each was made):
 - ``<corpus>_single``: one tool offered, the gold one (route it) or an unrelated one (NONE);
 - ``assistant_chat``: the hand-written assistant set (follow-ups, negations, chit-chat).
 
+A checkpoint that learned every MetaTool query (the shipped default: ``DEFAULT_SEEN`` in router/train.py)
+has seen ``evals/metatool/test.jsonl``: its ``metatool_*`` rows are marked ``"held_out": false`` and a
+note is printed. Build the same recipe on the split to measure it:
+``python -m router.train --default DIR --finetune-steps 0 --encoder-lora default --seen-split``.
+
 Each set gets ``<out>/<name>/`` with metrics.json, predictions.jsonl and the PNG plots;
 ``<out>/summary.json`` and ``<out>/SUMMARY.md`` hold the key numbers of all sets.
 """
@@ -98,7 +103,8 @@ def markdown(summary: dict[str, dict[str, Any]]) -> str:
 
     lines = ["| set | " + " | ".join(COLUMNS) + " |", "|---|" + "---:|" * len(COLUMNS)]
     for name, metrics in summary.items():
-        lines.append(f"| {name} | " + " | ".join(cell(k, metrics.get(k)) for k in COLUMNS) + " |")
+        label = f"{name} (seen in training)" if metrics.get("held_out") is False else name
+        lines.append(f"| {label} | " + " | ".join(cell(k, metrics.get(k)) for k in COLUMNS) + " |")
     return "\n".join(lines) + "\n"
 
 
@@ -116,6 +122,10 @@ def main() -> None:
     args = parser.parse_args()
 
     router = load_router(args.encoder, args.checkpoint, args.encoder_backend)
+    saw_metatool_test = "metatool" in (router.checkpoint.metadata.get("config") or {}).get("corpora", [])
+    if saw_metatool_test:
+        print("note: this checkpoint learned every MetaTool query, evals/metatool/test.jsonl included: its "
+              "metatool_* rows are not held out (build with --seen-split to measure the recipe)")
     fill = load_filler()
     summary: dict[str, dict[str, Any]] = {}
     seen: set[str] = set()  # conversations this router has embedded: repeats are cache hits, not timed
@@ -128,6 +138,8 @@ def main() -> None:
             started = time.perf_counter()
             metrics = evaluate_files(router, files, tools, str(out / name), fill=fill, seen=seen)
             metrics["eval_seconds"] = round(time.perf_counter() - started, 1)
+            if name.startswith("metatool"):
+                metrics["held_out"] = not saw_metatool_test
             print_metrics(metrics, title=name)
             summary[name] = metrics
     out.mkdir(parents=True, exist_ok=True)
