@@ -46,7 +46,11 @@ THREADS_ENV = "TOOLPROXY_ONNX_THREADS"
 EXPORT_FORMAT = 1  # bump when the exported graph's inputs/outputs change
 OPSET = 17
 MIN_COSINE = 0.9999
-MIN_COSINE_INT8 = 0.98  # int8 weights move vectors (measured: mean cosine 0.994, min 0.986 on 400 queries)
+# int8 weights move vectors (measured: mean cosine 0.994, min 0.986 on 400 queries); how far depends on the
+# CPU's int8 kernels (min 0.972-0.978 on the check texts on two machines), so the mean must stay close
+# and no text may move far
+MEAN_COSINE_INT8 = 0.98
+MIN_COSINE_INT8 = 0.95
 ONNX_FILE = "model.onnx"
 INT8_FILE = "model.int8.onnx"
 META_FILE = "export.json"
@@ -268,10 +272,12 @@ def _ensure_int8(model_path: str, max_seq_length: int) -> tuple[Path, bool]:
             raise OnnxEncoderError(f"int8 quantisation needs onnxruntime's quantization tools: {exc}") from exc
         quantize_dynamic(source, tmp, weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
         reference = OnnxEncoder(model_path, max_seq_length, 1, onnx_path=source).encode(list(VERIFY_TEXTS))
-        cosine = _min_cosine_to(reference, tmp, model_path, max_seq_length, batch_size=MAX_BATCH)
-        if not cosine >= MIN_COSINE_INT8:
-            raise OnnxEncoderError(f"the int8 export of {model_path} moved its vectors too far "
-                                   f"(min cosine {cosine:.4f} < {MIN_COSINE_INT8}); use encoder_backend onnx")
+        cosines = _cosines_to(reference, tmp, model_path, max_seq_length, batch_size=MAX_BATCH)
+        if not (cosines.mean() >= MEAN_COSINE_INT8 and cosines.min() >= MIN_COSINE_INT8):
+            raise OnnxEncoderError(
+                f"the int8 export of {model_path} moved its vectors too far (cosine to fp32: mean "
+                f"{cosines.mean():.4f}, min {cosines.min():.4f}; needed {MEAN_COSINE_INT8} / {MIN_COSINE_INT8}); "
+                "use encoder_backend onnx")
 
     made = _publish(target, build, f"quantising {source} failed")
     if made:
@@ -316,19 +322,19 @@ def _export(model_path: str, out: Path) -> None:
         )
 
 
-def _min_cosine_to(reference: np.ndarray, onnx_path: Path, model_path: str, max_seq_length: int,
-                   batch_size: int) -> float:
-    """Min cosine between ``reference`` vectors of ``VERIFY_TEXTS`` and the ONNX file's (batched as
+def _cosines_to(reference: np.ndarray, onnx_path: Path, model_path: str, max_seq_length: int,
+                batch_size: int) -> np.ndarray:
+    """Cosine per text between ``reference`` vectors of ``VERIFY_TEXTS`` and the ONNX file's (batched as
     given: with int8 weights the padding of a batch moves the vectors a little)."""
     candidate = OnnxEncoder(model_path, max_seq_length=max_seq_length, onnx_path=onnx_path,
                             num_threads=1).encode(list(VERIFY_TEXTS), batch_size=batch_size)
-    return float((reference * candidate).sum(axis=1).min())
+    return np.asarray((reference * candidate).sum(axis=1))
 
 
 def verify_export(onnx_path: Path, model_path: str, max_seq_length: int) -> float:
     """Min cosine between the export's vectors and sentence-transformers' on ``VERIFY_TEXTS``."""
     reference = Encoder(model_path, max_seq_length=max_seq_length).encode(list(VERIFY_TEXTS))
-    cosine = _min_cosine_to(reference, onnx_path, model_path, max_seq_length, batch_size=4)
+    cosine = float(_cosines_to(reference, onnx_path, model_path, max_seq_length, batch_size=4).min())
     if not cosine >= MIN_COSINE:
         raise OnnxEncoderError(
             f"the ONNX export of {model_path} does not match sentence-transformers "

@@ -490,6 +490,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = number_text(m) if m.kind == "number" else m.text
             score = 0.5 + proximity(doc, param, m.start, m.end) + (0.3 if _typed_ident(m.text, param) else 0.0)
             if labelled_as_other(doc, param, m.start):
+                if labelled_as_other(doc, param, m.start, _LOGIN_LABELS):
+                    continue  # "my username is user3" names a login, never this token or ID
                 score -= 0.3  # "my password is hunter2" names a password, not this token
             found.append(Candidate(value, m.start, m.end, score, "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
@@ -626,12 +628,18 @@ def _title_fit(name: str, param: Param) -> float:
 _OTHER_LABEL_RE = re.compile(r"\b([a-z]+)\s*(?:\bis\b|:|=)\s*$|\b(password|passcode|pin|username|login|email)\s+$", re.I)
 
 
-def labelled_as_other(doc: Document, param: Param, start: int) -> bool:
-    """The value right after "<word> is" / "<word>:" where the word is none of the parameter's names."""
+_LOGIN_LABELS = frozenset({"password", "passcode", "pin", "username", "login", "email", "passphrase"})
+
+
+def labelled_as_other(doc: Document, param: Param, start: int, among: frozenset[str] | None = None) -> bool:
+    """The value right after "<word> is" / "<word>:" where the word is none of the parameter's names
+    (and, with ``among``, one of those words)."""
     m = _OTHER_LABEL_RE.search(doc.text[max(0, start - 40) : start])
     if m is None:
         return False
     label = singular((m.group(1) or m.group(2)).lower())
+    if among is not None and label not in among:
+        return False
     return label not in param.cue_words and label not in _STOP_VALUE and label not in _LABEL_WORDS
 
 

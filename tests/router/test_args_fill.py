@@ -266,6 +266,10 @@ def test_only_the_question_sentence_says_what_was_asked() -> None:
     ]
     # the token was mentioned, not asked for: the answer is not a token
     assert fill_arguments(messages, delete).missing == ["token"]
+    # asked for the token, the user answers with a login: still no token
+    asked = [messages[0], {"role": "assistant", "content": "Yes. I need your token for that."},
+             {"role": "user", "content": "My username is user3 and password is user3pass."}]
+    assert fill_arguments(asked, delete).missing == ["token"]
     messages[1]["content"] = "Sure. What is your token?"
     assert fill_arguments([*messages[:2], {"role": "user", "content": "x7Hq2Lp9"}], delete).arguments == {
         "token": "x7Hq2Lp9"
