@@ -405,7 +405,7 @@ class Router:
         reason = f"head p={probs[best]:.2f} (cos {feats[0]:.2f}"
         if feats[5] > 0:
             reason += f", knn {feats[6]:.2f} votes {feats[8]:.1f}"
-        reason += ")"
+        reason += ", chosen for the first of several steps)" if step is not None else ")"
         confidence = float(probs[best])
         clash = conflict(text, names[idx]) if self.options.action_check else None
         if clash:  # the best offered tool does what the request does not ask: none fits, and the LLM decides

@@ -409,7 +409,8 @@ def test_a_request_of_several_steps_routes_its_first(
 ) -> None:
     # the whole request reads closest to its last step ("... and then request a refund"); the proxy
     # makes the first call and the LLM continues the chain
-    assert shipped.decide(user(text), tools).tool == first
+    decision = shipped.decide(user(text), tools)
+    assert decision.tool == first and "first of several steps" in decision.reason, decision
     # each step alone still goes to its own tool
     second = text.split(" and then ")[-1] if " and then " in text else text.split(" and ")[-1]
     assert shipped.decide(user(second.capitalize()), tools).tool != first
