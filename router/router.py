@@ -382,13 +382,16 @@ class Router:
         cand = self.candidates(query, tools, text, view)
         probs = view.head.probabilities(cand)
         step = choice() if choice is not None and view.head.gated and not cand.seen else None
+        first_unfit = False  # the whole request finds a tool, its first step none
         if step is not None:
-            # whether a tool is needed is read from the whole request, which one from its first step
-            # (not where tools have exemplars: they were labelled on whole requests)
+            # which tool is read from the first step; a tool is needed when both the whole request and
+            # its first step find one (not where tools have exemplars: they were labelled on whole requests)
             cand = self.candidates(step, tools, text, view)
             which = view.head.probabilities(cand)
-            needed, share = 1.0 - probs[-1], 1.0 - which[-1]
-            probs = np.append(which[:-1] * (needed / share if share > 1e-9 else 0.0), probs[-1])
+            first_unfit = which[-1] >= 0.5 > probs[-1]
+            none = max(float(probs[-1]), float(which[-1]))  # the first step needs a fitting tool too
+            needed, share = 1.0 - none, 1.0 - which[-1]
+            probs = np.append(which[:-1] * (needed / share if share > 1e-9 else 0.0), none)
         best = int(choose(probs[None, :], view.head.gated)[0])
         seen = cand.seen
         scores: dict[str, float] = {}
@@ -399,6 +402,10 @@ class Router:
         if best == len(cand.index):
             top = int(cand.index[0])
             reason = f"none p={probs[-1]:.2f} (best {names[top]} cos {cand.cos[top]:.2f})"
+            if first_unfit:  # a later step may still need an offered tool: the LLM decides, with the tools
+                reason = f"none, unsure: no offered tool fits the first of several steps ({reason})"
+                return self._decision(None, float(probs[-1]) * ACTION_CONFLICT_FACTOR, ordered, reason, start,
+                                      seen=seen, view=view)
             return self._decision(None, float(probs[-1]), ordered, reason, start, seen=seen, view=view)
         idx = int(cand.index[best])
         feats = cand.features[best]

@@ -416,6 +416,17 @@ def test_a_request_of_several_steps_routes_its_first(
     assert shipped.decide(user(second.capitalize()), tools).tool != first
 
 
+def test_a_first_step_no_tool_fits_is_left_to_the_llm(shipped: Router) -> None:
+    tools = [ToolSpec("send_email", "Send an email to a recipient with a subject and body."),
+             ToolSpec("set_timer", "Start a countdown timer."),
+             ToolSpec("translate_text", "Translate text into another language.")]
+    decision = shipped.decide(user("Look up the weather in Paris tomorrow and then email it to bob@example.com"), tools)
+    # no offered tool looks up the weather, but the email step may need send_email: NONE, and unsure, so the
+    # proxy sends the request upstream with the tools instead of without them
+    assert decision.tool is None and not decision.confident, decision
+    assert "first of several steps" in decision.reason
+
+
 def test_a_tool_doing_the_opposite_is_unsure(encoder: Encoder) -> None:
     tools = [
         ToolSpec(name="unsubscribeFromNewsletter", description="Unsubscribe a user from the newsletter.",
