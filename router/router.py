@@ -36,6 +36,7 @@ from router.compound import first_request
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
 from router.model import (
+    CANDIDATE_FEATURES,
     Adapter,
     Candidates,
     HeadWeights,
@@ -381,11 +382,14 @@ class Router:
         names = [t.name for t in tools]
         cand = self.candidates(query, tools, text, view)
         probs = view.head.probabilities(cand)
-        step = choice() if choice is not None and view.head.gated and not cand.seen else None
+        contenders = np.argsort(-probs[:-1])[:2]
+        learned = bool((cand.features[contenders, CANDIDATE_FEATURES.index("has_examples")] > 0).any())  # a leading tool has exemplars
+        step = choice() if choice is not None and view.head.gated and not learned else None
         first_unfit = False  # the whole request finds a tool, its first step none
         if step is not None:
             # which tool is read from the first step; a tool is needed when both the whole request and
-            # its first step find one (not where tools have exemplars: they were labelled on whole requests)
+            # its first step find one (not where the leading tools have exemplars: those were labelled on
+            # whole requests)
             cand = self.candidates(step, tools, text, view)
             which = view.head.probabilities(cand)
             first_unfit = which[-1] >= 0.5 > probs[-1]

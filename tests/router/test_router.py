@@ -416,6 +416,16 @@ def test_a_request_of_several_steps_routes_its_first(
     assert shipped.decide(user(second.capitalize()), tools).tool != first
 
 
+def test_a_first_step_is_chosen_next_to_a_tool_with_exemplars() -> None:
+    # config examples for a managed tool (as in config.example.yaml) must not switch the rule off for the rest
+    router = Router(RouterOptions())
+    clock = ToolSpec("current_time", "Get the current date and time.", None, ("what time is it?", "what's the date today?"))
+    router.warmup([clock])
+    tools, text, first = SEVERAL_STEPS[1]
+    decision = router.decide(user(text), [*tools, clock])
+    assert decision.tool == first and "first of several steps" in decision.reason, decision
+
+
 def test_a_first_step_no_tool_fits_is_left_to_the_llm(shipped: Router) -> None:
     tools = [ToolSpec("send_email", "Send an email to a recipient with a subject and body."),
              ToolSpec("set_timer", "Start a countdown timer."),
