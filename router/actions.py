@@ -26,6 +26,7 @@ plain English verbs, not taken from any eval set.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from router.encoder import split_identifier
 
@@ -53,6 +54,9 @@ OPPOSITES = (
     ("upload", "download"),
     ("encrypt", "decrypt"),
     ("book", "cancel"),
+    ("renew", "cancel"),
+    ("reserve", "cancel"),
+    ("order", "cancel"),
     ("start", "stop"),
     ("open", "close"),
     ("accept", "decline"),
@@ -96,10 +100,13 @@ GENERIC = _words("tool tools api plugin service app bot helper assistant")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")  # "auto-pay", "check-in": one word, a noun rather than a verb
 _CASED_WORD = re.compile(r"[A-Za-z]+")
 OPENING = 5  # words that say what kind of request it is ("Can you give me ...", "What are ...")
-_OPPOSITE = {a: b for a, b in OPPOSITES} | {b: a for a, b in OPPOSITES}
+_OPPOSITE: dict[str, set[str]] = {}
+for _a, _b in OPPOSITES:  # "cancel" undoes several actions: book, renew, reserve, order
+    _OPPOSITE.setdefault(_a, set()).add(_b)
+    _OPPOSITE.setdefault(_b, set()).add(_a)
 
 
-def _verb(word: str, verbs: frozenset[str] | dict[str, str]) -> str | None:
+def _verb(word: str, verbs: Collection[str]) -> str | None:
     """``word`` as one of ``verbs``, bare or with -s / -es: "-ing" is mostly a noun ("my booking") and
     "-ed" a state ("is roaming enabled?")."""
     if word in verbs:
@@ -111,7 +118,7 @@ def _verb(word: str, verbs: frozenset[str] | dict[str, str]) -> str | None:
     return None
 
 
-def _verbs(words: list[str], verbs: frozenset[str] | dict[str, str]) -> set[str]:
+def _verbs(words: list[str], verbs: Collection[str]) -> set[str]:
     return {v for v in (_verb(w, verbs) for w in words) if v}
 
 
@@ -130,10 +137,10 @@ def conflict(request: str, tool_name: str) -> str | None:
         return None
     action = _verb(verb, _OPPOSITE)
     if action is not None:
-        other = _OPPOSITE[action]
         asked = _verbs(said, _OPPOSITE)
-        if other in asked and action not in asked:
-            return f"the request asks to {other}, {tool_name} would {action}"
+        others = sorted(_OPPOSITE[action] & asked)
+        if others and action not in asked:
+            return f"the request asks to {others[0]}, {tool_name} would {action}"
     if not (verb in READ or verb in WRITE) or "then" in said:  # "a quote, then buy it": the first step may read
         return None
     changes = _verbs(said, WRITE)

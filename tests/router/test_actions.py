@@ -18,6 +18,8 @@ from router.actions import conflict
         ("What are my current voicemail settings?", "updateVoicemailSettings"),
         ("Can you give me the insurance options for shipment SHIP321?", "purchaseShipmentInsurance"),
         ("I'd like to subscribe to the newsletter", "shopping__unsubscribeNewsletter"),
+        ("I want to cancel my health insurance policy POLICY345", "renewHealthInsurancePolicy"),  # cancel undoes
+        ("Please cancel my order 42", "orderPizza"),  # several actions: book, renew, reserve, order
         ("Is VoLTE enabled on my number?", "enableVoLTE"),  # a yes/no question asks for information
         ("Am I registered to vote with personal ID 123456789?", "registerToVote"),
         ("Can you check if auto-pay is enabled for my account?", "updateAutoPayStatus"),  # "auto-pay" is a noun
@@ -43,6 +45,7 @@ def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None
         ("Can this song get added to my playlist?", "AddToPlaylist"),
         ("Put the Get Going song on my playlist", "AddToPlaylist"),  # a title, not a question
         ("Cancel my booking please", "cancelBooking"),  # "booking" is not "book"
+        ("Renew my house insurance policy H098765", "renewHouseInsurancePolicy"),
         ("", "deleteFile"),
         ("Is there a way to put my WiFi details into a QR code?", "create_qr_code"),  # asks for it, politely
         ("Is it possible to cancel my order 42?", "cancelOrder"),
