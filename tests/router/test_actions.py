@@ -19,7 +19,7 @@ from router.actions import conflict
         ("Can you give me the insurance options for shipment SHIP321?", "purchaseShipmentInsurance"),
         ("I'd like to subscribe to the newsletter", "shopping__unsubscribeNewsletter"),
         ("I want to cancel my health insurance policy POLICY345", "renewHealthInsurancePolicy"),  # cancel undoes
-        ("Please cancel my order 42", "orderPizza"),  # several actions: book, renew, reserve, order
+        ("Please cancel the pizza I ordered an hour ago", "orderPizza"),  # several actions: book, renew, order
         ("Is VoLTE enabled on my number?", "enableVoLTE"),  # a yes/no question asks for information
         ("Am I registered to vote with personal ID 123456789?", "registerToVote"),
         ("Can you check if auto-pay is enabled for my account?", "updateAutoPayStatus"),  # "auto-pay" is a noun
