@@ -159,6 +159,13 @@ class View:
     tag: str = ""
 
 
+def _leaders_learned(cand: Candidates, probs: np.ndarray) -> bool:
+    """One of the two leading candidates has exemplars: labelled on whole requests, they decide as they are
+    (no first-step choice); config examples of some other tool do not count."""
+    leaders = np.argsort(-probs[:-1])[:2]
+    return bool((cand.features[leaders, CANDIDATE_FEATURES.index("has_examples")] > 0).any())
+
+
 class Router:
     """Routes a conversation to one of the offered tools, or to NONE."""
 
@@ -382,18 +389,15 @@ class Router:
         names = [t.name for t in tools]
         cand = self.candidates(query, tools, text, view)
         probs = view.head.probabilities(cand)
-        contenders = np.argsort(-probs[:-1])[:2]
-        learned = bool((cand.features[contenders, CANDIDATE_FEATURES.index("has_examples")] > 0).any())  # a leading tool has exemplars
-        step = choice() if choice is not None and view.head.gated and not learned else None
+        step = choice() if choice is not None and view.head.gated and not _leaders_learned(cand, probs) else None
         first_unfit = False  # the whole request finds a tool, its first step none
         if step is not None:
             # which tool is read from the first step; a tool is needed when both the whole request and
-            # its first step find one (not where the leading tools have exemplars: those were labelled on
-            # whole requests)
+            # its first step find one
             cand = self.candidates(step, tools, text, view)
             which = view.head.probabilities(cand)
             first_unfit = which[-1] >= 0.5 > probs[-1]
-            none = max(float(probs[-1]), float(which[-1]))  # the first step needs a fitting tool too
+            none = max(float(probs[-1]), float(which[-1]))
             needed, share = 1.0 - none, 1.0 - which[-1]
             probs = np.append(which[:-1] * (needed / share if share > 1e-9 else 0.0), none)
         best = int(choose(probs[None, :], view.head.gated)[0])
