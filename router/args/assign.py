@@ -51,7 +51,7 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
     elif kind == "string":
         found = string_candidates(doc, param)
         if asked:
-            rest = request_content(doc.text)
+            rest = answer_value(request_content(doc.text), param)
             if rest and len(rest.split()) <= 6 and not AFFIRMATION_RE.match(rest):
                 start = doc.text.find(rest)
                 found.append(Candidate(rest, start, start + len(rest), 0.5, "span"))
@@ -65,6 +65,27 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
         for c in found:
             c.score += 0.4
     return found
+
+
+_ANSWER_LEAD_RE = re.compile(
+    r"^(?:i'?m|i am|we'?re|we are|i live|we live|i'?ll be|we'?ll be|it'?s|it is)\s+"
+    r"(?:currently\s+|now\s+|based\s+|staying\s+)?(?:in|at|near|from)\s+",
+    re.I,
+)
+_ANSWER_LINKS = frozenset({"on", "in", "at", "to", "for", "is", "are", "of", "would", "should"})
+
+
+def answer_value(rest: str, param: Param) -> str:
+    """The value in a short answer to the assistant's question: "I'm currently in Lisbon" -> "Lisbon",
+    "focus on Europe" (for region_focus) -> "Europe"."""
+    rest = _ANSWER_LEAD_RE.sub("", rest)
+    words = rest.split()
+    lead = 0
+    while lead < len(words) and singular(words[lead].lower().strip(",.:")) in param.cue_words:
+        lead += 1
+    if 0 < lead < len(words) - 1 and words[lead].lower() in _ANSWER_LINKS:
+        return " ".join(words[lead + 1 :])
+    return rest
 
 
 def _json_candidates(doc: Document, param: Param) -> list[Candidate]:

@@ -276,6 +276,20 @@ def test_only_the_question_sentence_says_what_was_asked() -> None:
     }
 
 
+@pytest.mark.parametrize(("question", "answer", "param", "value"), [
+    ("Which region should I focus on?", "Please focus on Europe.", "region_focus", "Europe"),
+    ("Where are you right now?", "I'm currently in Lisbon.", "location", "Lisbon"),
+])
+def test_a_short_answer_gives_its_value(question: str, answer: str, param: str, value: str) -> None:
+    messages: list[dict[str, Any]] = [
+        {"role": "user", "content": "Can you help me plan this?"},
+        {"role": "assistant", "content": question},
+        {"role": "user", "content": answer},
+    ]
+    result = fill_arguments(messages, tool({param: {"type": "string"}}, [param]))
+    assert result.arguments == {param: value}
+
+
 def test_nested_objects_are_filled_from_the_same_text() -> None:
     booking = tool(
         {
