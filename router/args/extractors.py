@@ -489,9 +489,10 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
             value = number_text(m) if m.kind == "number" else m.text
             score = 0.5 + proximity(doc, param, m.start, m.end) + (0.3 if _typed_ident(m.text, param) else 0.0)
-            if labelled_as_other(doc, param, m.start):
-                if labelled_as_other(doc, param, m.start, _LOGIN_LABELS):
-                    continue  # "my username is user3" names a login, never this token or ID
+            label = other_label(doc, param, m.start)
+            if label in _LOGIN_LABELS:
+                continue  # "my username is user3" names a login, never this token or ID
+            if label is not None:
                 score -= 0.3  # "my password is hunter2" names a password, not this token
             found.append(Candidate(value, m.start, m.end, score, "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
@@ -626,21 +627,21 @@ def _title_fit(name: str, param: Param) -> float:
 
 
 _OTHER_LABEL_RE = re.compile(r"\b([a-z]+)\s*(?:\bis\b|:|=)\s*$|\b(password|passcode|pin|username|login|email)\s+$", re.I)
-
-
 _LOGIN_LABELS = frozenset({"password", "passcode", "pin", "username", "login", "email", "passphrase"})
 
 
-def labelled_as_other(doc: Document, param: Param, start: int, among: frozenset[str] | None = None) -> bool:
-    """The value right after "<word> is" / "<word>:" where the word is none of the parameter's names
-    (and, with ``among``, one of those words)."""
+def other_label(doc: Document, param: Param, start: int) -> str | None:
+    """The word of "<word> is" / "<word>:" right before a value, when it is none of the parameter's names."""
     m = _OTHER_LABEL_RE.search(doc.text[max(0, start - 40) : start])
     if m is None:
-        return False
+        return None
     label = singular((m.group(1) or m.group(2)).lower())
-    if among is not None and label not in among:
-        return False
-    return label not in param.cue_words and label not in _STOP_VALUE and label not in _LABEL_WORDS
+    return None if label in param.cue_words or label in _STOP_VALUE or label in _LABEL_WORDS else label
+
+
+def labelled_as_other(doc: Document, param: Param, start: int) -> bool:
+    """The value is labelled as something else ("the director is X" for a title)."""
+    return other_label(doc, param, start) is not None
 
 
 _ORIGIN_WORDS = frozenset({"origin", "from", "source", "start", "departure", "pickup", "depart"})
