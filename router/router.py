@@ -323,12 +323,9 @@ class Router:
         last, window = self.embed_queries([ctx.last, ctx.window], view)
         return normalize(last + weight * window)
 
-    def choice_vector(self, ctx: RoutingContext, query: np.ndarray, view: View | None = None) -> np.ndarray | None:
-        """For a request of several steps, the vector that chooses the tool: its first step blended
-        with the whole (``query``); None for a request of one step."""
-        first = first_request(ctx.request)
-        if first is None:
-            return None
+    def choice_vector(self, first: str, query: np.ndarray, view: View | None = None) -> np.ndarray:
+        """For a request of several steps, the vector that chooses the tool: its ``first`` step blended
+        with the whole (``query``)."""
         return normalize(self.embed_queries([first], view)[0] + FIRST_STEP_BLEND * query)
 
     # ------------------------------------------------------------------ decide
@@ -352,8 +349,9 @@ class Router:
             return self._decision(None, 1.0, {NONE: 1.0}, reason, start, seen=True)
         view = self.view_for(tools)
         query = self.query_vector(ctx, view)
-        return self._decide_vector(query, tools, start, ctx.last, view, messages,
-                                   lambda: self.choice_vector(ctx, query, view))
+        first = first_request(ctx.request)
+        choice = (lambda: self.choice_vector(first, query, view)) if first is not None else None
+        return self._decide_vector(query, tools, start, ctx.last, view, messages, choice)
 
     def decide_query(self, query: str, tools: list[ToolSpec]) -> RouteDecision:
         """``decide`` for a single user message (evaluation convenience)."""
@@ -384,12 +382,14 @@ class Router:
 
     def _decide_vector(
         self, query: np.ndarray, tools: list[ToolSpec], start: float, text: str, view: View,
-        messages: list[dict[str, Any]], choice: Callable[[], np.ndarray | None] | None = None,
+        messages: list[dict[str, Any]], choice: Callable[[], np.ndarray] | None = None,
     ) -> RouteDecision:
         names = [t.name for t in tools]
         cand = self.candidates(query, tools, text, view)
         probs = view.head.probabilities(cand)
-        step = choice() if choice is not None and view.head.gated and not _leaders_learned(cand, probs) else None
+        step = None  # a request of several steps, decided by its first: the vector that chooses
+        if choice is not None and view.head.gated and not _leaders_learned(cand, probs):
+            step = choice()
         first_unfit = False  # the whole request finds a tool, its first step none
         if step is not None:
             # which tool is read from the first step; a tool is needed when both the whole request and
