@@ -96,6 +96,8 @@ ASKING = _words(
 # a yes/no question opens with an auxiliary ("Is roaming enabled on my number?", "Am I registered to vote?")
 YES_NO = _words("is are am was were do does did has have")
 READ_HINTS = ASKING | READ  # any sign that the request (also) reads
+DETERMINERS = _words("a an the my your our their his her its this that these those each every any some no")
+LINKS = _words("to and or then please not also just")  # "the user to update ...": what follows is a verb again
 GENERIC = _words("tool tools api plugin service app bot helper assistant")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")  # "auto-pay", "check-in": one word, a noun rather than a verb
 _CASED_WORD = re.compile(r"[A-Za-z]+")
@@ -122,6 +124,21 @@ def _verbs(words: list[str], verbs: Collection[str]) -> set[str]:
     return {v for v in (_verb(w, verbs) for w in words) if v}
 
 
+def _said_verbs(words: list[str], verbs: Collection[str]) -> set[str]:
+    """``verbs`` said in the request as verbs: a word right after a determiner, or after a determiner and one
+    more word, is a noun ("details of my wire transfer", "the booking", "a quick transfer")."""
+    out = set()
+    for i, word in enumerate(words):
+        if (i >= 1 and words[i - 1] in DETERMINERS) or (
+            i >= 2 and words[i - 2] in DETERMINERS and words[i - 1] not in LINKS
+        ):
+            continue
+        verb = _verb(word, verbs)
+        if verb:
+            out.add(verb)
+    return out
+
+
 def conflict(request: str, tool_name: str) -> str | None:
     """Why ``tool_name`` contradicts ``request`` (one short phrase), or None."""
     said = _WORD.findall(request.lower())
@@ -143,7 +160,7 @@ def conflict(request: str, tool_name: str) -> str | None:
             return f"the request asks to {others[0]}, {tool_name} would {action}"
     if not (verb in READ or verb in WRITE) or "then" in said:  # "a quote, then buy it": the first step may read
         return None
-    changes = _verbs(said, WRITE)
+    changes = _said_verbs(said, WRITE)
     if verb in READ and verb not in WRITE and changes and not _verbs(said, READ_HINTS):
         return f"the request asks to {sorted(changes)[0]}, {tool_name} only reads"
     if verb in WRITE and not changes and (_verbs(_opening(request), ASKING) or _yes_no(request)):

@@ -42,6 +42,7 @@ class RoutingContext:
     after_tool_result: bool  # the conversation ends with a tool result
     after_own_tool_result: bool = False  # ... of a call toolproxy issued (OWN_CALL_ID_PREFIX), not a first step
     request: str = ""  # the last user message alone (``last`` also holds a closing assistant turn)
+    announced: str = ""  # a closing assistant turn without a tool call ("Let me call the X API.")
 
     @property
     def window(self) -> str:
@@ -108,5 +109,5 @@ def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingCont
         window[-1] = f"{request} {announced}"
     return RoutingContext(
         last=window[-1], previous=tuple(window[:-1]), after_tool_result=after_tool, after_own_tool_result=own,
-        request=request,
+        request=request, announced=announced,
     )

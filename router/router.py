@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from router.actions import ACTION_CONFLICT_FACTOR, conflict
+from router.announced import ANNOUNCED_CONFIDENCE, announced_tool
 from router.checkpoint import (
     Checkpoint,
     description_fingerprint,
@@ -348,6 +349,12 @@ class Router:
             )
             return self._decision(None, 1.0, {NONE: 1.0}, reason, start, seen=True)
         view = self.view_for(tools)
+        announced = announced_tool(ctx.announced, tools)
+        if announced is not None:  # the assistant said which call comes next
+            name, why = announced
+            scores = {name: ANNOUNCED_CONFIDENCE, NONE: 1.0 - ANNOUNCED_CONFIDENCE}
+            return self._decision(name, ANNOUNCED_CONFIDENCE, scores, f"announced: {why}", start,
+                                  seen=view is self.seen_view, view=view)
         query = self.query_vector(ctx, view)
         first = first_request(ctx.request)
         choice = (lambda: self.choice_vector(first, query, view)) if first is not None else None

@@ -24,6 +24,7 @@ from router.actions import conflict
         ("Am I registered to vote with personal ID 123456789?", "registerToVote"),
         ("Can you check if auto-pay is enabled for my account?", "updateAutoPayStatus"),  # "auto-pay" is a noun
         ("Can you tell me if room 101 was cleaned recently?", "updateHousekeepingStatus"),
+        ("Can you provide details of my wire transfer with ID WT123?", "cancelWireTransfer"),  # a noun
     ],
 )
 def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None:
@@ -51,6 +52,8 @@ def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None
         ("Is it possible to cancel my order 42?", "cancelOrder"),
         ("Please assist with checking in a guest named John Smith", "checkIn"),  # a phrasal verb, not "check"
         ("Weather for close-by Parc national de Kolkheti", "GetWeather"),
+        ("I want to transfer 500 USD to my savings account", "initiateTransfer"),  # a verb after "to"
+        ("Please cancel the transfer WT789", "cancelWireTransfer"),
     ],
 )
 def test_matching_actions_pass(request_text: str, tool: str) -> None:
