@@ -2,7 +2,8 @@
 
 The router embeds the last user message; when earlier user turns exist it also embeds the window
 (earlier turns + last) so a follow-up such as "and in Paris?" keeps the topic of the question
-before it. System prompts are ignored (they describe the assistant, not the request). When the
+before it, and the assistant's turn right before the last user turn, so that a bare answer ("John
+Smith" to "And finally, what is your full name?") keeps the task it answers for. System prompts are ignored (they describe the assistant, not the request). When the
 conversation ends with a tool result the model's next move is to answer from it, so the router
 reports that and usually answers NONE.
 """
@@ -38,7 +39,7 @@ class RoutingContext:
     """What the router reads from a conversation."""
 
     last: str  # the last user message ("" when there is none)
-    previous: tuple[str, ...]  # earlier user turns inside the window, oldest first
+    previous: tuple[str, ...]  # earlier user turns inside the window, oldest first, then the assistant's question
     after_tool_result: bool  # the conversation ends with a tool result
     after_own_tool_result: bool = False  # ... of a call toolproxy issued (OWN_CALL_ID_PREFIX), not a first step
     request: str = ""  # the last user message alone (``last`` also holds a closing assistant turn)
@@ -90,10 +91,21 @@ def _trailing_assistant_text(messages: list[dict[str, Any]]) -> str:
     return message_text(last)
 
 
+def _asked_before_last_user(messages: list[dict[str, Any]]) -> str:
+    """The text of the assistant turn right before the last user turn: what that turn answers
+    ("And finally, what is your full name?" -> "John Smith"); "" when there is none."""
+    users = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+    before = messages[users[-1] - 1] if users and users[-1] > 0 else {}
+    if before.get("role") != "assistant" or before.get("tool_calls") or before.get("function_call"):
+        return ""
+    return message_text(before)
+
+
 def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingContext:
     """Read the routing context from OpenAI-shaped ``messages``.
 
-    ``turns`` bounds how many user turns (the last one included) are kept.
+    ``turns`` bounds how many user turns (the last one included) are kept; the window also holds the
+    assistant turn the last user turn answers, so a bare answer keeps the task it belongs to.
     """
     after_tool = bool(messages) and messages[-1].get("role") in ("tool", "function")
     own = last_is_own_tool_result(messages) and not last_is_first_step_result(messages)
@@ -104,9 +116,12 @@ def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingCont
     keep = max(1, turns)
     window = user_texts[-keep:]
     request = window[-1]
+    asked = _asked_before_last_user(messages)
     announced = _trailing_assistant_text(messages)
     if announced:
         window[-1] = f"{request} {announced}"
+    if asked:
+        window.insert(len(window) - 1, asked)
     return RoutingContext(
         last=window[-1], previous=tuple(window[:-1]), after_tool_result=after_tool, after_own_tool_result=own,
         request=request, announced=announced,

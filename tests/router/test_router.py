@@ -301,7 +301,7 @@ def test_context_window_and_parts() -> None:
     ]
     ctx = build_context(messages, turns=2)
     assert ctx.last == "three four five six seven eight nine"
-    assert ctx.previous == ("two",)
+    assert ctx.previous == ("two", "ok")  # earlier user turns, then the assistant turn the last one answers
     assert not ctx.is_follow_up and 0 < ctx.window_weight < 1
     assert "be brief" not in ctx.window
 
@@ -315,7 +315,8 @@ def test_a_closing_assistant_turn_joins_the_last_user_turn() -> None:
     ]
     ctx = build_context(messages)
     assert ctx.last == "Friday at 3pm. Got it. Let me reschedule that for you."
-    assert ctx.previous == ("Can you move my dentist appointment?",)
+    # the window also holds the assistant's question the last user turn answers
+    assert ctx.previous == ("Can you move my dentist appointment?", "Sure, to which day?")
     # an assistant turn that called a tool, or one before the last user turn, is not read
     called = [*messages[:-1], {"role": "assistant", "content": "Calling it.", "tool_calls": [{"id": "c1"}]}]
     assert build_context(called).last == "Friday at 3pm."
@@ -332,6 +333,22 @@ def test_a_closing_assistant_turn_names_the_step(router: Router) -> None:
     ]
     assert router.decide(messages, TOOLS).tool == "get_weather"
     assert router.decide(messages[:3], TOOLS).tool != "get_weather"
+
+
+def test_a_bare_answer_keeps_the_question_it_answers(router: Router) -> None:
+    # "Lisbon, please." alone names no task; the assistant's question before it does
+    messages = [
+        {"role": "user", "content": "Hi!"},
+        {"role": "assistant", "content": "Hello! Which city would you like the weather forecast for?"},
+        {"role": "user", "content": "Lisbon, please."},
+    ]
+    assert build_context(messages).previous == ("Hi!", messages[1]["content"])
+    assert router.decide(messages, TOOLS).tool == "get_weather"
+    assert router.decide([messages[0], messages[2]], TOOLS).tool != "get_weather"
+    # an assistant turn that called a tool is not a question
+    called = [messages[0], {"role": "assistant", "content": "Which city?", "tool_calls": [{"id": "c1"}]},
+              {"role": "tool", "tool_call_id": "c1", "content": "{}"}, messages[2]]
+    assert build_context(called).previous == ("Hi!",)
 
 
 def test_tool_text_uses_name_words_and_parameters() -> None:
