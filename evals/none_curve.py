@@ -39,7 +39,7 @@ def scores(router: Router, path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarr
         if ctx.after_tool_result:
             continue
         view = router.view_for(case.tools)
-        cand = router.candidates(router.query_vector(ctx, view), case.tools, ctx.last, view)
+        cand = router.candidates(router.query_vector(ctx, view), case.tools, ctx.last, view, ctx.window)
         logits = view.head.logits(cand)
         head.append(float(logits[-1] - np.logaddexp.reduce(logits[:-1])))
         cos.append(-float(cand.cos.max()))

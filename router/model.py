@@ -38,6 +38,8 @@ CANDIDATE_FEATURES = (
     "centroid_cos",
     "fused_rank_inv",
     "fused_minus_best_other",
+    "name_cover",
+    "request_cover",
 )
 GLOBAL_FEATURES = (
     "max_cos",
@@ -47,11 +49,16 @@ GLOBAL_FEATURES = (
     "memory_present",
     "log_n_tools",
     "fused_margin",
+    "max_name_cover",
+    "max_request_cover",
 )
 N_CAND = len(CANDIDATE_FEATURES)
 N_GLOBAL = len(GLOBAL_FEATURES)
 # what a gated head's "is any tool needed" gate sees: absolute relevance of the best candidate
-GATE_GLOBAL = [GLOBAL_FEATURES.index(f) for f in ("max_cos", "max_knn", "memory_present", "log_n_tools")]
+GATE_GLOBAL = [
+    GLOBAL_FEATURES.index(f)
+    for f in ("max_cos", "max_knn", "memory_present", "log_n_tools", "max_name_cover", "max_request_cover")
+]
 GATE_CANDIDATE_MAX = CANDIDATE_FEATURES.index("centroid_cos")  # ... and its best over the candidates
 N_GATE = len(GATE_GLOBAL) + 1
 
@@ -151,12 +158,15 @@ def candidate_features(
     memory_scores: np.ndarray,
     top_k: int = TOP_K,
     prior: np.ndarray | None = None,
+    lexical: np.ndarray | None = None,
 ) -> Candidates:
     """Features of the top-k candidate tools for one adapted, normalised query vector.
 
     ``memory_scores`` holds the cosine of the query to each memory row (``-inf`` hides a row).
     ``prior``: a catalogue classifier's probability per offered tool (NaN where it does not know the
     tool), averaged into the memory's weighted vote (``router.classifier``).
+    ``lexical``: ``(n_tools, 2)`` word overlap of the request with each tool (``router.lexical.overlap``);
+    zeros when not given.
     """
     n = tools.shape[0]
     cos = tools @ query
@@ -194,6 +204,7 @@ def candidate_features(
     best_cos_other = _best_other(cos)
     best_knn_other = _best_other(knn_feat)
     best_fused_other = _best_other(fused)
+    lex = lexical if lexical is not None else np.zeros((n, 2), dtype=np.float32)
     feats = np.stack(
         [
             cos[order],
@@ -209,6 +220,8 @@ def candidate_features(
             centroid_cos[order],
             1.0 / (1.0 + np.arange(k, dtype=np.float32)),
             fused[order] - best_fused_other[order],
+            lex[order, 0],
+            lex[order, 1],
         ],
         axis=1,
     ).astype(np.float32)
@@ -222,6 +235,8 @@ def candidate_features(
             float(has_ex.any()),
             float(np.log(n)),
             float(fused[order[0]] - (fused[order[1]] if k > 1 else 0.0)),
+            float(lex[:, 0].max()) if n else 0.0,
+            float(lex[:, 1].max()) if n else 0.0,
         ],
         dtype=np.float32,
     )

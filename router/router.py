@@ -36,6 +36,7 @@ from router.checkpoint import (
 from router.compound import first_request
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
+from router.lexical import overlap
 from router.model import (
     CANDIDATE_FEATURES,
     Adapter,
@@ -358,7 +359,7 @@ class Router:
         query = self.query_vector(ctx, view)
         first = first_request(ctx.request)
         choice = (lambda: self.choice_vector(first, query, view)) if first is not None else None
-        return self._decide_vector(query, tools, start, ctx.last, view, messages, choice)
+        return self._decide_vector(query, tools, start, ctx, view, messages, choice)
 
     def decide_query(self, query: str, tools: list[ToolSpec]) -> RouteDecision:
         """``decide`` for a single user message (evaluation convenience)."""
@@ -378,21 +379,26 @@ class Router:
         trained = self._trained
         return self.seen_view if any(k in trained for k in self.memory_keys(tools)) else self.unseen_view
 
-    def candidates(self, query: np.ndarray, tools: list[ToolSpec], text: str, view: View | None = None) -> Candidates:
+    def candidates(
+        self, query: np.ndarray, tools: list[ToolSpec], text: str, view: View | None = None, words: str | None = None,
+    ) -> Candidates:
         """The head's input for a request (its routing vector in ``view`` and its last-turn text) and
-        the offered tools."""
+        the offered tools; ``words`` is the text whose words are matched to the tools' (default ``text``)."""
         names = [t.name for t in tools]
         keys = self.memory_keys(tools)
         memory, memory_scores = (view or self.seen_view).memory.for_tools(keys, query, aliases=names)
         prior = self.classifier.prior(text, query, self._class_names(keys)) if self.classifier is not None else None
-        return candidate_features(query, self.embed_tools(tools, view), memory, memory_scores, prior=prior)
+        lexical = overlap(text if words is None else words, tools)
+        return candidate_features(query, self.embed_tools(tools, view), memory, memory_scores, prior=prior,
+                                  lexical=lexical)
 
     def _decide_vector(
-        self, query: np.ndarray, tools: list[ToolSpec], start: float, text: str, view: View,
+        self, query: np.ndarray, tools: list[ToolSpec], start: float, ctx: RoutingContext, view: View,
         messages: list[dict[str, Any]], choice: Callable[[], np.ndarray] | None = None,
     ) -> RouteDecision:
         names = [t.name for t in tools]
-        cand = self.candidates(query, tools, text, view)
+        text = ctx.last
+        cand = self.candidates(query, tools, text, view, ctx.window)
         probs = view.head.probabilities(cand)
         step = None  # a request of several steps, decided by its first: the vector that chooses
         if choice is not None and view.head.gated and not _leaders_learned(cand, probs):
@@ -401,7 +407,7 @@ class Router:
         if step is not None:
             # which tool is read from the first step; a tool is needed when both the whole request and
             # its first step find one
-            cand = self.candidates(step, tools, text, view)
+            cand = self.candidates(step, tools, text, view, ctx.window)
             which = view.head.probabilities(cand)
             first_unfit = which[-1] >= 0.5 > probs[-1]
             none = max(float(probs[-1]), float(which[-1]))

@@ -66,6 +66,7 @@ from router.encoder import EmbeddingStore, Encoder, default_model_path, tool_tex
 from router.finetune import FinetuneConfig, Pair, finetune, hard_negative_pool, materialize, stack
 from router.general_requests import GROUP as GENERAL_GROUP
 from router.general_requests import load_general_requests
+from router.lexical import overlap
 from router.model import (
     GLOBAL_FEATURES,
     N_CAND,
@@ -573,6 +574,7 @@ def build_episodes(
     rng = random.Random(seed)
     groups = sorted(g for g, keys in data.catalogues.items() if keys)
     group_tools = {g: [emb.tool_pos[k] for k in data.catalogues[g]] for g in groups}
+    specs = [data.tools[k] for k in emb.tool_keys]
     out: dict[str, list[Any]] = {"f": [], "g": [], "m": [], "y": [], "kind": [], "group": []}
 
     def add(
@@ -597,7 +599,9 @@ def build_episodes(
             vectors = vectors.copy()
             vectors[j] = normalize((1 - mix) * vectors[j] + mix * other)
         row_prior = prior.for_offered(row, offered) if prior is not None else None
-        cand = candidate_features(q, vectors, memory, view_scores, prior=row_prior)
+        example = data.examples[row]
+        lexical = overlap(example.window or example.last, [specs[t] for t in offered])
+        cand = candidate_features(q, vectors, memory, view_scores, prior=row_prior, lexical=lexical)
         if gold is None and float(cand.global_features[MAX_KNN]) >= config.twin_query_max:
             return  # a near-identical query was labelled with an offered tool: NONE is doubtful
         ep = _episode(cand, offered, gold)
