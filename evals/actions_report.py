@@ -6,8 +6,8 @@
   its last user turn) the check flags. Each is a right route the check would send to the LLM.
 - ``caught``: per eval set in ``--results`` (the ``predictions.jsonl`` of ``evals/run_all.py``), the tool
   routes that would be confident without the check, how many of them are wrong, and how many of each the
-  check sends to the LLM (their ``reason`` carries its "unsure" note, the answer is NONE and the flagged tool
-  is the best-scoring one; the confidence before the check is the recorded one divided by
+  check sends to the LLM (their ``reason`` carries its "unsure" note, names the flagged tool, and the answer
+  is NONE; the confidence before the check is the recorded one divided by
   ``ACTION_CONFLICT_FACTOR``).
 Prints one JSON object.
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from router.actions import ACTION_CONFLICT_FACTOR, conflict
@@ -46,10 +47,13 @@ def _flagged(row: dict[str, object]) -> bool:
     return "unsure: " in str(row["reason"])
 
 
+_FLAGGED_TOOL = re.compile(r"unsure: the request asks [^,]*, (\S+) (?:would|only reads)")
+
+
 def _tool(row: dict[str, object]) -> str | None:
-    """The tool the router would have routed to: the flagged best tool, or the answer."""
-    top = row.get("top3") or []
-    return str(top[0]) if _flagged(row) and isinstance(top, list) and top else row["predicted"]  # type: ignore[return-value]
+    """The tool the router would have routed to: the flagged best tool (named in the reason), or the answer."""
+    found = _FLAGGED_TOOL.search(str(row["reason"])) if _flagged(row) else None
+    return found.group(1) if found else row["predicted"]  # type: ignore[return-value]
 
 
 def _confident_without_check(row: dict[str, object]) -> bool:

@@ -10,7 +10,9 @@ verb that opens the tool's name (after a namespace: ``shopping__getShippingOptio
 - opposite actions: the name's verb is one of a pair (``unsubscribe``, ``disable``, ``cancel``), the
   request says the other and not this one;
 - a read-only tool (``get``, ``list``, ``search`` ...) for a request that asks for a change (``update``,
-  ``delete``, ``book`` ...) and has no read verb or question word anywhere ("check X and update it" reads);
+  ``delete``, ``book`` ...) and has no read verb or question word anywhere ("check X and update it" reads),
+  unless it looks up an identifier or a secret (``GetUserToken``, ``getAccountIdFromNumber``): the change may
+  need it first (``router.prerequisite``);
 - a tool that changes something for a request that asks for nothing to change and opens as a question
   or a request for information ("What are my voicemail settings?" -> ``updateVoicemailSettings``).
 
@@ -36,6 +38,10 @@ def _words(text: str) -> frozenset[str]:
 
 
 ACTION_CONFLICT_FACTOR = 0.5  # a conflicting route keeps half its confidence: below any calibrated threshold
+# in the ranking, a tool that contradicts the request keeps 1/20 of its score: the check flags 76 of 46,086 gold
+# calls of ../shared/data (0.16%, evals/actions_report.py) and a far larger share of wrong routes, so a flagged
+# tool is rarely the right one
+CLASH_SCORE_FACTOR = 0.05
 
 OPPOSITES = (
     ("subscribe", "unsubscribe"),
@@ -98,6 +104,7 @@ YES_NO = _words("is are am was were do does did has have")
 READ_HINTS = ASKING | READ  # any sign that the request (also) reads
 DETERMINERS = _words("a an the my your our their his her its this that these those each every any some no")
 LINKS = _words("to and or then please not also just")  # "the user to update ...": what follows is a verb again
+IDENTIFIERS = _words("id ids token tokens key credentials identifier")  # what a lookup before a change reads
 GENERIC = _words("tool tools api plugin service app bot helper assistant")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")  # "auto-pay", "check-in": one word, a noun rather than a verb
 _CASED_WORD = re.compile(r"[A-Za-z]+")
@@ -161,7 +168,8 @@ def conflict(request: str, tool_name: str) -> str | None:
     if not (verb in READ or verb in WRITE) or "then" in said:  # "a quote, then buy it": the first step may read
         return None
     changes = _said_verbs(said, WRITE)
-    if verb in READ and verb not in WRITE and changes and not _verbs(said, READ_HINTS):
+    lookup = not IDENTIFIERS.isdisjoint(words[1:])  # GetUserToken, getAccountIdFromNumber: a first step to a change
+    if verb in READ and verb not in WRITE and changes and not lookup and not _verbs(said, READ_HINTS):
         return f"the request asks to {sorted(changes)[0]}, {tool_name} only reads"
     if verb in WRITE and not changes and (_verbs(_opening(request), ASKING) or _yes_no(request)):
         return f"the request asks for information, {tool_name} would {verb}"

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from router.actions import ACTION_CONFLICT_FACTOR, conflict
+from router.actions import ACTION_CONFLICT_FACTOR, CLASH_SCORE_FACTOR, conflict
 from router.announced import ANNOUNCED_CONFIDENCE, announced_tool
 from router.checkpoint import (
     Checkpoint,
@@ -159,6 +159,13 @@ class View:
     threshold: float  # bar when some offered tool has exemplars
     threshold_unseen: float  # ... when none has
     tag: str = ""
+
+
+def _demoted(scores: dict[str, float], text: str) -> dict[str, float]:
+    """``scores`` with every tool whose action contradicts ``text`` at ``CLASH_SCORE_FACTOR`` of its score,
+    best first."""
+    out = {n: p * CLASH_SCORE_FACTOR if n != NONE and conflict(text, n) else p for n, p in scores.items()}
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
 
 
 def _leaders_learned(cand: Candidates, probs: np.ndarray) -> bool:
@@ -438,6 +445,8 @@ class Router:
         clash = conflict(text, names[idx]) if self.options.action_check else None
         if clash:  # the best offered tool does what the request does not ask: none fits, and the LLM decides
             reason = f"none, unsure: {clash} ({reason})"
+            # the ranking shows it too: each tool that contradicts the request keeps a twentieth of its score
+            ordered = _demoted(ordered, text)
             return self._decision(None, confidence * ACTION_CONFLICT_FACTOR, ordered, reason, start, seen=seen,
                                   view=view)
         first = provider(messages, tools, tools[idx]) if self.options.prerequisites else None

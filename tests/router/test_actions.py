@@ -54,6 +54,8 @@ def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None
         ("Weather for close-by Parc national de Kolkheti", "GetWeather"),
         ("I want to transfer 500 USD to my savings account", "initiateTransfer"),  # a verb after "to"
         ("Please cancel the transfer WT789", "cancelWireTransfer"),
+        ("I want to terminate my fixed term deposit, account number 1234.", "getAccountIdFromNumber"),  # a lookup
+        ("Before we delete your account, I need your token.", "GetUserToken"),  # first
     ],
 )
 def test_matching_actions_pass(request_text: str, tool: str) -> None:

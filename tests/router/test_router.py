@@ -12,6 +12,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from router.actions import CLASH_SCORE_FACTOR  # noqa: E402
 from router.checkpoint import Checkpoint, description_fingerprint, load_checkpoint  # noqa: E402
 from router.context import build_context  # noqa: E402
 from router.encoder import Encoder, split_identifier, tool_text  # noqa: E402
@@ -351,6 +352,18 @@ def test_a_bare_answer_keeps_the_question_it_answers(router: Router) -> None:
     assert build_context(called).previous == ("Hi!",)
 
 
+def test_a_tool_that_contradicts_the_request_drops_in_the_ranking(router: Router) -> None:
+    tools = [ToolSpec("updateRoamingStatus", "Enable or disable roaming for a phone number"),
+             ToolSpec("getRoamingStatus", "Get the roaming status of a phone number"),
+             ToolSpec("getDataUsage", "Get the data usage of a phone number")]
+    decision = router.decide(user("Is roaming currently enabled on my number 123-456-7890?"), tools)
+    # the head's best tool would update; the request asks: NONE, unsure, and the reading tool ranks first
+    assert decision.tool is None and not decision.confident
+    assert "updateRoamingStatus would update" in decision.reason
+    ranked = [name for name in decision.scores if name != NONE]
+    assert ranked[0] == "getRoamingStatus", decision.scores
+
+
 def test_tool_text_uses_name_words_and_parameters() -> None:
     assert split_identifier("getWeatherForecast") == "get weather forecast"
     assert split_identifier("send_email-now") == "send email now"
@@ -466,7 +479,12 @@ def test_a_tool_doing_the_opposite_is_unsure(encoder: Encoder) -> None:
     unchecked = Router(RouterOptions(action_check=False), encoder=encoder).decide(messages, tools)
     assert unchecked.tool == "unsubscribeFromNewsletter"
     # no offered tool does what was asked: NONE, with too little confidence to act on (the LLM decides)
-    assert checked.tool is None and checked.scores == unchecked.scores
+    assert checked.tool is None
+    # in the ranking each tool that contradicts the request keeps a twentieth of its score (get_weather only
+    # reads, the request asks to subscribe); NONE's is as it was
+    for name in ("unsubscribeFromNewsletter", "get_weather"):
+        assert checked.scores[name] == pytest.approx(unchecked.scores[name] * CLASH_SCORE_FACTOR)
+    assert checked.scores[NONE] == unchecked.scores[NONE]
     assert checked.confidence == pytest.approx(unchecked.confidence / 2)
     assert not checked.confident and "unsure" in checked.reason and "subscribe" in checked.reason
     plain = Router(RouterOptions(), encoder=encoder).decide(user("Unsubscribe ann@example.com from the newsletter"), tools)
