@@ -923,12 +923,11 @@ def starting_lora(config: TrainConfig) -> Checkpoint | None:
     return ckpt if ckpt.encoder_lora else None
 
 
-def zero_shot_view(config: TrainConfig) -> Checkpoint | None:
-    """The starting checkpoint's zero-shot view (``unseen_adapter``, ``unseen_head``, ``zero_shot_bars``
-    filled in from its own adapter, head and bars when it has none); None when training tunes the encoder further (its head
-    was fitted on the old encoder) or starts from none."""
-    origin = starting_lora(config) if config.zero_shot_view and config.finetune_steps <= 0 else None
-    if origin is None:
+def zero_shot_view(config: TrainConfig, origin: Checkpoint | None) -> Checkpoint | None:
+    """The starting checkpoint's (``origin``, from ``starting_lora``) zero-shot view (``unseen_adapter``,
+    ``unseen_head``, ``zero_shot_bars`` filled in from its own adapter, head and bars when it has none); None when
+    training tunes the encoder further (its head was fitted on the old encoder) or starts from none."""
+    if origin is None or not config.zero_shot_view or config.finetune_steps > 0:
         return None
     if origin.unseen_head is not None and origin.unseen_adapter is not None and origin.zero_shot_bars:
         return origin
@@ -938,11 +937,10 @@ def zero_shot_view(config: TrainConfig) -> Checkpoint | None:
 
 
 def tune_encoder(
-    data: TrainSet, fit: Sequence[int], config: TrainConfig, log: Callable[[str], None]
+    data: TrainSet, fit: Sequence[int], config: TrainConfig, log: Callable[[str], None], origin: Checkpoint | None,
 ) -> tuple[dict[str, np.ndarray] | None, dict[str, Any]]:
-    """LoRA deltas for the encoder: the starting ones, plus ``finetune_steps`` of training on the
-    fit rows' (request, gold tool text) pairs (``router.finetune``)."""
-    origin = starting_lora(config)
+    """LoRA deltas for the encoder: the starting ones (``origin``, from ``starting_lora``), plus
+    ``finetune_steps`` of training on the fit rows' (request, gold tool text) pairs (``router.finetune``)."""
     start = origin.encoder_lora if origin else None
     info: dict[str, Any] = {"from": config.encoder_lora if origin else None, "steps": 0}
     if origin is not None:  # how the starting deltas were trained
@@ -1002,8 +1000,9 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
     lora: dict[str, np.ndarray] | None = None
     lora_info: dict[str, Any] = {}
     base = encoder.path if encoder is not None else config.encoder or default_model_path()
+    origin = starting_lora(config)  # read once: its LoRA deltas and its zero-shot view
     if encoder is None:
-        lora, lora_info = tune_encoder(data, fit, config, log)
+        lora, lora_info = tune_encoder(data, fit, config, log, origin)
         encoder = Encoder(materialize(base, lora) if lora else config.encoder)
     store = EmbeddingStore(encoder, config.cache_dir)
     with all_cores():
@@ -1081,7 +1080,7 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         classifier = fit_classifier(data, queries, range(len(data.examples)), config.seed, by_name=True)
 
     descriptions = _memory_descriptions(data, memory_tools, classifier) if config.memory_scope == "description" else {}
-    unseen = zero_shot_view(config)
+    unseen = zero_shot_view(config, origin)
     if unseen is not None:
         assert unseen.zero_shot_bars is not None
         threshold_unseen = metrics["threshold_unseen"] = unseen.zero_shot_bars[1]
