@@ -2,10 +2,13 @@
 
 The steps: pick the view (the checkpoint's own adapter, head and memory when some offered tool is one
 it was trained on, matched by name or by the description it was trained under; else its zero-shot
-view), read the routing context (``router.context``), embed it with the encoder and the view's
-adapter, look up each tool's cached embedding (by content hash), gather the exemplar memory of the
-offered tools and the catalogue classifier's prior, compute candidate features (``router.model``),
-run the view's decision head, and compare the calibrated confidence with the view's bar.
+view), read the routing context (``router.context``; a closing assistant turn that announces one offered
+tool decides here, ``router.announced``), embed it with the encoder and the view's adapter, look up each
+tool's cached embedding (by content hash), gather the exemplar memory of the offered tools, the catalogue
+classifier's prior and the word overlap of request and tools (``router.lexical``), compute candidate
+features (``router.model``), run the view's decision head (the first of several steps chooses,
+``router.compound``), check the chosen tool's action against the request (``router.actions``) and what it
+needs first (``router.prerequisite``), and compare the calibrated confidence with the view's bar.
 
 Thread-safe: the encoder holds its own lock, caches are locked, and the memory is swapped as a
 whole. To hot-swap a checkpoint, build a new ``Router`` off-thread (``Router.load``) and replace

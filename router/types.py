@@ -42,7 +42,7 @@ class RouterOptions:
     checkpoint: str | None = None  # checkpoint dir; None = shipped default checkpoint
     threshold: float | None = None  # None = calibrated threshold from the checkpoint
     tool_thresholds: dict[str, float] = field(default_factory=dict)
-    context_turns: int = 3  # user/assistant turns kept as routing context
+    context_turns: int = 3  # user turns kept as routing context (plus the assistant turn the last one answers)
     device: str = "cpu"
     encoder_backend: str = "auto"  # auto (ONNX Runtime when it works, else torch) | onnx | onnx-int8 | torch
     action_check: bool = True  # a best tool whose action contradicts the request: NONE, unsure (router.actions)
