@@ -22,9 +22,10 @@ from typing import Any
 from router.context import build_context
 
 # verbs that start a second action ("... and book it"); reporting verbs ("and tell me") often only
-# describe the answer, yet requests like "check X and send it" need them: they stay in
+# describe the answer, yet requests like "check X and send it" need them: they stay in. "tell him / her /
+# them / us" is what a message says ("email Bob and tell him I'm late"), not a second action
 ACTIONS = (
-    "get|check|update|book|file|provide|show|tell|give|set|send|make|schedule|cancel|create|add|"
+    r"get|check|update|book|file|provide|show|tell(?!\s+(?:him|her|them|us)\b)|give|set|send|make|schedule|cancel|create|add|"
     "delete|remove|find|calculate|compute|convert|enroll|register|request|purchase|buy|apply|submit|"
     "track|retrieve|process|order|redeem|transfer|pay|list|estimate|search|look|fetch|translate|play|"
     "open|close|change|modify|reset|generate|analy[sz]e|compare|recommend|suggest|notify|email|call|"

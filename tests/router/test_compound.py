@@ -17,6 +17,7 @@ from router.data import SHARED_DATA
     "Find flights to Rome and book the cheapest one.",
     "Cancel my order 1234 and send me a confirmation email.",
     "Translate this to French. Finally, save it as a note.",
+    "Check the weather in Oslo and tell me if I need an umbrella.",  # "tell me": the answer is a second step
 ])
 def test_several_actions(text: str) -> None:
     assert asks_for_several(text)
@@ -28,6 +29,8 @@ def test_several_actions(text: str) -> None:
     "Convert 100 dollars to euros.",
     "Tell me a joke about cats and dogs.",
     "What is the stock price of NVDA?",
+    "Email bob@corp.com with the subject 'Lunch' and tell him I'm running late.",  # what the email says
+    "Text Anna and tell her I'll be there at 8.",
     "",
 ])
 def test_one_action(text: str) -> None:
