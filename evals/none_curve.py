@@ -24,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from router.context import build_context  # noqa: E402
 from router.evalsets import load_cases  # noqa: E402
+from router.lexical import overlap  # noqa: E402
 from router.router import Router  # noqa: E402
 from router.types import RouterOptions  # noqa: E402
 
@@ -39,7 +40,8 @@ def scores(router: Router, path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarr
         if ctx.after_tool_result:
             continue
         view = router.view_for(case.tools)
-        cand = router.candidates(router.query_vector(ctx, view), case.tools, ctx.last, view, ctx.window)
+        cand = router.candidates(router.query_vector(ctx, view), case.tools, ctx.last, view,
+                                 overlap(ctx.window, case.tools))
         logits = view.head.logits(cand)
         head.append(float(logits[-1] - np.logaddexp.reduce(logits[:-1])))
         cos.append(-float(cand.cos.max()))

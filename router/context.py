@@ -3,8 +3,8 @@
 The router embeds the last user message; when earlier user turns exist it also embeds the window
 (earlier turns + last) so a follow-up such as "and in Paris?" keeps the topic of the question
 before it, and the assistant's turn right before the last user turn, so that a bare answer ("John
-Smith" to "And finally, what is your full name?") keeps the task it answers for. System prompts are ignored (they describe the assistant, not the request). When the
-conversation ends with a tool result the model's next move is to answer from it, so the router
+Smith" to "And finally, what is your full name?") keeps the task it answers for. System prompts are
+ignored (they describe the assistant, not the request). When the conversation ends with a tool result the model's next move is to answer from it, so the router
 reports that and usually answers NONE.
 """
 
@@ -79,26 +79,27 @@ def last_is_first_step_result(messages: list[dict[str, Any]]) -> bool:
     return (_last_result_id(messages) or "").startswith(FIRST_STEP_ID_PREFIX)
 
 
+def _assistant_text(message: dict[str, Any]) -> str:
+    """The text of an assistant message that calls no tool; "" for any other message."""
+    if message.get("role") != "assistant" or message.get("tool_calls") or message.get("function_call"):
+        return ""
+    return message_text(message)
+
+
 def _trailing_assistant_text(messages: list[dict[str, Any]]) -> str:
     """The text of an assistant message that ends the conversation without a tool call.
 
     The model is mid-turn there, and what it has just said ("Now let me add that to your agenda")
     names the step it is about to take; "" when the conversation ends otherwise.
     """
-    last = messages[-1] if messages else {}
-    if last.get("role") != "assistant" or last.get("tool_calls") or last.get("function_call"):
-        return ""
-    return message_text(last)
+    return _assistant_text(messages[-1]) if messages else ""
 
 
 def _asked_before_last_user(messages: list[dict[str, Any]]) -> str:
     """The text of the assistant turn right before the last user turn: what that turn answers
     ("And finally, what is your full name?" -> "John Smith"); "" when there is none."""
     users = [i for i, m in enumerate(messages) if m.get("role") == "user"]
-    before = messages[users[-1] - 1] if users and users[-1] > 0 else {}
-    if before.get("role") != "assistant" or before.get("tool_calls") or before.get("function_call"):
-        return ""
-    return message_text(before)
+    return _assistant_text(messages[users[-1] - 1]) if users and users[-1] > 0 else ""
 
 
 def build_context(messages: list[dict[str, Any]], turns: int = 3) -> RoutingContext:

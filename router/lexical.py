@@ -54,16 +54,15 @@ def words(text: str) -> frozenset[str]:
     return frozenset(_stem(t) for t in tokens if len(t) > 2 and t not in STOP)
 
 
-def tool_name_words(tool: ToolSpec) -> frozenset[str]:
-    """The name's words, after any namespace (``shopping__getShippingOptions``: shipping, option)."""
-    return words(re.split(r"__|\.", tool.name)[-1])
+def name_words(name: str) -> frozenset[str]:
+    """A tool name's words, after any namespace (``shopping__getShippingOptions``: shipping, option)."""
+    return words(re.split(r"__|\.", name)[-1])
 
 
 @lru_cache(maxsize=16384)
 def _tool_words(name: str, description: str) -> tuple[frozenset[str], frozenset[str]]:
-    spec = ToolSpec(name, description)
-    name_words = tool_name_words(spec)
-    return name_words, name_words | words(description)
+    in_name = name_words(name)
+    return in_name, in_name | words(description)
 
 
 def overlap(request: str, tools: Sequence[ToolSpec]) -> np.ndarray:
@@ -74,8 +73,8 @@ def overlap(request: str, tools: Sequence[ToolSpec]) -> np.ndarray:
     if not said:
         return out
     for i, tool in enumerate(tools):
-        name_words, all_words = _tool_words(tool.name, tool.description or "")
-        if name_words:
-            out[i, 0] = len(name_words & said) / len(name_words)
+        in_name, all_words = _tool_words(tool.name, tool.description or "")
+        if in_name:
+            out[i, 0] = len(in_name & said) / len(in_name)
         out[i, 1] = len(said & all_words) / len(said)
     return out

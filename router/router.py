@@ -390,15 +390,18 @@ class Router:
         return self.seen_view if any(k in trained for k in self.memory_keys(tools)) else self.unseen_view
 
     def candidates(
-        self, query: np.ndarray, tools: list[ToolSpec], text: str, view: View | None = None, words: str | None = None,
+        self, query: np.ndarray, tools: list[ToolSpec], text: str, view: View | None = None,
+        lexical: np.ndarray | None = None,
     ) -> Candidates:
         """The head's input for a request (its routing vector in ``view`` and its last-turn text) and
-        the offered tools; ``words`` is the text whose words are matched to the tools' (default ``text``)."""
+        the offered tools; ``lexical`` is the word overlap with the tools (``router.lexical.overlap``, by default
+        of ``text``)."""
         names = [t.name for t in tools]
         keys = self.memory_keys(tools)
         memory, memory_scores = (view or self.seen_view).memory.for_tools(keys, query, aliases=names)
         prior = self.classifier.prior(text, query, self._class_names(keys)) if self.classifier is not None else None
-        lexical = overlap(text if words is None else words, tools)
+        if lexical is None:
+            lexical = overlap(text, tools)
         return candidate_features(query, self.embed_tools(tools, view), memory, memory_scores, prior=prior,
                                   lexical=lexical)
 
@@ -408,7 +411,8 @@ class Router:
     ) -> RouteDecision:
         names = [t.name for t in tools]
         text = ctx.last
-        cand = self.candidates(query, tools, text, view, ctx.window)
+        lexical = overlap(ctx.window, tools)  # the same for the whole request and its first step
+        cand = self.candidates(query, tools, text, view, lexical)
         probs = view.head.probabilities(cand)
         step = None  # a request of several steps, decided by its first: the vector that chooses
         if choice is not None and view.head.gated and not _leaders_learned(cand, probs):
@@ -417,7 +421,7 @@ class Router:
         if step is not None:
             # which tool is read from the first step; a tool is needed when both the whole request and
             # its first step find one
-            cand = self.candidates(step, tools, text, view, ctx.window)
+            cand = self.candidates(step, tools, text, view, lexical)
             which = view.head.probabilities(cand)
             first_unfit = which[-1] >= 0.5 > probs[-1]
             none = max(float(probs[-1]), float(which[-1]))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from router.lexical import overlap, tool_name_words, words
+from router.lexical import name_words, overlap, words
 from router.model import CANDIDATE_FEATURES, GLOBAL_FEATURES, Memory, candidate_features, normalize
 from router.types import ToolSpec
 
@@ -15,7 +15,7 @@ SPACE = ToolSpec("cancelEventSpaceBooking", "Cancel a booked event space")
 def test_words_are_stemmed_content_words() -> None:
     assert words("Can you show me my bookings for WT789?") == {"book"}  # stop words, ids and 2-letter words go
     assert words("getFlightStatus") == {"flight", "status"}  # camelCase split; "get" says nothing
-    assert tool_name_words(ToolSpec("shopping__getShippingOptions")) == {"ship", "option"}  # namespace dropped
+    assert name_words("shopping__getShippingOptions") == {"ship", "option"}  # namespace dropped
 
 
 def test_overlap_tells_the_object_apart() -> None:
