@@ -34,10 +34,15 @@ import gzip
 import json
 import random
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from router.announced import is_tool_search  # noqa: E402
+from router.types import ToolSpec  # noqa: E402
 
 NEIGHBOURS = 4
 FAR_SKIP = 10
@@ -97,7 +102,11 @@ def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, An
     tools = {t["name"]: t for t in read_jsonl(corpus_dir / "tools.jsonl")}
     names = sorted(tools)
     neighbours = nearest_tools(names, embed([tool_text(tools[n]) for n in names]))
+    # a tool that finds tools (API-Bank's ToolSearcher) serves any request that needs a tool: never one of
+    # the tools that cannot answer (a separate seeded stream replaces it, so other rows keep their draws)
+    finders = {n for n in names if is_tool_search(ToolSpec(n, str(tools[n].get("description") or "")))}
     rng = random.Random(seed)
+    refill = random.Random(seed + 1)
     handful: list[dict[str, Any]] = []
     none: list[dict[str, Any]] = []
     far: list[dict[str, Any]] = []
@@ -126,12 +135,16 @@ def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, An
                 "category": "handful",
             }
         )
+        unfit = [n for n in neighbours[gold] if n not in called and n not in finders][:NEIGHBOURS]
         none.append(
-            {"messages": messages, "tools": [openai_tool(tools[n]) for n in near], "expected": [], **meta}
+            {"messages": messages, "tools": [openai_tool(tools[n]) for n in unfit], "expected": [], **meta}
             | {"category": "none"}
         )
         pool = [n for n in neighbours[gold][FAR_SKIP:] if n not in called]
         distant = rng.sample(pool, NEIGHBOURS)
+        if finders.intersection(distant):
+            spare = [n for n in pool if n not in finders and n not in distant]
+            distant = [spare.pop(refill.randrange(len(spare))) if n in finders else n for n in distant]
         far.append(
             {"messages": messages, "tools": [openai_tool(tools[n]) for n in distant], "expected": [], **meta}
             | {"category": "none_far"}
