@@ -44,7 +44,7 @@ def gold_pairs(folder: Path) -> list[tuple[str, str]]:
 
 
 def _flagged(row: dict[str, object]) -> bool:
-    return "unsure: " in str(row["reason"])
+    return "unsure: the request asks" in str(row["reason"])  # the action check's note, not another unsure one
 
 
 _FLAGGED_TOOL = re.compile(r"unsure: the request asks [^,]*, (\S+) (?:would|only reads)")

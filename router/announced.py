@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from router.encoder import split_identifier
 from router.types import ToolSpec
@@ -39,7 +40,12 @@ _QUOTED = re.compile(r"\"[^\"]*\"")  # 'Endpoint "Web Search API" of the Search 
 
 def is_tool_search(tool: ToolSpec) -> bool:
     """The tool finds other tools (its description says so, outside quoted names)."""
-    return bool(_FINDS_TOOLS.search(_QUOTED.sub(" ", tool.description or "")))
+    return _finds_tools(tool.description or "")
+
+
+@lru_cache(maxsize=16384)
+def _finds_tools(description: str) -> bool:
+    return bool(_FINDS_TOOLS.search(_QUOTED.sub(" ", description)))
 
 
 def _named(text: str, tools: Sequence[ToolSpec]) -> list[str]:

@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from router.actionable import ActionProbe
 from router.classifier import CatalogueClassifier
 from router.finetune import LORA_PREFIX
 from router.model import Adapter, HeadWeights, heuristic_head
@@ -54,6 +55,8 @@ class Checkpoint:
     unseen_adapter: Adapter | None = None
     unseen_head: HeadWeights | None = None
     zero_shot_bars: tuple[float, float] | None = None  # its bars with / without run-time exemplars
+    # P(a request needs a tool) from the zero-shot view's routing vector (router.actionable)
+    actionable: ActionProbe | None = None
 
     @classmethod
     def zero_shot(cls, dim: int = 384) -> Checkpoint:
@@ -88,6 +91,8 @@ class Checkpoint:
             arrays[LORA_PREFIX + name] = value.astype(np.float16)
         if self.classifier is not None:
             arrays.update(self.classifier.to_arrays())
+        if self.actionable is not None:
+            arrays.update(self.actionable.to_arrays())
         np.savez_compressed(tmp / "weights.npz", **arrays)
         meta = dict(self.metadata)
         meta.update(
@@ -133,6 +138,7 @@ class Checkpoint:
             unseen_adapter=Adapter(arrays["unseen_adapter"].astype(np.float32)) if unseen else None,
             unseen_head=HeadWeights(unseen, temperature=float(meta["unseen_temperature"])) if unseen else None,
             zero_shot_bars=_bars(meta.get("zero_shot_bars")),
+            actionable=ActionProbe.from_arrays(arrays),
             memory_descriptions={str(k): [str(f) for f in v] for k, v in meta.get("memory_descriptions", {}).items()},
         )
 

@@ -8,7 +8,8 @@ tool's cached embedding (by content hash), gather the exemplar memory of the off
 classifier's prior and the word overlap of request and tools (``router.lexical``), compute candidate
 features (``router.model``), run the view's decision head (the first of several steps chooses,
 ``router.compound``), check the chosen tool's action against the request (``router.actions``) and what it
-needs first (``router.prerequisite``), and compare the calibrated confidence with the view's bar.
+needs first (``router.prerequisite``), send a NONE that needs a tool to an offered tool search, unsure
+(``router.actionable``), and compare the calibrated confidence with the view's bar.
 
 Thread-safe: the encoder holds its own lock, caches are locked, and the memory is swapped as a
 whole. To hot-swap a checkpoint, build a new ``Router`` off-thread (``Router.load``) and replace
@@ -28,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from router.actions import ACTION_CONFLICT_FACTOR, CLASH_SCORE_FACTOR, conflict
-from router.announced import ANNOUNCED_CONFIDENCE, announced_tool
+from router.announced import ANNOUNCED_CONFIDENCE, announced_tool, is_tool_search
 from router.checkpoint import (
     Checkpoint,
     description_fingerprint,
@@ -56,6 +57,9 @@ from router.prerequisite import provider
 from router.types import NONE, RouteDecision, RouterOptions, ToolSpec
 
 MAX_SCORES = 10
+# no offered tool fits a request that needs one, and a tool search is offered: the search is the best guess at
+# half P(needs a tool), below any calibrated threshold, so the LLM decides with the tools (router.actionable)
+TOOL_SEARCH_FACTOR = 0.5
 FIRST_STEP_BLEND = 0.5  # a request of several steps: its first step + this share of the whole chooses the tool
 log = logging.getLogger("toolproxy.router")
 THREADS_ENV = "TOOLPROXY_TORCH_THREADS"
@@ -240,6 +244,7 @@ class Router:
             empty = ExemplarMemory(np.zeros((0, ckpt.memory_vectors.shape[1]), dtype=np.float32), [])
             self.unseen_view = View(ckpt.unseen_adapter, ckpt.unseen_head, empty, with_examples, without, "u:")
         self.classifier = self.checkpoint.classifier
+        self.actionable = self.checkpoint.actionable
         self._tool_cache = LruVectors(capacity=20000)
         self._query_cache = LruVectors(capacity=2048)
 
@@ -441,6 +446,12 @@ class Router:
                 reason = f"none, unsure: no offered tool fits the first of several steps ({reason})"
                 return self._decision(None, float(probs[-1]) * ACTION_CONFLICT_FACTOR, ordered, reason, start,
                                       seen=seen, view=view)
+            search = self._tool_search(ctx, tools)
+            if search is not None:  # no offered tool fits, but the request needs one: the search may find it
+                name, p = search
+                reason = (f"{name}, unsure: no offered tool fits, the request asks for something done "
+                          f"(p={p:.2f}) and {name} finds tools ({reason})")
+                return self._decision(name, p * TOOL_SEARCH_FACTOR, ordered, reason, start, seen=seen, view=view)
             return self._decision(None, float(probs[-1]), ordered, reason, start, seen=seen, view=view)
         idx = int(cand.index[best])
         feats = cand.features[best]
@@ -462,6 +473,14 @@ class Router:
             decision = self._decision(first[0].name, confidence, ordered, reason, start, seen=seen, view=view)
             return replace(decision, then=names[idx])
         return self._decision(names[idx], confidence, ordered, reason, start, seen=seen, view=view)
+
+    def _tool_search(self, ctx: RoutingContext, tools: Sequence[ToolSpec]) -> tuple[str, float] | None:
+        """The one offered tool search and P(the request needs a tool), when that is at least ½."""
+        searchers = [t.name for t in tools if is_tool_search(t)]
+        if len(searchers) != 1 or self.actionable is None:
+            return None
+        p = self.actionable.probability(self.query_vector(ctx, self.unseen_view))
+        return (searchers[0], p) if p >= 0.5 else None
 
     def _decision(
         self,

@@ -42,6 +42,7 @@ from typing import Any
 
 import numpy as np
 
+from router.actionable import ActionProbe
 from router.checkpoint import (
     DEFAULT_CHECKPOINT_DIR,
     Checkpoint,
@@ -1086,6 +1087,14 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         threshold_unseen = metrics["threshold_unseen"] = unseen.zero_shot_bars[1]
         log(f"zero-shot view: {unseen.version}'s adapter, head and bars {unseen.zero_shot_bars} for other catalogues")
 
+    if unseen is not None:  # its vectors are the zero-shot view's: keep the probe that reads them
+        actionable = unseen.actionable
+    else:
+        said = [i for i, ex in enumerate(data.examples) if ex.last]
+        actionable = ActionProbe.fit(queries[said], np.array([data.examples[i].gold is not None for i in said]))
+    log(f"action probe: {'kept from ' + unseen.version if unseen is not None else 'fitted'}"
+        f"{'' if actionable is not None else ' (none: too few rows of a class)'}")
+
     version = config.version or new_version()
     seconds = time.perf_counter() - started
     sizes = {
@@ -1135,6 +1144,7 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         unseen_adapter=unseen.unseen_adapter if unseen is not None else None,
         unseen_head=unseen.unseen_head if unseen is not None else None,
         zero_shot_bars=unseen.zero_shot_bars if unseen is not None else None,
+        actionable=actionable,
     )
     path = checkpoint.save(config.out_dir)
     log(f"wrote {path} ({version}) in {seconds:.0f}s")

@@ -81,5 +81,7 @@ def test_the_router_routes_the_announced_call() -> None:
     assert decision.tool == "ToolSearcher" and decision.confident, decision
     assert decision.confidence == ANNOUNCED_CONFIDENCE and decision.scores[NONE] < 0.05
     assert decision.reason.startswith("announced:")
-    # without the closing turn the head decides, and none of these tools sets an alarm
-    assert router.decide(messages[:1], TOOLS).tool != "ToolSearcher"
+    # without the closing turn the head decides: none of these tools sets an alarm, so at most the tool
+    # search is a guess, left to the LLM (router.actionable)
+    alone = router.decide(messages[:1], TOOLS)
+    assert not alone.confident and not alone.reason.startswith("announced:"), alone

@@ -156,6 +156,9 @@ def test_train_from_traces(tmp_path: Path, encoder: Encoder) -> None:
     bars = start.zero_shot_bars if own else (start.threshold, start.threshold_unseen or start.threshold)
     assert ckpt.zero_shot_bars == bars and ckpt.threshold_unseen == bars[1]
     assert ckpt.metadata["zero_shot_view"]["version"] == start.version
+    # ... and its action probe, which reads that view's vectors
+    assert ckpt.actionable is not None and start.actionable is not None
+    np.testing.assert_array_equal(ckpt.actionable.weight, start.actionable.weight)
 
 
 def test_from_traces_labels() -> None:
