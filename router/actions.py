@@ -5,7 +5,8 @@ Sentence embeddings place "subscribe me to the newsletter" next to ``unsubscribe
 action. When the only tool near a request does the opposite, or only reads where the request wants a
 change, the head can be confident and wrong, and the proxy would run that tool. This module reads the
 verb that opens the tool's name (after a namespace: ``shopping__getShippingOptions``; never a one-word or
-``...Tool`` name, where it is a noun) and the verbs of the last user turn, and names a conflict:
+``...Tool`` name, where it is a noun; a name that opens with no verb may end with its action as a noun:
+``AppointmentRegistration`` registers, ``HotelBooking`` books) and the verbs of the last user turn, and names a conflict:
 
 - opposite actions: the name's verb is one of a pair (``unsubscribe``, ``disable``, ``cancel``), the
   request says the other and not this one;
@@ -105,6 +106,12 @@ READ_HINTS = ASKING | READ  # any sign that the request (also) reads
 DETERMINERS = _words("a an the my your our their his her its this that these those each every any some no")
 LINKS = _words("to and or then please not also just")  # "the user to update ...": what follows is a verb again
 IDENTIFIERS = _words("id ids token tokens key credentials identifier")  # what a lookup before a change reads
+# an action named by its noun at the end of a name that opens with none ("AppointmentRegistration")
+NOMINAL = {
+    "registration": "register", "reservation": "reserve", "booking": "book", "cancellation": "cancel",
+    "deletion": "delete", "creation": "create", "modification": "modify", "subscription": "subscribe",
+    "renewal": "renew", "removal": "remove", "activation": "activate", "deactivation": "deactivate",
+}
 GENERIC = _words("tool tools api plugin service app bot helper assistant")
 _WORD = re.compile(r"[a-z]+(?:-[a-z]+)*")  # "auto-pay", "check-in": one word, a noun rather than a verb
 _CASED_WORD = re.compile(r"[A-Za-z]+")
@@ -157,6 +164,8 @@ def conflict(request: str, tool_name: str) -> str | None:
     if len(words) < 2 or words[1] in GENERIC:  # "BookTool", "resume": a noun, not an action
         return None
     verb = words[0]
+    if words[-1] in NOMINAL and not any(_verb(verb, kind) for kind in (READ, WRITE, _OPPOSITE)):
+        verb = NOMINAL[words[-1]]  # "AppointmentRegistration" registers, "HotelBooking" books
     if verb == "check" and words[1] in ("in", "out"):  # checkIn / checkOut: a phrasal verb that changes a stay
         return None
     action = _verb(verb, _OPPOSITE)

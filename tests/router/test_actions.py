@@ -25,6 +25,9 @@ from router.actions import conflict
         ("Can you check if auto-pay is enabled for my account?", "updateAutoPayStatus"),  # "auto-pay" is a noun
         ("Can you tell me if room 101 was cleaned recently?", "updateHousekeepingStatus"),
         ("Can you provide details of my wire transfer with ID WT123?", "cancelWireTransfer"),  # a noun
+        # a name that opens with no verb says its action with a noun at the end
+        ("Can you tell me if I had an appointment with Dr. Johnson on May 20th?", "AppointmentRegistration"),
+        ("Please cancel my hotel booking for tonight", "HotelBooking"),
     ],
 )
 def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None:
@@ -35,6 +38,8 @@ def test_contradicting_actions_are_flagged(request_text: str, tool: str) -> None
     ("request_text", "tool"),
     [
         ("Unsubscribe me from the newsletter", "unsubscribeFromNewsletter"),
+        ("Book a double room at the Grand Hotel for Friday", "HotelBooking"),
+        ("What is the status of my registration?", "QueryRegistration"),  # the opening verb comes first
         ("What's the weather in Paris?", "get_weather"),
         ("Is roaming enabled on my number?", "getRoamingStatus"),  # -ed: a state, not an action
         ("Check if item 888 is in stock and reserve it", "getItemStock"),  # reads first
