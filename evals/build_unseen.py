@@ -15,7 +15,9 @@ For every example of a corpus (its first gold call is the answer):
   arguably serve the request (``SearchEngine`` ↔ ``Wiki``), so read its NONE recall as a lower bound.
 - ``<corpus>_none_far.jsonl.gz`` — the same conversations offering 4 tools drawn at random (seeded)
   from the corpus tools that are neither called in the example nor among the gold tool's
-  ``FAR_SKIP`` nearest: questions no offered tool can answer.
+  ``FAR_SKIP`` nearest: questions no offered tool can answer. A tool search (``router.announced``) is never
+  among the NONE rows' tools; where the gold is a tool search, the far tools also avoid the ``FAR_SKIP`` tools
+  nearest to the last user turn (the tool the search would find).
 - ``<corpus>_single.jsonl.gz`` — one tool offered: each conversation twice, once with its gold tool
   alone (``category: single``) and once with the first of its far tools alone (``single_none``,
   ``expected: []``). A request and the one function that serves it, or one that does not.
@@ -83,6 +85,11 @@ def nearest_tools(names: list[str], vectors: np.ndarray) -> dict[str, list[str]]
     return order
 
 
+def last_user_text(example: dict[str, Any]) -> str:
+    texts = [str(m.get("content") or "") for m in conversation(example) if m.get("role") == "user"]
+    return texts[-1] if texts else ""
+
+
 def openai_tool(tool: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "function",
@@ -101,17 +108,26 @@ def conversation(example: dict[str, Any]) -> list[dict[str, Any]]:
 def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, Any]]]:
     tools = {t["name"]: t for t in read_jsonl(corpus_dir / "tools.jsonl")}
     names = sorted(tools)
-    neighbours = nearest_tools(names, embed([tool_text(tools[n]) for n in names]))
+    tool_vectors = embed([tool_text(tools[n]) for n in names])
+    neighbours = nearest_tools(names, tool_vectors)
     # a tool that finds tools (API-Bank's ToolSearcher) serves any request that needs a tool: never one of
-    # the tools that cannot answer (a separate seeded stream replaces it, so other rows keep their draws)
+    # the tools that cannot answer (a draw from a separate seeded stream replaces it, so other rows keep theirs)
     finders = {n for n in names if is_tool_search(ToolSpec(n, str(tools[n].get("description") or "")))}
+    examples = read_jsonl(corpus_dir / "examples.jsonl")
+    # where the gold call is such a search, the tool it would find is the one the request needs: the unrelated
+    # tools keep away from the request's own nearest tools, not from the search's
+    searched = [e for e in examples if (e.get("calls") or [{}])[0].get("name") in finders]
+    requests = embed([last_user_text(e) for e in searched]) if searched else np.zeros((0, tool_vectors.shape[1]))
+    near_request = {
+        id(e): {names[j] for j in np.argsort(-(tool_vectors @ v), kind="stable")[:FAR_SKIP]}
+        for e, v in zip(searched, requests, strict=True)
+    }
     rng = random.Random(seed)
-    refill = random.Random(seed + 1)
     handful: list[dict[str, Any]] = []
     none: list[dict[str, Any]] = []
     far: list[dict[str, Any]] = []
     single: list[dict[str, Any]] = []
-    for example in read_jsonl(corpus_dir / "examples.jsonl"):
+    for example in examples:
         calls = example.get("calls") or []
         if not calls or calls[0]["name"] not in tools:
             continue
@@ -142,9 +158,11 @@ def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, An
         )
         pool = [n for n in neighbours[gold][FAR_SKIP:] if n not in called]
         distant = rng.sample(pool, NEIGHBOURS)
-        if finders.intersection(distant):
-            spare = [n for n in pool if n not in finders and n not in distant]
-            distant = [spare.pop(refill.randrange(len(spare))) if n in finders else n for n in distant]
+        unfit = finders | near_request.get(id(example), set())
+        if unfit.intersection(distant):
+            spare = [n for n in pool if n not in unfit and n not in distant]
+            refill = random.Random(seed + 1 + len(far))  # its own stream: no row's refill moves another's
+            distant = [spare.pop(refill.randrange(len(spare))) if n in unfit else n for n in distant]
         far.append(
             {"messages": messages, "tools": [openai_tool(tools[n]) for n in distant], "expected": [], **meta}
             | {"category": "none_far"}
