@@ -124,6 +124,7 @@ class TrainConfig:
     drop_rate: float = 0.2  # share of rows that also train NONE with the gold tool removed
     foreign_rate: float = 0.4  # share of rows also offered unrelated tools of another group (NONE)
     far_rate: float = 0.0  # share of rows also offered tools of their own group far from the gold (NONE)
+    mid_rate: float = 0.0  # share of rows also offered tools of their own group just outside the gold's nearest (NONE)
     mixed_rate: float = 0.0  # share of rows also offered with a few distinct tools of another group
     none_repeats: int = 1  # small foreign catalogues each NONE (chit-chat) row is offered
     terse_rate: float = 0.0  # ... of those, share also seen with a vague gold description + examples
@@ -398,6 +399,7 @@ def train_adapter(
 
 MAX_KNN = GLOBAL_FEATURES.index("max_knn")
 FAR_NEAREST = 10  # a "far" episode leaves out the gold's this many nearest tools (by tool text)
+MID_NEAREST = 40  # a "mid" episode draws from the gold's nearest tools ranked FAR_NEAREST+1 .. this
 SMALL_SIZES = (2, 3, 4, 5, 7, 10)  # catalogue sizes of the everyday episodes (mixed, chit-chat, foreign)
 
 
@@ -558,6 +560,14 @@ def _episode(
     return feats, cand.global_features, mask, where[0]
 
 
+def mid_tools(offered: Sequence[int], tools: np.ndarray, gold: int, skip: set[int]) -> list[int]:
+    """The offered tools ranked ``FAR_NEAREST + 1`` .. ``MID_NEAREST`` by closeness to the gold (``skip`` left
+    out): tools of the gold's own domain that do something else, a one-app catalogue where no tool fits."""
+    near = tools[list(offered)] @ tools[gold]
+    ranked = [offered[j] for j in np.argsort(-near, kind="stable")]
+    return [t for t in ranked if t != gold and t not in skip][FAR_NEAREST:MID_NEAREST]
+
+
 def build_episodes(
     data: TrainSet,
     emb: Embedded,
@@ -667,6 +677,10 @@ def build_episodes(
             pool = [t for t, c in zip(offered, near, strict=True) if c < cut and t not in twins and t not in also]
             if pool:
                 add(q, rng.sample(pool, min(len(pool), rng.choice(SMALL_SIZES))), None, "far", i, scores)
+        if config.mid_rate and rng.random() < config.mid_rate:
+            pool = mid_tools(offered, tools, gold, twins | also)
+            if pool:
+                add(q, rng.sample(pool, min(len(pool), rng.choice(SMALL_SIZES))), None, "mid", i, scores)
         others = [g for g in groups if g != ex.group]
         if others and rng.random() < config.mixed_rate:
             # a user's catalogue: a few distinct tools from other sources around the gold
@@ -1212,7 +1226,8 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
     rows route to tools the tuning never saw, as a user's catalogue does); no exemplar memory is shipped (the user's own
     examples and traces fill it), so the head is trained with and without a few exemplars per tool.
     Episodes include small catalogues of distinct tools from several sources (``mixed_rate``),
-    catalogues of the row's own source without the gold's nearest tools (``far_rate``: NONE) and
+    catalogues of the row's own source without the gold's nearest tools (``far_rate``: NONE), catalogues of
+    the tools just outside them (``mid_rate``: NONE among tools of the gold's own domain, as one app offers) and
     chit-chat NONE rows against small catalogues; near-synonyms of the gold (``twin_cos``,
     ``twin_query_cos``) never make a NONE label; temperature and threshold are fitted on the
     everyday episodes (``EVERYDAY_KINDS``) of catalogues of ≤ 20 tools — the made-hard ones (gold
@@ -1229,6 +1244,7 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         split_by="tool",  # the head and calibration see tools the fine-tuning never trained on
         mixed_rate=0.5,
         far_rate=0.3,
+        mid_rate=0.3,
         terse_rate=0.5,
         none_repeats=3,
         twin_cos=0.7,
@@ -1294,6 +1310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--drop-rate", type=float, default=None, help="NONE episodes with the gold removed")
     parser.add_argument("--foreign-rate", type=float, default=None, help="NONE episodes with unrelated tools")
     parser.add_argument("--far-rate", type=float, default=None, help="NONE episodes with far tools of the same group")
+    parser.add_argument("--mid-rate", type=float, default=None,
+                        help="NONE episodes with tools of the same group just outside the gold's nearest")
     parser.add_argument("--mixed-rate", type=float, default=None, help="episodes mixing in tools of another group")
     parser.add_argument("--finetune-steps", type=int, default=None, help="LoRA fine-tuning steps of the encoder")
     parser.add_argument("--split-by", choices=("row", "tool"), default=None,
@@ -1337,6 +1355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.far_rate = args.far_rate
     if args.mixed_rate is not None:
         config.mixed_rate = args.mixed_rate
+    if args.mid_rate is not None:
+        config.mid_rate = args.mid_rate
     if args.finetune_steps is not None:
         config.finetune_steps = args.finetune_steps
     if args.split_by is not None:

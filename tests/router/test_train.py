@@ -18,10 +18,13 @@ from router.model import GLOBAL_FEATURES, N_CAND, N_GLOBAL, TOP_K  # noqa: E402
 from router.router import Router  # noqa: E402
 from router.train import (  # noqa: E402
     EVERYDAY_KINDS,
+    FAR_NEAREST,
+    MID_NEAREST,
     Episodes,
     TrainConfig,
     calibration_episodes,
     default_config,
+    mid_tools,
     split_rows,
     threshold_for_precision,
     train,
@@ -292,3 +295,17 @@ def test_default_recipe_calibrates_on_everyday_episodes() -> None:
     assert config.calibrate_kinds is not None and config.calibrate_max_tools == 20
     assert "drop" not in config.calibrate_kinds and "subset_hard" not in config.calibrate_kinds
     assert config.mixed_rate > 0 and config.terse_rate > 0
+    assert config.far_rate > 0 and config.mid_rate > 0  # NONE among unrelated tools, and among a domain's others
+
+
+def test_mid_episodes_draw_just_outside_the_golds_nearest_tools() -> None:
+    # 60 tools on a circle: tool k's cosine to tool 0 falls with |k|, so the ranking by closeness is known
+    angles = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    tools = np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
+    offered = list(range(60))
+    pool = mid_tools(offered, tools, gold=0, skip={1})
+    distance = [min(t, 60 - t) for t in pool]
+    assert len(pool) == MID_NEAREST - FAR_NEAREST and 0 not in pool and 1 not in pool
+    # the 10 nearest (59 and 2, 58 and 3, ..., 1 skipped) are left out; the next 30 make the pool
+    assert min(distance) == 6 and max(distance) == 21
+    assert mid_tools(offered[:8], tools, gold=0, skip=set()) == []  # a catalogue too small for any
