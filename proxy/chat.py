@@ -141,7 +141,10 @@ class ChatFlow:
         ex.trace.steps.append(StepRecord(
             kind="arguments", tool=spec.name, status="complete" if args.complete else "incomplete",
             payload={"arguments": args.arguments, "sources": args.sources, "missing": args.missing,
-                     "errors": args.errors}))
+                     "errors": args.errors, "several": args.several}))
+        if args.several:  # "Paris and London": one call would answer part of the request
+            name, values = next(iter(args.several.items()))
+            return await self._fallback(ex, f"several values for {name} ({', '.join(values)})")
         if not args.complete:
             return await self._fallback(ex, "arguments incomplete")
         prefix = "local" if decision.rule is None else "rule"

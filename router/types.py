@@ -80,7 +80,10 @@ class ArgsResult:
     missing: list[str]  # required parameters that could not be filled
     errors: list[str]  # jsonschema validation errors (empty when valid)
     sources: dict[str, str]  # param -> how it was filled ("enum", "number", "default", "llm", ...)
+    # param -> the values the request lists where the schema takes one ("Paris and London"): not one call
+    several: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
-        return not self.missing and not self.errors
+        """Every required value filled, valid, and one call's worth (nothing ``several``)."""
+        return not self.missing and not self.errors and not self.several

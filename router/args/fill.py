@@ -16,6 +16,7 @@ from router.args.conversation import (
 )
 from router.args.document import Document
 from router.args.params import describe_object, singular, split_words
+from router.args.several import several_values
 from router.args.validate import SchemaCheck, coerce, standard_schema
 from router.types import ArgsResult, ToolSpec
 
@@ -79,7 +80,9 @@ def fill_arguments(
             errors.append(f"args llm failed: {type(exc).__name__}: {exc}")
         else:
             arguments, missing, errors = _check(schema, arguments, sources, check)
-    return ArgsResult(arguments=arguments, missing=missing, errors=errors, sources=sources)
+    turns = user_turns(messages)
+    several = several_values(turns[0], arguments, sources, schema) if turns else {}
+    return ArgsResult(arguments=arguments, missing=missing, errors=errors, sources=sources, several=several)
 
 
 def fill_object(

@@ -149,6 +149,25 @@ def test_fallback_executes_llm_tool_calls_and_records_label(proxy: Any) -> None:
     assert row.route == "fallback" and row.llm_tool == "get_weather"
 
 
+def test_several_values_for_one_parameter_go_to_the_llm(proxy: Any) -> None:
+    """ "Paris and London": one local call would answer half the question, so the LLM makes the calls."""
+    base, db, up = proxy
+    up.reset()
+    up.script.extend([{"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}},
+                                      {"name": "get_weather", "arguments": {"city": "London"}}]},
+                      {"content": "Paris 18C, London 18C."}])
+    raw = ask(base, user("What's the weather in Paris and London?"))
+    assert raw.headers["x-toolproxy-route"] == "fallback"
+    assert raw.parse().choices[0].message.content == "Paris 18C, London 18C."
+    first, second = up.received[-2], up.received[-1]
+    assert "get_weather" in [t["function"]["name"] for t in first["tools"]]  # the LLM got the tools
+    assert [m["role"] for m in second["messages"][-2:]] == ["tool", "tool"]  # both calls ran here
+    trace_id = raw.headers["x-toolproxy-trace-id"]
+    assert exchange(db, trace_id).route == "fallback"
+    filled = next(s for s in steps(db, trace_id) if s.kind == "arguments")
+    assert filled.payload is not None and filled.payload["several"] == {"city": ["Paris", "London"]}
+
+
 def test_low_confidence_falls_back(fake: Any, tmp_path: Any) -> None:
     from proxy.app import create_app
     from proxy.config import parse_config

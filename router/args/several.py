@@ -1,0 +1,83 @@
+"""Several values where a parameter takes one: one call would answer part of the request.
+
+"What's the weather in Paris and London?" fills ``city`` with "Paris"; run once, the tool answers half the
+question and the LLM, given only that result, answers the other half from nothing. When the last user turn
+lists more items of the same shape right after a filled value, joined by "and" / "or" / "&" ("Paris and
+London", "AAPL, MSFT or GOOG", "bob@x.com and amy@y.com"; "Austin, TX" is one place), the filler reports them (``ArgsResult.several``) and the call is not made
+locally: whether the user wants one call per item or one call with all of them is the LLM's decision.
+
+Only scalar parameters (an array parameter takes the list) filled from the last turn itself, and only
+items shaped like the value: capitalised names after a capitalised value, codes after a code, e-mail
+addresses after an address. Lower-case free text ("pizza and pasta") is left alone: it is as often one
+search query as two.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from router.args.params import schema_type
+
+# between two items: ", ", " and ", ", or ", " & " (a list needs one "and" / "or" / "&": "Austin, TX" is one place)
+_JOIN = r"(\s*,\s*(?:and\s+|or\s+|&\s*)?|\s+(?:and|or|&)\s+)"
+_EMAIL = r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+_CODE = r"[A-Z0-9][A-Z0-9.\-]*[A-Z0-9]\b"  # tickers, flight numbers, IDs: AAPL, AA100, BRK.B
+_NAME_WORD = r"[A-Z][\w'.-]*"
+_NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|de|la|del|du|da|van|von|upon)\s+)?{_NAME_WORD})*"  # New York, Isle of Man
+# capitalised words that open a clause rather than name a second item
+_NOT_ITEMS = frozenset(
+    ["I", "I'm", "I'd", "I'll", "I've", "Please", "Thanks", "Thank", "Also", "Then", "Can", "Could", "Would", "Will", "What", "How", "Is", "Are", "Do", "Does", "Tell", "Show", "Give", "Get", "Let"]
+)
+SOURCES = frozenset({"span", "quoted", "email", "enum"})  # filled from the last turn's own words
+
+
+def _shape(value: str) -> str | None:
+    if re.fullmatch(_EMAIL, value):
+        return _EMAIL
+    if re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]*[A-Z0-9]", value) and any(c.isalpha() for c in value):
+        return _CODE
+    if value[:1].isupper():
+        return _NAME
+    return None
+
+
+def listed_after(text: str, value: str) -> list[str]:
+    """``value`` and the items of its shape listed right after it in ``text`` (just ``[value]`` if none)."""
+    shape = _shape(value)
+    where = text.find(value)
+    if shape is None or where < 0:
+        return [value]
+    items = [value]
+    joined = False  # by "and" / "or" / "&" somewhere
+    rest = text[where + len(value):]
+    pattern = re.compile(rf"{_JOIN}({shape})")
+    while match := pattern.match(rest):
+        item = match.group(2).rstrip(".")
+        if item.split()[0] in _NOT_ITEMS or item in items:
+            break
+        items.append(item)
+        joined = joined or match.group(1).strip(" ,") != ""
+        rest = rest[match.end():]
+    return items if joined else [value]
+
+
+def several_values(
+    text: str, arguments: dict[str, Any], sources: dict[str, str], schema: dict[str, Any]
+) -> dict[str, list[str]]:
+    """Per scalar string parameter filled from ``text`` (the last user turn): the values listed with it,
+    when there are more than one."""
+    properties = schema.get("properties") or {}
+    out: dict[str, list[str]] = {}
+    for name, value in arguments.items():
+        sub = properties.get(name)
+        if not isinstance(value, str) or not isinstance(sub, dict) or sources.get(name) not in SOURCES:
+            continue
+        if schema_type(sub) not in (None, "string"):
+            continue
+        items = listed_after(text, value)
+        if "enum" in sub:  # an enum lists its own values: only those count
+            items = [i for i in items if i in sub["enum"]]
+        if len(items) > 1:
+            out[name] = items
+    return out

@@ -1,0 +1,69 @@
+"""router.args.several: a request that lists several values where the schema takes one is not one call."""
+
+from __future__ import annotations
+
+import pytest
+
+from router.args.fill import fill_arguments
+from router.args.several import listed_after
+from router.types import ToolSpec
+
+WEATHER = ToolSpec("get_weather", "Get the current weather for a city.", {
+    "type": "object",
+    "properties": {"city": {"type": "string"}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+    "required": ["city"],
+})
+STOCK = ToolSpec("get_stock_price", "Latest price for a ticker.",
+                 {"type": "object", "properties": {"ticker": {"type": "string"}}, "required": ["ticker"]})
+EMAIL = ToolSpec("send_email", "Send an email.", {
+    "type": "object", "properties": {"to": {"type": "string"}, "body": {"type": "string"}}, "required": ["to"],
+})
+MANY = ToolSpec("get_weather_many", "Current weather for several cities.", {
+    "type": "object", "properties": {"cities": {"type": "array", "items": {"type": "string"}}}, "required": ["cities"],
+})
+
+
+def fill(text: str, tool: ToolSpec):  # noqa: ANN201 - ArgsResult
+    return fill_arguments([{"role": "user", "content": text}], tool)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "param", "values"),
+    [
+        ("What's the weather in Paris and London?", WEATHER, "city", ["Paris", "London"]),
+        ("weather in Paris, Berlin and Rome", WEATHER, "city", ["Paris", "Berlin", "Rome"]),
+        ("Get me the stock prices of AAPL or MSFT", STOCK, "ticker", ["AAPL", "MSFT"]),
+        ("Email bob@x.com and amy@y.com that the report is ready", EMAIL, "to", ["bob@x.com", "amy@y.com"]),
+    ],
+)
+def test_several_values_make_the_call_incomplete(text: str, tool: ToolSpec, param: str, values: list[str]) -> None:
+    result = fill(text, tool)
+    assert result.several == {param: values}
+    assert not result.complete and not result.missing and not result.errors  # filled, but not one call
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("What's the weather in Paris?", WEATHER),
+        ("What's the weather in New York and what should I wear?", WEATHER),  # a clause, not an item
+        ("weather in Paris and I need it in celsius", WEATHER),
+        ("What's the weather in Austin, TX?", WEATHER),  # a comma alone joins one place
+        ("Email bob@x.com and tell him I'm running late", EMAIL),
+    ],
+)
+def test_one_value_is_one_call(text: str, tool: ToolSpec) -> None:
+    result = fill(text, tool)
+    assert result.several == {} and result.complete, result
+
+
+def test_an_array_parameter_takes_the_list() -> None:
+    result = fill("What's the weather in Paris and London?", MANY)
+    assert result.several == {}
+
+
+def test_listed_after_reads_items_of_the_values_shape() -> None:
+    assert listed_after("prices of AAPL, MSFT and GOOG today", "AAPL") == ["AAPL", "MSFT", "GOOG"]
+    assert listed_after("flights to Paris and then a hotel", "Paris") == ["Paris"]  # lower case: not an item
+    assert listed_after("pizza and pasta recipes", "pizza") == ["pizza"]  # lower-case free text: left alone
+    assert listed_after("a value not in the text", "Oslo") == ["Oslo"]
