@@ -31,6 +31,8 @@ from proxy.metrics import Metrics
 from proxy.routing import Routing
 from proxy.streaming import DONE, Accumulator, chunks_from_completion, relay, sse
 from proxy.upstream import Upstream
+from router.actions import reads_only
+from router.args.several import one_call_per_value
 from router.compound import conversation_asks_for_several
 from router.context import last_is_first_step_result, last_is_own_tool_result
 from router.types import RouteDecision, ToolSpec
@@ -142,27 +144,32 @@ class ChatFlow:
             kind="arguments", tool=spec.name, status="complete" if args.complete else "incomplete",
             payload={"arguments": args.arguments, "sources": args.sources, "missing": args.missing,
                      "errors": args.errors, "several": args.several}))
+        calls = [args.arguments]
         if args.several:  # "Paris and London": one call would answer part of the request
-            name, values = next(iter(args.several.items()))
-            return await self._fallback(ex, f"several values for {name} ({', '.join(values)})")
-        if not args.complete:
+            per_value = one_call_per_value(args)
+            if per_value is None or not reads_only(spec.name):  # a change per value is the LLM's decision
+                name, values = next(iter(args.several.items()))
+                return await self._fallback(ex, f"several values for {name} ({', '.join(values)})")
+            calls = per_value  # a lookup per value, as the LLM would make them
+        elif not args.complete:
             return await self._fallback(ex, "arguments incomplete")
         prefix = "local" if decision.rule is None else "rule"
         first_step = decision.then is not None and self.chain != "never"  # the LLM takes the next step
         if spec.name in self.managed:
             trace.route, trace.route_tool = f"{prefix}:{spec.name}", spec.name
-            output = await self._run_tool(ex, spec.name, args.arguments)
+            outputs = [await self._run_tool(ex, spec.name, arguments) for arguments in calls]
             if first_step or self._chains(body["messages"]):
-                call = own_tool_call(spec.name, args.arguments, first_step)
-                done = [{"role": "assistant", "content": None, "tool_calls": [call]},
-                        {"role": "tool", "tool_call_id": call["id"], "content": output}]
+                own = [own_tool_call(spec.name, arguments, first_step) for arguments in calls]
+                results = [{"role": "tool", "tool_call_id": c["id"], "content": o}
+                           for c, o in zip(own, outputs, strict=True)]
+                done = [{"role": "assistant", "content": None, "tool_calls": own}, *results]
                 why = f"first step for {decision.then}" if first_step else "several calls"
                 return await self._with_tools(ex, [*body["messages"], *done], "chain",
                                               f"{why}: the LLM continues the chain")
-            extra = [result_message(spec.name, args.arguments, output)]
+            extra = [result_message(spec.name, a, o) for a, o in zip(calls, outputs, strict=True)]
             return await self._forward(ex, stripped_body(body, extra), saved=self._schema_tokens(ex))
         trace.route, trace.route_tool = f"client_tool:{spec.name}", spec.name
-        completion = tool_call_completion(body["model"], spec.name, args.arguments, first_step)
+        completion = tool_call_completion(body["model"], spec.name, calls, first_step)
         trace.tokens_saved = self._schema_tokens(ex)
         return self._complete_reply(ex, completion)
 

@@ -100,16 +100,17 @@ def own_tool_call(tool: str, arguments: dict[str, Any], first_step: bool = False
     }
 
 
-def tool_call_completion(model: str, tool: str, arguments: dict[str, Any], first_step: bool = False
+def tool_call_completion(model: str, tool: str, arguments: list[dict[str, Any]], first_step: bool = False
                          ) -> dict[str, Any]:
-    """An assistant reply asking the client to run ``tool`` (client-executed tools)."""
-    call = own_tool_call(tool, arguments, first_step)
+    """An assistant reply asking the client to run ``tool``, once per arguments (client-executed tools;
+    several calls are OpenAI's parallel tool calls)."""
+    calls = [own_tool_call(tool, args, first_step) for args in arguments]
     return {
         "id": "chatcmpl-tp" + uuid.uuid4().hex[:24],
         "object": "chat.completion",
         "created": int(time.time()),
         "model": model,
-        "choices": [{"index": 0, "message": {"role": "assistant", "content": None, "tool_calls": [call]},
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": None, "tool_calls": calls},
                      "finish_reason": "tool_calls", "logprobs": None}],
         "usage": {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0},
     }

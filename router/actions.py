@@ -185,6 +185,16 @@ def conflict(request: str, tool_name: str) -> str | None:
     return None
 
 
+def reads_only(tool_name: str) -> bool:
+    """The tool's name opens with a verb that only reads (``get_weather``, ``searchFlights``): running it
+    once more changes nothing."""
+    words = split_identifier(re.split(r"__|\.", tool_name)[-1]).lower().split()
+    if len(words) < 2 or words[1] in GENERIC:
+        return False
+    verb = _verb(words[0], READ)
+    return verb is not None and verb not in WRITE
+
+
 def _yes_no(request: str) -> bool:
     """A question that opens with an auxiliary and ends with a question mark."""
     words = [w.lower() for w in _CASED_WORD.findall(request)[:3]]

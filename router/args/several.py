@@ -18,6 +18,7 @@ import re
 from typing import Any
 
 from router.args.params import schema_type
+from router.types import ArgsResult
 
 # between two items: ", ", " and ", ", or ", " & " (a list needs one "and" / "or" / "&": "Austin, TX" is one place)
 _JOIN = r"(\s*,\s*(?:and\s+|or\s+|&\s*)?|\s+(?:and|or|&)\s+)"
@@ -81,3 +82,12 @@ def several_values(
         if len(items) > 1:
             out[name] = items
     return out
+
+
+def one_call_per_value(result: ArgsResult) -> list[dict[str, Any]] | None:
+    """The arguments of one call per listed value ("Paris and London": city Paris, then city London), when
+    exactly one parameter lists several and everything else is filled and valid; else None."""
+    if len(result.several) != 1 or result.missing or result.errors:
+        return None
+    name, values = next(iter(result.several.items()))
+    return [{**result.arguments, name: value} for value in values]

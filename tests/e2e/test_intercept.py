@@ -31,6 +31,11 @@ STOCK_TOOL = {"type": "function", "function": {
     "name": "get_stock_price", "description": "Get the latest stock price for a ticker symbol.",
     "parameters": {"type": "object", "properties": {"symbol": {"type": "string", "description": "Ticker symbol"}},
                    "required": ["symbol"]}}}
+EMAIL_TOOL = {"type": "function", "function": {
+    "name": "send_email", "description": "Send an e-mail message to a recipient.",
+    "parameters": {"type": "object", "properties": {"to": {"type": "string", "description": "Recipient address"},
+                                                    "body": {"type": "string", "description": "Message text"}},
+                   "required": ["to", "body"]}}}
 MCP_SERVER = str(Path(__file__).resolve().parents[1] / "fixtures" / "mcp_server.py")
 
 
@@ -149,23 +154,41 @@ def test_fallback_executes_llm_tool_calls_and_records_label(proxy: Any) -> None:
     assert row.route == "fallback" and row.llm_tool == "get_weather"
 
 
-def test_several_values_for_one_parameter_go_to_the_llm(proxy: Any) -> None:
-    """ "Paris and London": one local call would answer half the question, so the LLM makes the calls."""
+def test_a_lookup_for_several_values_runs_once_per_value(proxy: Any) -> None:
+    """ "Paris and London": one call would answer half the question; a tool that only reads runs per value."""
     base, db, up = proxy
     up.reset()
-    up.script.extend([{"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}},
-                                      {"name": "get_weather", "arguments": {"city": "London"}}]},
-                      {"content": "Paris 18C, London 18C."}])
     raw = ask(base, user("What's the weather in Paris and London?"))
+    assert raw.headers["x-toolproxy-route"] == "local:get_weather"
+    sent = up.received[-1]
+    assert "tools" not in sent
+    results = [m["content"] for m in sent["messages"] if m["role"] == "system" and "Tool result" in m["content"]]
+    assert len(results) == 2 and '"Paris"' in results[0] and '"London"' in results[1]
+    trace_id = raw.headers["x-toolproxy-trace-id"]
+    assert exchange(db, trace_id).route == "local:get_weather"
+    runs = [s.payload["arguments"] for s in steps(db, trace_id) if s.kind == "tool_run" and s.payload]
+    assert [r["city"] for r in runs] == ["Paris", "London"]
+    # a client's lookup tool: one reply with a call per value (OpenAI's parallel tool calls)
+    raw = ask(base, user("Get the stock price of AAPL and MSFT"), tools=[STOCK_TOOL])
+    assert raw.headers["x-toolproxy-route"] == "client_tool:get_stock_price"
+    calls = raw.parse().choices[0].message.tool_calls
+    assert [json.loads(c.function.arguments) for c in calls] == [{"symbol": "AAPL"}, {"symbol": "MSFT"}]
+    assert len({c.id for c in calls}) == 2
+
+
+def test_a_change_for_several_values_is_the_llms_call(proxy: Any) -> None:
+    """One e-mail to two people, or two e-mails? A tool that changes something is not run per value."""
+    base, db, up = proxy
+    up.reset()
+    up.script.append({"content": "Which would you prefer: one e-mail to both, or one each?"})
+    raw = ask(base, user("Email bob@corp.com and amy@corp.com that the report is ready"), tools=[EMAIL_TOOL],
+              tool_choice={"type": "function", "function": {"name": "send_email"}})  # the tool is settled
     assert raw.headers["x-toolproxy-route"] == "fallback"
-    assert raw.parse().choices[0].message.content == "Paris 18C, London 18C."
-    first, second = up.received[-2], up.received[-1]
-    assert "get_weather" in [t["function"]["name"] for t in first["tools"]]  # the LLM got the tools
-    assert [m["role"] for m in second["messages"][-2:]] == ["tool", "tool"]  # both calls ran here
+    assert [t["function"]["name"] for t in up.received[-1]["tools"]][0] == "send_email"  # the LLM got the tools
     trace_id = raw.headers["x-toolproxy-trace-id"]
     assert exchange(db, trace_id).route == "fallback"
     filled = next(s for s in steps(db, trace_id) if s.kind == "arguments")
-    assert filled.payload is not None and filled.payload["several"] == {"city": ["Paris", "London"]}
+    assert filled.payload is not None and filled.payload["several"] == {"to": ["bob@corp.com", "amy@corp.com"]}
 
 
 def test_low_confidence_falls_back(fake: Any, tmp_path: Any) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from router.actions import reads_only
 from router.args.fill import fill_arguments
-from router.args.several import listed_after
-from router.types import ToolSpec
+from router.args.several import listed_after, one_call_per_value
+from router.types import ArgsResult, ToolSpec
 
 WEATHER = ToolSpec("get_weather", "Get the current weather for a city.", {
     "type": "object",
@@ -67,3 +68,22 @@ def test_listed_after_reads_items_of_the_values_shape() -> None:
     assert listed_after("flights to Paris and then a hotel", "Paris") == ["Paris"]  # lower case: not an item
     assert listed_after("pizza and pasta recipes", "pizza") == ["pizza"]  # lower-case free text: left alone
     assert listed_after("a value not in the text", "Oslo") == ["Oslo"]
+
+
+def test_one_call_per_value_only_when_one_parameter_lists_several() -> None:
+    assert one_call_per_value(fill("Weather in Paris and London in celsius", WEATHER)) == [
+        {"city": "Paris", "unit": "celsius"}, {"city": "London", "unit": "celsius"}]
+    assert one_call_per_value(fill("Weather in Paris", WEATHER)) is None
+    two = {"to": ["a@x.com", "b@x.com"]}
+    assert one_call_per_value(ArgsResult({"to": "a@x.com"}, ["body"], [], {}, two)) is None  # a value missing
+    both = {**two, "cc": ["c@x.com", "d@x.com"]}
+    assert one_call_per_value(ArgsResult({"to": "a@x.com", "cc": "c@x.com"}, [], [], {}, both)) is None  # which pairs?
+
+
+@pytest.mark.parametrize(
+    ("name", "reads"),
+    [("get_weather", True), ("searchFlights", True), ("shopping__getShippingOptions", True),
+     ("send_email", False), ("updateAccount", False), ("WeatherTool", False), ("calculator", False)],
+)
+def test_only_a_tool_that_reads_runs_once_per_value(name: str, reads: bool) -> None:
+    assert reads_only(name) is reads
