@@ -81,7 +81,7 @@ class ArgsResult:
     errors: list[str]  # jsonschema validation errors (empty when valid)
     sources: dict[str, str]  # param -> how it was filled ("enum", "number", "default", "llm", ...)
     # param -> the values the request lists where the schema takes one ("Paris and London"): not one call
-    several: dict[str, list[str]] = field(default_factory=dict)
+    several: dict[str, list[Any]] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:

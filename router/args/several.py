@@ -8,7 +8,8 @@ locally: whether the user wants one call per item or one call with all of them i
 
 Only scalar parameters (an array parameter takes the list) filled from the last turn itself, and only
 items shaped like the value: capitalised names after a capitalised value, codes after a code, e-mail
-addresses after an address. Lower-case free text ("pizza and pasta") is left alone: it is as often one
+addresses after an address, numbers after a number ("circles with radius 3 and 5"; not a number another
+parameter holds: "between 10 and 20" is a min and a max). Lower-case free text ("pizza and pasta") is left alone: it is as often one
 search query as two.
 """
 
@@ -27,10 +28,12 @@ _CODE = r"[A-Z0-9][A-Z0-9.\-]*[A-Z0-9]\b"  # tickers, flight numbers, IDs: AAPL,
 _NAME_WORD = r"[A-Z][\w'.-]*"
 _NAME = rf"{_NAME_WORD}(?:\s+(?:(?:of|de|la|del|du|da|van|von|upon)\s+)?{_NAME_WORD})*"  # New York, Isle of Man
 # capitalised words that open a clause rather than name a second item
-_NOT_ITEMS = frozenset(
-    ["I", "I'm", "I'd", "I'll", "I've", "Please", "Thanks", "Thank", "Also", "Then", "Can", "Could", "Would", "Will", "What", "How", "Is", "Are", "Do", "Does", "Tell", "Show", "Give", "Get", "Let"]
-)
-SOURCES = frozenset({"span", "quoted", "email", "enum"})  # filled from the last turn's own words
+_NOT_ITEMS = frozenset([
+    "I", "I'm", "I'd", "I'll", "I've", "Please", "Thanks", "Thank", "Also", "Then", "Can", "Could", "Would",
+    "Will", "What", "How", "Is", "Are", "Do", "Does", "Tell", "Show", "Give", "Get", "Let",
+])
+SOURCES = frozenset({"span", "quoted", "email", "enum", "number"})  # filled from the last turn's own words
+_NUMBER = r"[-+]?\d+(?:\.\d+)?(?![\d.])"
 
 
 def _shape(value: str) -> str | None:
@@ -63,22 +66,53 @@ def listed_after(text: str, value: str) -> list[str]:
     return items if joined else [value]
 
 
+def _number(token: str) -> int | float:
+    return float(token) if "." in token else int(token)
+
+
+def listed_numbers(text: str, value: float) -> list[int | float]:
+    """``value`` and the numbers listed right after its first occurrence in ``text`` ("radius 3 and 5")."""
+    found = next((m for m in re.finditer(rf"(?<![\w.]){_NUMBER}", text) if float(m.group()) == float(value)), None)
+    if found is None:
+        return [value]
+    items: list[int | float] = [value]
+    joined = False
+    rest = text[found.end():]
+    pattern = re.compile(rf"{_JOIN}(?<![\w.])({_NUMBER})")
+    while match := pattern.match(rest):
+        item = _number(match.group(2))
+        if item in items:
+            break
+        items.append(item)
+        joined = joined or match.group(1).strip(" ,") != ""
+        rest = rest[match.end():]
+    return items if joined else [value]
+
+
 def several_values(
     text: str, arguments: dict[str, Any], sources: dict[str, str], schema: dict[str, Any]
-) -> dict[str, list[str]]:
-    """Per scalar string parameter filled from ``text`` (the last user turn): the values listed with it,
-    when there are more than one."""
+) -> dict[str, list[Any]]:
+    """Per scalar string or number parameter filled from ``text`` (the last user turn): the values listed
+    with it, when there are more than one. A number another parameter holds is not an item ("between 10 and
+    20": min 10, max 20)."""
     properties = schema.get("properties") or {}
-    out: dict[str, list[str]] = {}
+    taken = {v for v in arguments.values() if isinstance(v, int | float) and not isinstance(v, bool)}
+    out: dict[str, list[Any]] = {}
     for name, value in arguments.items():
         sub = properties.get(name)
-        if not isinstance(value, str) or not isinstance(sub, dict) or sources.get(name) not in SOURCES:
+        if not isinstance(sub, dict) or sources.get(name) not in SOURCES:
             continue
-        if schema_type(sub) not in (None, "string"):
+        items: list[Any]
+        if isinstance(value, str) and schema_type(sub) in (None, "string"):
+            items = listed_after(text, value)
+            if "enum" in sub:  # an enum lists its own values: only those count
+                items = [i for i in items if i in sub["enum"]]
+        elif isinstance(value, int | float) and not isinstance(value, bool) and schema_type(sub) in ("integer", "number"):
+            items = [value, *(i for i in listed_numbers(text, value)[1:] if i not in taken)]
+            if schema_type(sub) == "integer" and not all(isinstance(i, int) for i in items):
+                continue
+        else:
             continue
-        items = listed_after(text, value)
-        if "enum" in sub:  # an enum lists its own values: only those count
-            items = [i for i in items if i in sub["enum"]]
         if len(items) > 1:
             out[name] = items
     return out

@@ -19,6 +19,15 @@ STOCK = ToolSpec("get_stock_price", "Latest price for a ticker.",
 EMAIL = ToolSpec("send_email", "Send an email.", {
     "type": "object", "properties": {"to": {"type": "string"}, "body": {"type": "string"}}, "required": ["to"],
 })
+CIRCLE = ToolSpec("calculate_circle_area", "Area of a circle from its radius.",
+                  {"type": "object", "properties": {"radius": {"type": "number"}}, "required": ["radius"]})
+RANDOM = ToolSpec("random_number", "A random integer between min and max.", {
+    "type": "object", "properties": {"min": {"type": "integer"}, "max": {"type": "integer"}}, "required": ["min", "max"],
+})
+TRIANGLE = ToolSpec("calculate_triangle_area", "Area of a triangle from base and height.", {
+    "type": "object", "properties": {"base": {"type": "number"}, "height": {"type": "number"}},
+    "required": ["base", "height"],
+})
 MANY = ToolSpec("get_weather_many", "Current weather for several cities.", {
     "type": "object", "properties": {"cities": {"type": "array", "items": {"type": "string"}}}, "required": ["cities"],
 })
@@ -35,6 +44,7 @@ def fill(text: str, tool: ToolSpec):  # noqa: ANN201 - ArgsResult
         ("weather in Paris, Berlin and Rome", WEATHER, "city", ["Paris", "Berlin", "Rome"]),
         ("Get me the stock prices of AAPL or MSFT", STOCK, "ticker", ["AAPL", "MSFT"]),
         ("Email bob@x.com and amy@y.com that the report is ready", EMAIL, "to", ["bob@x.com", "amy@y.com"]),
+        ("What is the area of circles with radius 3 and 5.5?", CIRCLE, "radius", [3, 5.5]),
     ],
 )
 def test_several_values_make_the_call_incomplete(text: str, tool: ToolSpec, param: str, values: list[str]) -> None:
@@ -51,6 +61,8 @@ def test_several_values_make_the_call_incomplete(text: str, tool: ToolSpec, para
         ("weather in Paris and I need it in celsius", WEATHER),
         ("What's the weather in Austin, TX?", WEATHER),  # a comma alone joins one place
         ("Email bob@x.com and tell him I'm running late", EMAIL),
+        ("Give me a random number between 10 and 20", RANDOM),  # each number has its own parameter
+        ("Area of a triangle with base 10 and height 5", TRIANGLE),
     ],
 )
 def test_one_value_is_one_call(text: str, tool: ToolSpec) -> None:
