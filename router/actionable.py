@@ -11,7 +11,8 @@ probe, like its zero-shot view, whose vectors it reads.
 
 It is a weak signal ("What's the capital of Australia?" scores 0.9, "Tell me a joke" 0.01), so the router
 only uses it to make such a NONE unsure and name the search as its best guess: the LLM decides, with the
-tools.
+tools. "No offered tool fits" is the head's NONE, the first of several steps finding no tool, or the best tool
+doing the opposite of what was asked (``router.actions``).
 """
 
 from __future__ import annotations

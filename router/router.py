@@ -444,14 +444,12 @@ class Router:
             reason = f"none p={probs[-1]:.2f} (best {names[top]} cos {cand.cos[top]:.2f})"
             if first_unfit:  # a later step may still need an offered tool: the LLM decides, with the tools
                 reason = f"none, unsure: no offered tool fits the first of several steps ({reason})"
+            search = self._search_instead(ctx, tools, reason, ordered, start, seen, view)
+            if search is not None:
+                return search
+            if first_unfit:
                 return self._decision(None, float(probs[-1]) * ACTION_CONFLICT_FACTOR, ordered, reason, start,
                                       seen=seen, view=view)
-            search = self._tool_search(ctx, tools)
-            if search is not None:  # no offered tool fits, but the request needs one: the search may find it
-                name, p = search
-                reason = (f"{name}, unsure: no offered tool fits, the request asks for something done "
-                          f"(p={p:.2f}) and {name} finds tools ({reason})")
-                return self._decision(name, p * TOOL_SEARCH_FACTOR, ordered, reason, start, seen=seen, view=view)
             return self._decision(None, float(probs[-1]), ordered, reason, start, seen=seen, view=view)
         idx = int(cand.index[best])
         feats = cand.features[best]
@@ -465,6 +463,9 @@ class Router:
             reason = f"none, unsure: {clash} ({reason})"
             # the ranking shows it too: each tool that contradicts the request keeps a twentieth of its score
             ordered = _demoted(ordered, text)
+            search = self._search_instead(ctx, tools, reason, ordered, start, seen, view)
+            if search is not None:
+                return search
             return self._decision(None, confidence * ACTION_CONFLICT_FACTOR, ordered, reason, start, seen=seen,
                                   view=view)
         first = provider(messages, tools, tools[idx]) if self.options.prerequisites else None
@@ -474,13 +475,21 @@ class Router:
             return replace(decision, then=names[idx])
         return self._decision(names[idx], confidence, ordered, reason, start, seen=seen, view=view)
 
-    def _tool_search(self, ctx: RoutingContext, tools: Sequence[ToolSpec]) -> tuple[str, float] | None:
-        """The one offered tool search and P(the request needs a tool), when that is at least ½."""
+    def _search_instead(
+        self, ctx: RoutingContext, tools: Sequence[ToolSpec], reason: str, scores: dict[str, float], start: float,
+        seen: bool, view: View,
+    ) -> RouteDecision | None:
+        """No offered tool does what was asked: the one offered tool search, unsure, when the request needs a
+        tool (P ≥ ½ by the action probe); else None."""
         searchers = [t.name for t in tools if is_tool_search(t)]
         if len(searchers) != 1 or self.actionable is None:
             return None
         p = self.actionable.probability(self.query_vector(ctx, self.unseen_view))
-        return (searchers[0], p) if p >= 0.5 else None
+        if p < 0.5:
+            return None
+        name = searchers[0]
+        why = f"{name}, unsure: no offered tool fits, the request asks for something done (p={p:.2f}) and {name} finds tools"
+        return self._decision(name, p * TOOL_SEARCH_FACTOR, scores, f"{why} ({reason})", start, seen=seen, view=view)
 
     def _decision(
         self,

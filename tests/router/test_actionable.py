@@ -79,3 +79,13 @@ def test_a_request_no_offered_tool_serves_goes_to_the_tool_search(router: Router
 def test_chat_stays_with_the_llm_next_to_a_tool_search(router: Router, text: str) -> None:
     decision = router.decide([{"role": "user", "content": text}], [*UNRELATED, SEARCHER])
     assert decision.tool is None and decision.confident and NONE in decision.scores, decision
+
+
+def test_a_tool_that_does_the_opposite_gives_way_to_the_search(router: Router) -> None:
+    unsubscribe = ToolSpec("unsubscribeFromNewsletter", "Unsubscribe an email address from the newsletter.")
+    messages = [{"role": "user", "content": "I'd like to subscribe to the newsletter with user@example.com"}]
+    decision = router.decide(messages, [unsubscribe, SEARCHER])
+    assert decision.tool == "ToolSearcher" and not decision.confident, decision
+    assert "would unsubscribe" in decision.reason  # the action check's finding is kept in the reason
+    alone = router.decide(messages, [unsubscribe])
+    assert alone.tool is None and not alone.confident, alone
