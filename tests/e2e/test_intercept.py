@@ -174,6 +174,11 @@ def test_a_lookup_for_several_values_runs_once_per_value(proxy: Any) -> None:
     calls = raw.parse().choices[0].message.tool_calls
     assert [json.loads(c.function.arguments) for c in calls] == [{"symbol": "AAPL"}, {"symbol": "MSFT"}]
     assert len({c.id for c in calls}) == 2
+    # streamed: the two calls arrive as indexed tool-call deltas, as a provider streams parallel calls
+    _, headers, chunks = stream_text(base, user("Get the stock price of AAPL and MSFT"), tools=[STOCK_TOOL])
+    assert headers["x-toolproxy-route"] == "client_tool:get_stock_price"
+    deltas = [tc for c in chunks if c.choices for tc in (c.choices[0].delta.tool_calls or [])]
+    assert [(d.index, json.loads(d.function.arguments)["symbol"]) for d in deltas] == [(0, "AAPL"), (1, "MSFT")]
 
 
 def test_a_change_for_several_values_is_the_llms_call(proxy: Any) -> None:
