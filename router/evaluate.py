@@ -48,7 +48,7 @@ DESCRIPTIONS: dict[str, str] = {
     "coverage": "handled locally at the calibrated threshold",
     "precision": "right among the rows handled locally",
     "coverage_at_precision_98": "best coverage keeping precision >= 0.98",
-    "args_coverage": "right tool + gold args: required args all filled, schema-valid",
+    "args_coverage": "right tool + gold args: required args all filled, schema-valid, one call",
     "args_exact": "of those filled: every scored argument right",
     "latency_ms_p50": "decide() wall time, median (first time a conversation is seen)",
     "latency_ms_p99": "decide() wall time, 99th percentile",

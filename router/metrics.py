@@ -16,7 +16,8 @@ Definitions (one row = one conversation the router decided on):
   covered rows (confidence >= threshold) is >= 0.98. Tied confidences are covered together. 0.0 when no
   threshold reaches the target.
 - ``args_coverage``: rows with the right tool and gold arguments; the local filler filled every required
-  parameter with a schema-valid result (``ArgsResult.complete``). ``None`` without such rows.
+  parameter with a schema-valid result for one call (``ArgsResult.complete``: no parameter listing several
+  values). ``None`` without such rows.
 - ``args_exact``: of those filled rows, every scored argument right (see :func:`arguments_match`).
 - ``latency_ms_p50`` / ``latency_ms_p99``: wall-clock time of ``decide`` (linear-interpolated percentiles),
   over rows whose latency was measured: the runner leaves out a conversation it already routed in the
