@@ -32,6 +32,7 @@ from proxy.routing import Routing
 from proxy.streaming import DONE, Accumulator, chunks_from_completion, relay, sse
 from proxy.upstream import Upstream
 from router.actions import reads_only
+from router.args.several import describe as describe_several
 from router.args.several import one_call_per_value
 from router.compound import conversation_asks_for_several
 from router.context import last_is_first_step_result, last_is_own_tool_result
@@ -141,15 +142,15 @@ class ChatFlow:
         spec = next(s for s in specs if s.name == decision.tool)
         args = await self.routing.fill(body["messages"], spec)
         ex.trace.steps.append(StepRecord(
-            kind="arguments", tool=spec.name, status="complete" if args.complete else "incomplete",
+            kind="arguments", tool=spec.name,
+            status="several" if args.several else "complete" if args.complete else "incomplete",
             payload={"arguments": args.arguments, "sources": args.sources, "missing": args.missing,
                      "errors": args.errors, "several": args.several}))
         calls = [args.arguments]
         if args.several:  # "Paris and London": one call would answer part of the request
             per_value = one_call_per_value(args)
             if per_value is None or not reads_only(spec.name):  # a change per value is the LLM's decision
-                name, values = next(iter(args.several.items()))
-                return await self._fallback(ex, f"several values for {name} ({', '.join(values)})")
+                return await self._fallback(ex, describe_several(args.several))
             calls = per_value  # a lookup per value, as the LLM would make them
         elif not args.complete:
             return await self._fallback(ex, "arguments incomplete")

@@ -125,3 +125,8 @@ def one_call_per_value(result: ArgsResult) -> list[dict[str, Any]] | None:
         return None
     name, values = next(iter(result.several.items()))
     return [{**result.arguments, name: value} for value in values]
+
+
+def describe(several: dict[str, list[Any]]) -> str:
+    """"several values for city (Paris, London)": why the call is left to the LLM."""
+    return "; ".join(f"several values for {name} ({', '.join(map(str, values))})" for name, values in several.items())

@@ -193,6 +193,7 @@ def test_a_change_for_several_values_is_the_llms_call(proxy: Any) -> None:
     trace_id = raw.headers["x-toolproxy-trace-id"]
     assert exchange(db, trace_id).route == "fallback"
     filled = next(s for s in steps(db, trace_id) if s.kind == "arguments")
+    assert filled.status == "several"
     assert filled.payload is not None and filled.payload["several"] == {"to": ["bob@corp.com", "amy@corp.com"]}
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from router.actions import reads_only
 from router.args.fill import fill_arguments
-from router.args.several import listed_after, one_call_per_value
+from router.args.several import describe, listed_after, one_call_per_value
 from router.types import ArgsResult, ToolSpec
 
 WEATHER = ToolSpec("get_weather", "Get the current weather for a city.", {
@@ -99,3 +99,8 @@ def test_one_call_per_value_only_when_one_parameter_lists_several() -> None:
 )
 def test_only_a_tool_that_reads_runs_once_per_value(name: str, reads: bool) -> None:
     assert reads_only(name) is reads
+
+
+def test_the_reason_names_every_listed_value() -> None:
+    assert describe({"city": ["Paris", "London"]}) == "several values for city (Paris, London)"
+    assert describe({"minutes": [10, 20.5]}) == "several values for minutes (10, 20.5)"  # numbers too
