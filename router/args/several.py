@@ -3,14 +3,16 @@
 "What's the weather in Paris and London?" fills ``city`` with "Paris"; run once, the tool answers half the
 question and the LLM, given only that result, answers the other half from nothing. When the last user turn
 lists more items of the same shape right after a filled value, joined by "and" / "or" / "&" ("Paris and
-London", "AAPL, MSFT or GOOG", "bob@x.com and amy@y.com"; "Austin, TX" is one place), the filler reports them (``ArgsResult.several``) and the call is not made
-locally: whether the user wants one call per item or one call with all of them is the LLM's decision.
+London", "AAPL, MSFT or GOOG", "bob@x.com and amy@y.com"; "Austin, TX" is one place), the filler reports
+them (``ArgsResult.several``). The proxy runs a tool that only reads once per value when the values are plainly separate (codes, numbers,
+addresses: ``one_call_per_value``); anything else is the LLM's decision (one call per item or one with all?
+one name or two?).
 
 Only scalar parameters (an array parameter takes the list) filled from the last turn itself, and only
 items shaped like the value: capitalised names after a capitalised value, codes after a code, e-mail
 addresses after an address, numbers after a number ("circles with radius 3 and 5"; not a number another
-parameter holds: "between 10 and 20" is a min and a max). Lower-case free text ("pizza and pasta") is left alone: it is as often one
-search query as two.
+parameter holds: "between 10 and 20" is a min and a max). Lower-case free text ("pizza and pasta") is left
+alone: it is as often one search query as two.
 """
 
 from __future__ import annotations
@@ -119,12 +121,23 @@ def several_values(
 
 
 def one_call_per_value(result: ArgsResult) -> list[dict[str, Any]] | None:
-    """The arguments of one call per listed value ("Paris and London": city Paris, then city London), when
-    exactly one parameter lists several and everything else is filled and valid; else None."""
+    """The arguments of one call per listed value ("AAPL and MSFT": ticker AAPL, then ticker MSFT), when exactly
+    one parameter lists several, each plainly a value of its own (codes, e-mail addresses, numbers), and
+    everything else is filled and valid; else None. Capitalised names are not split here: "Pride and
+    Prejudice" or "Trinidad and Tobago" is one name, and only the LLM can tell."""
     if len(result.several) != 1 or result.missing or result.errors:
         return None
     name, values = next(iter(result.several.items()))
+    if not all(_separate(v) for v in values):
+        return None
     return [{**result.arguments, name: value} for value in values]
+
+
+def _separate(value: Any) -> bool:
+    """A value that is its own item in any list: a number, a code, an e-mail address."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return True
+    return isinstance(value, str) and _shape(value) in (_CODE, _EMAIL)
 
 
 def describe(several: dict[str, list[Any]]) -> str:

@@ -155,19 +155,22 @@ def test_fallback_executes_llm_tool_calls_and_records_label(proxy: Any) -> None:
 
 
 def test_a_lookup_for_several_values_runs_once_per_value(proxy: Any) -> None:
-    """ "Paris and London": one call would answer half the question; a tool that only reads runs per value."""
+    """ "Paris and London": one call would answer half the question. Names go to the LLM (one name or two?),
+    which makes the calls (run here); codes and numbers run once per value locally."""
     base, db, up = proxy
     up.reset()
+    up.script.extend([{"tool_calls": [{"name": "get_weather", "arguments": {"city": "Paris"}},
+                                      {"name": "get_weather", "arguments": {"city": "London"}}]},
+                      {"content": "Paris 18C, London 18C."}])
     raw = ask(base, user("What's the weather in Paris and London?"))
-    assert raw.headers["x-toolproxy-route"] == "local:get_weather"
-    sent = up.received[-1]
-    assert "tools" not in sent
-    results = [m["content"] for m in sent["messages"] if m["role"] == "system" and "Tool result" in m["content"]]
-    assert len(results) == 2 and '"Paris"' in results[0] and '"London"' in results[1]
+    assert raw.headers["x-toolproxy-route"] == "fallback"
+    assert raw.parse().choices[0].message.content == "Paris 18C, London 18C."
+    assert [m["role"] for m in up.received[-1]["messages"][-2:]] == ["tool", "tool"]  # both calls ran here
     trace_id = raw.headers["x-toolproxy-trace-id"]
-    assert exchange(db, trace_id).route == "local:get_weather"
-    runs = [s.payload["arguments"] for s in steps(db, trace_id) if s.kind == "tool_run" and s.payload]
-    assert [r["city"] for r in runs] == ["Paris", "London"]
+    assert exchange(db, trace_id).route == "fallback"  # waits for the trace to be written
+    filled = next(s for s in steps(db, trace_id) if s.kind == "arguments")
+    assert filled.status == "several" and filled.payload is not None
+    assert filled.payload["several"] == {"city": ["Paris", "London"]}
     # a client's lookup tool: one reply with a call per value (OpenAI's parallel tool calls)
     raw = ask(base, user("Get the stock price of AAPL and MSFT"), tools=[STOCK_TOOL])
     assert raw.headers["x-toolproxy-route"] == "client_tool:get_stock_price"
@@ -179,6 +182,18 @@ def test_a_lookup_for_several_values_runs_once_per_value(proxy: Any) -> None:
     assert headers["x-toolproxy-route"] == "client_tool:get_stock_price"
     deltas = [tc for c in chunks if c.choices for tc in (c.choices[0].delta.tool_calls or [])]
     assert [(d.index, json.loads(d.function.arguments)["symbol"]) for d in deltas] == [(0, "AAPL"), (1, "MSFT")]
+
+
+def test_a_managed_lookup_runs_once_per_code(make_proxy: Any, upstream: Any) -> None:
+    """Codes are values of their own: a managed lookup runs for each, and both results go upstream."""
+    stock = {**STOCK_TOOL["function"], "executor": {"type": "python", "callable": "tests.fixtures.tools:get_stock_price"}}
+    with make_proxy(router={"mode": "intercept"}, tools=[stock]) as base:
+        raw = ask(base, user("Get the stock price of AAPL and MSFT"))
+        assert raw.headers["x-toolproxy-route"] == "local:get_stock_price"
+        sent = upstream.received[-1]
+        assert "tools" not in sent
+        results = [m["content"] for m in sent["messages"] if m["role"] == "system" and "Tool result" in m["content"]]
+        assert len(results) == 2 and '"AAPL"' in results[0] and '"MSFT"' in results[1]
 
 
 def test_a_change_for_several_values_is_the_llms_call(proxy: Any) -> None:

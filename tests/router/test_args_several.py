@@ -83,9 +83,14 @@ def test_listed_after_reads_items_of_the_values_shape() -> None:
 
 
 def test_one_call_per_value_only_when_one_parameter_lists_several() -> None:
-    assert one_call_per_value(fill("Weather in Paris and London in celsius", WEATHER)) == [
-        {"city": "Paris", "unit": "celsius"}, {"city": "London", "unit": "celsius"}]
+    assert one_call_per_value(fill("Get me the stock prices of AAPL or MSFT", STOCK)) == [
+        {"ticker": "AAPL"}, {"ticker": "MSFT"}]
+    assert one_call_per_value(fill("What is the area of circles with radius 3 and 5.5?", CIRCLE)) == [
+        {"radius": 3}, {"radius": 5.5}]
     assert one_call_per_value(fill("Weather in Paris", WEATHER)) is None
+    # names are read as a list, but not split locally: "Pride and Prejudice" is one title; the LLM decides
+    assert fill("Weather in Paris and London in celsius", WEATHER).several == {"city": ["Paris", "London"]}
+    assert one_call_per_value(fill("Weather in Paris and London in celsius", WEATHER)) is None
     two = {"to": ["a@x.com", "b@x.com"]}
     assert one_call_per_value(ArgsResult({"to": "a@x.com"}, ["body"], [], {}, two)) is None  # a value missing
     both = {**two, "cc": ["c@x.com", "d@x.com"]}
