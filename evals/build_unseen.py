@@ -44,6 +44,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from router.announced import is_tool_search  # noqa: E402
+from router.args.conversation import user_turns  # noqa: E402
 from router.types import ToolSpec  # noqa: E402
 
 NEIGHBOURS = 4
@@ -85,11 +86,6 @@ def nearest_tools(names: list[str], vectors: np.ndarray) -> dict[str, list[str]]
     return order
 
 
-def last_user_text(example: dict[str, Any]) -> str:
-    texts = [str(m.get("content") or "") for m in conversation(example) if m.get("role") == "user"]
-    return texts[-1] if texts else ""
-
-
 def openai_tool(tool: dict[str, Any]) -> dict[str, Any]:
     return {
         "type": "function",
@@ -117,7 +113,7 @@ def build_corpus(corpus_dir: Path, seed: int = 0) -> dict[str, list[dict[str, An
     # where the gold call is such a search, the tool it would find is the one the request needs: the unrelated
     # tools keep away from the request's own nearest tools, not from the search's
     searched = [e for e in examples if (e.get("calls") or [{}])[0].get("name") in finders]
-    requests = embed([last_user_text(e) for e in searched]) if searched else np.zeros((0, tool_vectors.shape[1]))
+    requests = embed([(user_turns(conversation(e)) or [""])[0] for e in searched]) if searched else np.zeros((0, tool_vectors.shape[1]))
     near_request = {
         id(e): {names[j] for j in np.argsort(-(tool_vectors @ v), kind="stable")[:FAR_SKIP]}
         for e, v in zip(searched, requests, strict=True)

@@ -158,10 +158,8 @@ def conflict(request: str, tool_name: str) -> str | None:
     said = _WORD.findall(request.lower())
     if not said:
         return None
-    # the verb that opens the name, after any namespace ("shopping__getShippingOptions"): later words are
-    # objects ("RateBook", "users_for_reqres_dont_change")
-    words = split_identifier(re.split(r"__|\.", tool_name)[-1]).lower().split()
-    if len(words) < 2 or words[1] in GENERIC:  # "BookTool", "resume": a noun, not an action
+    words = _action_words(tool_name)
+    if words is None:
         return None
     verb = words[0]
     if words[-1] in NOMINAL and not any(_verb(verb, kind) for kind in (READ, WRITE, _OPPOSITE)):
@@ -185,13 +183,19 @@ def conflict(request: str, tool_name: str) -> str | None:
     return None
 
 
+def _action_words(tool_name: str) -> list[str] | None:
+    """The name's words after any namespace ("shopping__getShippingOptions"), lower-cased, when the first may be
+    its verb and later ones its objects ("RateBook", "users_for_reqres_dont_change"); None for a one-word or
+    ``...Tool`` name ("BookTool", "resume": a noun, not an action)."""
+    words = split_identifier(re.split(r"__|\.", tool_name)[-1]).lower().split()
+    return None if len(words) < 2 or words[1] in GENERIC else words
+
+
 def reads_only(tool_name: str) -> bool:
     """The tool's name opens with a verb that only reads (``get_weather``, ``searchFlights``): running it
     once more changes nothing."""
-    words = split_identifier(re.split(r"__|\.", tool_name)[-1]).lower().split()
-    if len(words) < 2 or words[1] in GENERIC:
-        return False
-    verb = _verb(words[0], READ)
+    words = _action_words(tool_name)
+    verb = _verb(words[0], READ) if words else None
     return verb is not None and verb not in WRITE
 
 

@@ -447,10 +447,8 @@ class Router:
             search = self._search_instead(ctx, tools, reason, ordered, start, seen, view)
             if search is not None:
                 return search
-            if first_unfit:
-                return self._decision(None, float(probs[-1]) * ACTION_CONFLICT_FACTOR, ordered, reason, start,
-                                      seen=seen, view=view)
-            return self._decision(None, float(probs[-1]), ordered, reason, start, seen=seen, view=view)
+            none = float(probs[-1]) * (ACTION_CONFLICT_FACTOR if first_unfit else 1.0)
+            return self._decision(None, none, ordered, reason, start, seen=seen, view=view)
         idx = int(cand.index[best])
         feats = cand.features[best]
         reason = f"head p={probs[best]:.2f} (cos {feats[0]:.2f}"

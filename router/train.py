@@ -1100,9 +1100,7 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         assert unseen.zero_shot_bars is not None
         threshold_unseen = metrics["threshold_unseen"] = unseen.zero_shot_bars[1]
         log(f"zero-shot view: {unseen.version}'s adapter, head and bars {unseen.zero_shot_bars} for other catalogues")
-
-    if unseen is not None:  # its vectors are the zero-shot view's: keep the probe that reads them
-        actionable = unseen.actionable
+        actionable = unseen.actionable  # its vectors are the zero-shot view's: keep the probe that reads them
     else:
         said = [i for i, ex in enumerate(data.examples) if ex.last]
         actionable = ActionProbe.fit(queries[said], np.array([data.examples[i].gold is not None for i in said]))

@@ -57,7 +57,8 @@ def fill_arguments(
     schema = standard_schema(tool.parameters or {})
     check = SchemaCheck(schema)
     ref = reference_date(messages, today)
-    docs = [Document.parse(text, ref) for text in user_turns(messages)[:MAX_TURNS]]
+    turns = user_turns(messages)
+    docs = [Document.parse(text, ref) for text in turns[:MAX_TURNS]]
     question = question_before_last_user(messages)
     from_tools = from_tool_outputs(schema, messages, check)
     remaining = {
@@ -80,7 +81,6 @@ def fill_arguments(
             errors.append(f"args llm failed: {type(exc).__name__}: {exc}")
         else:
             arguments, missing, errors = _check(schema, arguments, sources, check)
-    turns = user_turns(messages)
     several = several_values(turns[0], arguments, sources, schema) if turns else {}
     return ArgsResult(arguments=arguments, missing=missing, errors=errors, sources=sources, several=several)
 

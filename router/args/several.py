@@ -18,6 +18,7 @@ alone: it is as often one search query as two.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from router.args.params import schema_type
@@ -48,24 +49,34 @@ def _shape(value: str) -> str | None:
     return None
 
 
+def _follow(rest: str, item: str, parse: Callable[[str], Any], first: Any) -> list[Any]:
+    """``first`` and the items matching ``item`` listed at the start of ``rest`` (each read by ``parse``), or just
+    ``[first]`` when no "and" / "or" / "&" joins them."""
+    items = [first]
+    joined = False
+    pattern = re.compile(rf"{_JOIN}({item})")
+    while match := pattern.match(rest):
+        found = parse(match.group(2))
+        if found is None or found in items:
+            break
+        items.append(found)
+        joined = joined or match.group(1).strip(" ,") != ""
+        rest = rest[match.end():]
+    return items if joined else [first]
+
+
+def _name_item(token: str) -> str | None:
+    item = token.rstrip(".")
+    return None if item.split()[0] in _NOT_ITEMS else item
+
+
 def listed_after(text: str, value: str) -> list[str]:
     """``value`` and the items of its shape listed right after it in ``text`` (just ``[value]`` if none)."""
     shape = _shape(value)
     where = text.find(value)
     if shape is None or where < 0:
         return [value]
-    items = [value]
-    joined = False  # by "and" / "or" / "&" somewhere
-    rest = text[where + len(value):]
-    pattern = re.compile(rf"{_JOIN}({shape})")
-    while match := pattern.match(rest):
-        item = match.group(2).rstrip(".")
-        if item.split()[0] in _NOT_ITEMS or item in items:
-            break
-        items.append(item)
-        joined = joined or match.group(1).strip(" ,") != ""
-        rest = rest[match.end():]
-    return items if joined else [value]
+    return _follow(text[where + len(value):], shape, _name_item, value)
 
 
 def _number(token: str) -> int | float:
@@ -77,18 +88,7 @@ def listed_numbers(text: str, value: float) -> list[int | float]:
     found = next((m for m in re.finditer(rf"(?<![\w.]){_NUMBER}", text) if float(m.group()) == float(value)), None)
     if found is None:
         return [value]
-    items: list[int | float] = [value]
-    joined = False
-    rest = text[found.end():]
-    pattern = re.compile(rf"{_JOIN}(?<![\w.])({_NUMBER})")
-    while match := pattern.match(rest):
-        item = _number(match.group(2))
-        if item in items:
-            break
-        items.append(item)
-        joined = joined or match.group(1).strip(" ,") != ""
-        rest = rest[match.end():]
-    return items if joined else [value]
+    return _follow(text[found.end():], rf"(?<![\w.]){_NUMBER}", _number, value)
 
 
 def several_values(
