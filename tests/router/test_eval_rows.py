@@ -165,6 +165,25 @@ def test_committed_assistant_set_is_well_formed() -> None:
         assert set(case.expected_args) <= set(tool.parameters["properties"])
 
 
+def test_committed_near_domain_set_matches_its_builder() -> None:
+    import sys
+
+    sys.path.insert(0, str(EVALS))
+    try:
+        import build_near_domain
+    finally:
+        sys.path.remove(str(EVALS))
+    cases = load_cases([EVALS / "near_domain.jsonl"])
+    assert len(cases) == len(build_near_domain.ROWS)
+    for case, (tools, request, gold) in zip(cases, build_near_domain.ROWS, strict=True):
+        assert case.messages[-1]["content"] == request
+        assert [t.name for t in case.tools] == [t["function"]["name"] for t in tools]
+        assert case.gold == ((gold,) if gold else ())
+        assert gold is None or gold in [t.name for t in case.tools]
+    nones = sum(1 for c in cases if not c.gold)
+    assert len(cases) / 3 < nones < len(cases)  # mostly rows no offered tool serves, some that one does
+
+
 @pytest.mark.parametrize("corpus", ["api_bank", "callnavi"])
 def test_committed_unseen_sets_are_well_formed(corpus: str) -> None:
     handful = load_cases([EVALS / "unseen" / f"{corpus}_handful.jsonl.gz"])
