@@ -41,7 +41,7 @@ def scores(router: Router, path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarr
             continue
         view = router.view_for(case.tools)
         cand = router.candidates(router.query_vector(ctx, view), case.tools, ctx.last, view,
-                                 overlap(ctx.window, case.tools))
+                                 overlap(ctx.window, case.tools), router.needs_tool(ctx, view))
         logits = view.head.logits(cand)
         head.append(float(logits[-1] - np.logaddexp.reduce(logits[:-1])))
         cos.append(-float(cand.cos.max()))

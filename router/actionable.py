@@ -33,8 +33,12 @@ class ActionProbe:
     weight: np.ndarray  # (dim,)
     bias: float
 
+    def logits(self, vectors: np.ndarray) -> np.ndarray:
+        """weight · vector + bias for each row of ``vectors`` (the head's ``needs_tool`` feature)."""
+        return (np.asarray(vectors, dtype=np.float32) @ self.weight + self.bias).astype(np.float32)
+
     def probability(self, vector: np.ndarray) -> float:
-        return float(1.0 / (1.0 + np.exp(-(float(vector @ self.weight) + self.bias))))
+        return float(1.0 / (1.0 + np.exp(-float(self.logits(vector[None, :])[0]))))
 
     @classmethod
     def fit(cls, vectors: np.ndarray, needs_tool: np.ndarray) -> ActionProbe | None:

@@ -51,7 +51,13 @@ GLOBAL_FEATURES = (
     "fused_margin",
     "max_name_cover",
     "max_request_cover",
+    # does the request ask for something done at all (router.actionable's logit, clipped; 0 without a probe):
+    # the gate's one input about the request itself, so "Explain how mortgage interest works" next to a mortgage
+    # calculator can be NONE while its cosine says "relevant"; heads trained before it read the columns before it
+    "needs_tool",
 )
+NEEDS_TOOL = GLOBAL_FEATURES.index("needs_tool")
+NEEDS_CLIP = 6.0
 N_CAND = len(CANDIDATE_FEATURES)
 N_GLOBAL = len(GLOBAL_FEATURES)
 # what a gated head's "is any tool needed" gate sees: absolute relevance of the best candidate
@@ -159,6 +165,7 @@ def candidate_features(
     top_k: int = TOP_K,
     prior: np.ndarray | None = None,
     lexical: np.ndarray | None = None,
+    needs_tool: float = 0.0,
 ) -> Candidates:
     """Features of the top-k candidate tools for one adapted, normalised query vector.
 
@@ -167,6 +174,7 @@ def candidate_features(
     tool), averaged into the memory's weighted vote (``router.classifier``).
     ``lexical``: ``(n_tools, 2)`` word overlap of the request with each tool (``router.lexical.overlap``);
     zeros when not given.
+    ``needs_tool``: the action probe's logit for the request (``router.actionable``; 0 without one).
     """
     n = tools.shape[0]
     cos = tools @ query
@@ -237,6 +245,7 @@ def candidate_features(
             float(fused[order[0]] - (fused[order[1]] if k > 1 else 0.0)),
             float(lex[:, 0].max()) if n else 0.0,
             float(lex[:, 1].max()) if n else 0.0,
+            float(np.clip(needs_tool, -NEEDS_CLIP, NEEDS_CLIP)),
         ],
         dtype=np.float32,
     )
@@ -252,7 +261,9 @@ class HeadWeights:
 
     Two shapes: a *gated* head (``gate.*`` arrays, trained since 2026-11-27) factorises the decision
     into "is any offered tool needed" (a gate over absolute relevance: cosines, kNN similarities,
-    catalogue size) times "which one" (a softmax over the candidates' features); a *joint* head
+    catalogue size; since 2026-11-28 plus ``needs_weight`` × the request's ``needs_tool``, standardised, with a
+    softplus weight so that it can only lower NONE as the request asks more plainly for something done) times
+    "which one" (a softmax over the candidates' features); a *joint* head
     (``none.*`` arrays: older checkpoints and ``heuristic_head``) scores NONE as one more class
     from all features.
     """
@@ -264,13 +275,20 @@ class HeadWeights:
     def gated(self) -> bool:
         return "gate.0.weight" in self.arrays
 
+    @property
+    def reads_needs_tool(self) -> bool:
+        """Trained with the ``needs_tool`` global feature (heads from before it read the columns before it)."""
+        return "needs_weight" in self.arrays
+
     def batch_logits(self, feats: np.ndarray, glob: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """feats (B,k,Fc), glob (B,Fg), mask (B,k) → (B,k+1) logits, NONE last (masked = -1e9).
 
         A gated head's logits are log-probabilities already."""
         a = self.arrays
         b, k, _ = feats.shape
-        x = np.concatenate([feats, np.broadcast_to(glob[:, None, :], (b, k, N_GLOBAL))], axis=2)
+        width = a["cand_mean"].shape[0] - N_CAND  # the global features this head was trained on (older: fewer)
+        glob = glob[:, :width]
+        x = np.concatenate([feats, np.broadcast_to(glob[:, None, :], (b, k, width))], axis=2)
         x = (x - a["cand_mean"]) / a["cand_scale"]
         h = np.maximum(x @ a["cand.0.weight"].T + a["cand.0.bias"], 0.0)
         h = np.maximum(h @ a["cand.2.weight"].T + a["cand.2.bias"], 0.0)
@@ -284,6 +302,9 @@ class HeadWeights:
         z = (gate_inputs(feats, glob, mask) - a["gate_mean"]) / a["gate_scale"]
         g = np.maximum(z @ a["gate.0.weight"].T + a["gate.0.bias"], 0.0)
         need = (g @ a["gate.2.weight"].T + a["gate.2.bias"])[:, 0]
+        if self.reads_needs_tool:  # monotone: the more the request asks for something done, the less NONE
+            weight = float(np.logaddexp(0.0, a["needs_weight"][0]))  # softplus
+            need = need + weight * (glob[:, NEEDS_TOOL] - a["needs_mean"][0]) / a["needs_scale"][0]
         cand = cand - cand.max(1, keepdims=True)
         log_choice = cand - np.log(np.exp(cand).sum(1, keepdims=True))
         log_need = -np.logaddexp(0.0, -need)  # log sigmoid
@@ -334,7 +355,8 @@ def gate_inputs(feats: np.ndarray, glob: np.ndarray, mask: np.ndarray) -> np.nda
     """The gate's inputs: how well the best offered tool matches, in absolute terms (cosine to its
     text, to its exemplars and their centroid), whether any tool has exemplars, and how many tools
     there are. No margins, ranks, z-scores or vote shares: those single out one tool among unrelated
-    ones as readily as among related ones, and a lone tool with exemplars takes every vote."""
+    ones as readily as among related ones, and a lone tool with exemplars takes every vote. (``needs_tool``
+    is added to the gate's output apart, with a weight that cannot be negative: ``HeadWeights``.)"""
     best_centroid = np.where(mask, feats[:, :, GATE_CANDIDATE_MAX], -1.0).max(1)
     return np.concatenate([glob[:, GATE_GLOBAL], best_centroid[:, None]], axis=1)
 
@@ -349,6 +371,8 @@ def build_torch_head(hidden: int = 64, gate_hidden: int = 16):  # noqa: ANN201 -
         cand_scale: torch.Tensor
         gate_mean: torch.Tensor
         gate_scale: torch.Tensor
+        needs_mean: torch.Tensor
+        needs_scale: torch.Tensor
 
         def __init__(self) -> None:
             super().__init__()
@@ -364,6 +388,9 @@ def build_torch_head(hidden: int = 64, gate_hidden: int = 16):  # noqa: ANN201 -
             self.register_buffer("cand_scale", torch.ones(N_CAND + N_GLOBAL))
             self.register_buffer("gate_mean", torch.zeros(N_GATE))
             self.register_buffer("gate_scale", torch.ones(N_GATE))
+            self.needs_weight = nn.Parameter(torch.zeros(1))
+            self.register_buffer("needs_mean", torch.zeros(1))
+            self.register_buffer("needs_scale", torch.ones(1))
 
         def forward(self, feats: torch.Tensor, glob: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
             """feats (B,k,Fc), glob (B,Fg), mask (B,k) bool → log-probabilities (B,k+1), NONE last."""
@@ -373,7 +400,8 @@ def build_torch_head(hidden: int = 64, gate_hidden: int = 16):  # noqa: ANN201 -
             choice = torch.log_softmax(self.cand(x)[..., 0].masked_fill(~mask, -1e9), dim=1)
             best_centroid = feats[:, :, GATE_CANDIDATE_MAX].masked_fill(~mask, -1.0).amax(1, keepdim=True)
             z = torch.cat([glob[:, GATE_GLOBAL], best_centroid], dim=1)
-            need = self.gate((z - self.gate_mean) / self.gate_scale)
+            needs = (glob[:, NEEDS_TOOL : NEEDS_TOOL + 1] - self.needs_mean) / self.needs_scale
+            need = self.gate((z - self.gate_mean) / self.gate_scale) + nn.functional.softplus(self.needs_weight) * needs
             logsig = torch.nn.functional.logsigmoid
             return torch.cat([choice + logsig(need), logsig(-need)], dim=1)
 

@@ -396,11 +396,11 @@ class Router:
 
     def candidates(
         self, query: np.ndarray, tools: list[ToolSpec], text: str, view: View | None = None,
-        lexical: np.ndarray | None = None,
+        lexical: np.ndarray | None = None, needs_tool: float = 0.0,
     ) -> Candidates:
         """The head's input for a request (its routing vector in ``view`` and its last-turn text) and
         the offered tools; ``lexical`` is the word overlap with the tools (``router.lexical.overlap``, by default
-        of ``text``)."""
+        of ``text``); ``needs_tool`` the action probe's logit for the request (``needs_tool``)."""
         names = [t.name for t in tools]
         keys = self.memory_keys(tools)
         memory, memory_scores = (view or self.seen_view).memory.for_tools(keys, query, aliases=names)
@@ -408,7 +408,14 @@ class Router:
         if lexical is None:
             lexical = overlap(text, tools)
         return candidate_features(query, self.embed_tools(tools, view), memory, memory_scores, prior=prior,
-                                  lexical=lexical)
+                                  lexical=lexical, needs_tool=needs_tool)
+
+    def needs_tool(self, ctx: RoutingContext, view: View) -> float:
+        """The action probe's logit for the request, read in the zero-shot view as it was fitted (0 without a
+        probe, or for a head trained before the feature)."""
+        if self.actionable is None or not view.head.reads_needs_tool:
+            return 0.0
+        return float(self.actionable.logits(self.query_vector(ctx, self.unseen_view)[None, :])[0])
 
     def _decide_vector(
         self, query: np.ndarray, tools: list[ToolSpec], start: float, ctx: RoutingContext, view: View,
@@ -417,7 +424,8 @@ class Router:
         names = [t.name for t in tools]
         text = ctx.last
         lexical = overlap(ctx.window, tools)  # the same for the whole request and its first step
-        cand = self.candidates(query, tools, text, view, lexical)
+        needs = self.needs_tool(ctx, view)
+        cand = self.candidates(query, tools, text, view, lexical, needs)
         probs = view.head.probabilities(cand)
         step = None  # a request of several steps, decided by its first: the vector that chooses
         if choice is not None and view.head.gated and not _leaders_learned(cand, probs):
@@ -426,7 +434,7 @@ class Router:
         if step is not None:
             # which tool is read from the first step; a tool is needed when both the whole request and
             # its first step find one
-            cand = self.candidates(step, tools, text, view, lexical)
+            cand = self.candidates(step, tools, text, view, lexical, needs)
             which = view.head.probabilities(cand)
             first_unfit = which[-1] >= 0.5 > probs[-1]
             none = max(float(probs[-1]), float(which[-1]))

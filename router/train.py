@@ -71,6 +71,7 @@ from router.lexical import overlap
 from router.model import (
     GLOBAL_FEATURES,
     N_CAND,
+    NEEDS_TOOL,
     TOP_K,
     Adapter,
     Candidates,
@@ -127,6 +128,7 @@ class TrainConfig:
     mid_rate: float = 0.0  # share of rows also offered tools of their own group just outside the gold's nearest (NONE)
     mixed_rate: float = 0.0  # share of rows also offered with a few distinct tools of another group
     none_repeats: int = 1  # small foreign catalogues each NONE (chit-chat) row is offered
+    near_general: int = 0  # catalogues of the tools nearest to it each general request (NONE) is offered
     terse_rate: float = 0.0  # ... of those, share also seen with a vague gold description + examples
     twin_cos: float = 0.8  # tool-text cosine above which a tool counts as a near-synonym of the gold
     twin_query_cos: float = 1.0  # ... or the cosine of their mean training queries (1.0 = off)
@@ -400,6 +402,7 @@ def train_adapter(
 MAX_KNN = GLOBAL_FEATURES.index("max_knn")
 FAR_NEAREST = 10  # a "far" episode leaves out the gold's this many nearest tools (by tool text)
 MID_NEAREST = 40  # a "mid" episode draws from the gold's nearest tools ranked FAR_NEAREST+1 .. this
+ACTION_FOLDS = 5  # cross-fitted action probe (the needs_tool feature of the head's rows)
 SMALL_SIZES = (2, 3, 4, 5, 7, 10)  # catalogue sizes of the everyday episodes (mixed, chit-chat, foreign)
 
 
@@ -579,7 +582,10 @@ def build_episodes(
     seed: int,
     augment: bool = True,
     prior: RowPrior | None = None,
+    needs: np.ndarray | None = None,
 ) -> Episodes:
+    """The head's training episodes of ``rows``; ``needs`` holds each row's ``needs_tool`` feature (the action
+    probe's logit, cross-fitted: ``action_signal``; zeros when None)."""
     from tqdm import tqdm
 
     rng = random.Random(seed)
@@ -612,7 +618,8 @@ def build_episodes(
         row_prior = prior.for_offered(row, offered) if prior is not None else None
         example = data.examples[row]
         lexical = overlap(example.window or example.last, [specs[t] for t in offered])
-        cand = candidate_features(q, vectors, memory, view_scores, prior=row_prior, lexical=lexical)
+        cand = candidate_features(q, vectors, memory, view_scores, prior=row_prior, lexical=lexical,
+                                  needs_tool=float(needs[row]) if needs is not None else 0.0)
         if gold is None and float(cand.global_features[MAX_KNN]) >= config.twin_query_max:
             return  # a near-identical query was labelled with an offered tool: NONE is doubtful
         ep = _episode(cand, offered, gold)
@@ -645,6 +652,12 @@ def build_episodes(
                     pool = group_tools[rng.choice(others)]
                     size = rng.choice(SMALL_SIZES)
                     add(q, rng.sample(pool, min(len(pool), size)), None, "none", i, scores)
+                if ex.group == GENERAL_GROUP and config.near_general:
+                    # "Explain how mortgage interest works" next to a mortgage calculator: the tools nearest to
+                    # a request the assistant answers itself, still NONE
+                    nearest = [int(t) for t in np.argsort(-(tools @ q), kind="stable")[: max(SMALL_SIZES)]]
+                    for _ in range(config.near_general):
+                        add(q, nearest[: rng.choice(SMALL_SIZES)], None, "near_general", i, scores)
             continue
         add(q, offered, gold, "tool", i, scores)
         # near-synonyms of the gold (MetaTool has many) may be right too: never a NONE label
@@ -733,6 +746,9 @@ def train_head(
         head.cand_scale.copy_(torch.from_numpy(np.maximum(cand_in.std(0), 1e-3)))
         head.gate_mean.copy_(torch.from_numpy(gate_in.mean(0)))
         head.gate_scale.copy_(torch.from_numpy(np.maximum(gate_in.std(0), 1e-3)))
+        needs = train_eps.glob[:, NEEDS_TOOL]
+        head.needs_mean.fill_(float(needs.mean()))
+        head.needs_scale.fill_(max(float(needs.std()), 1e-3))
 
     def tensors(eps: Episodes) -> tuple[torch.Tensor, ...]:
         return (
@@ -984,6 +1000,33 @@ def tune_encoder(
     return (stack(start, arrays) if start else arrays), info
 
 
+def action_signal(
+    data: TrainSet, emb: Embedded, queries: np.ndarray, unseen: Checkpoint | None, seed: int,
+) -> tuple[ActionProbe | None, np.ndarray]:
+    """The checkpoint's action probe and each row's ``needs_tool`` feature (the probe's logit).
+
+    Trained on top of a checkpoint with a zero-shot view (``unseen``): its probe, on the rows' vectors in that
+    view (what the router reads at run time). Else a probe fitted on every row, and the feature cross-fitted
+    (each row scored by a probe fitted without its fold), so the head does not learn to trust a probe on the
+    rows it was fitted on."""
+    needs = np.zeros(len(data.examples), dtype=np.float32)
+    if unseen is not None:
+        if unseen.actionable is not None and unseen.unseen_adapter is not None:
+            needs[:] = unseen.actionable.logits(route_vectors(emb, unseen.unseen_adapter))
+        return unseen.actionable, needs
+    said = np.array([i for i, ex in enumerate(data.examples) if ex.last], dtype=np.int64)
+    labels = np.array([data.examples[i].gold is not None for i in said])
+    probe = ActionProbe.fit(queries[said], labels)
+    if probe is None:
+        return None, needs
+    folds = np.random.default_rng(seed).permutation(len(said)) % ACTION_FOLDS
+    for fold in range(ACTION_FOLDS):
+        part = ActionProbe.fit(queries[said[folds != fold]], labels[folds != fold])
+        held = said[folds == fold]
+        needs[held] = (part or probe).logits(queries[held])
+    return probe, needs
+
+
 def _remembered(ex: TrainExample) -> bool:
     """Rows that become exemplars: labelled with a tool, and not replay (those stay zero-shot)."""
     return ex.gold is not None and not is_replay(ex.group)
@@ -1051,8 +1094,14 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         prior = cross_fitted_prior(data, emb, queries, config)
         if prior is not None:
             log(f"catalogue classifier: {len(prior.class_of)} tools")
-    train_eps = build_episodes(data, emb, head_rows, queries, tools, bank, config, config.seed, prior=prior)
-    calib_eps = build_episodes(data, emb, calib, queries, tools, bank, config, config.seed + 1, prior=prior)
+    unseen = zero_shot_view(config, origin)
+    actionable, needs = action_signal(data, emb, queries, unseen, config.seed)
+    log(f"action probe: {'kept from ' + unseen.version if unseen is not None else 'fitted, cross-fitted for the head'}"
+        f"{'' if actionable is not None else ' (none: too few rows of a class)'}")
+    train_eps = build_episodes(data, emb, head_rows, queries, tools, bank, config, config.seed, prior=prior,
+                               needs=needs)
+    calib_eps = build_episodes(data, emb, calib, queries, tools, bank, config, config.seed + 1, prior=prior,
+                               needs=needs)
     log(f"episodes: train {len(train_eps)}, calib {len(calib_eps)}")
     head, head_info = train_head(train_eps, calib_eps, config, log)
     tune_eps = calibration_episodes(calib_eps, config.calibrate_max_tools, config.calibrate_kinds)
@@ -1095,17 +1144,10 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         classifier = fit_classifier(data, queries, range(len(data.examples)), config.seed, by_name=True)
 
     descriptions = _memory_descriptions(data, memory_tools, classifier) if config.memory_scope == "description" else {}
-    unseen = zero_shot_view(config, origin)
     if unseen is not None:
         assert unseen.zero_shot_bars is not None
         threshold_unseen = metrics["threshold_unseen"] = unseen.zero_shot_bars[1]
         log(f"zero-shot view: {unseen.version}'s adapter, head and bars {unseen.zero_shot_bars} for other catalogues")
-        actionable = unseen.actionable  # its vectors are the zero-shot view's: keep the probe that reads them
-    else:
-        said = [i for i, ex in enumerate(data.examples) if ex.last]
-        actionable = ActionProbe.fit(queries[said], np.array([data.examples[i].gold is not None for i in said]))
-    log(f"action probe: {'kept from ' + unseen.version if unseen is not None else 'fitted'}"
-        f"{'' if actionable is not None else ' (none: too few rows of a class)'}")
 
     version = config.version or new_version()
     seconds = time.perf_counter() - started
@@ -1225,8 +1267,9 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
     examples and traces fill it), so the head is trained with and without a few exemplars per tool.
     Episodes include small catalogues of distinct tools from several sources (``mixed_rate``),
     catalogues of the row's own source without the gold's nearest tools (``far_rate``: NONE), catalogues of
-    the tools just outside them (``mid_rate``: NONE among tools of the gold's own domain, as one app offers) and
-    chit-chat NONE rows against small catalogues; near-synonyms of the gold (``twin_cos``,
+    the tools just outside them (``mid_rate``: NONE among tools of the gold's own domain, as one app offers),
+    general requests against the tools nearest to them (``near_general``: NONE, the gate reading the action
+    probe's ``needs_tool``) and chit-chat NONE rows against small catalogues; near-synonyms of the gold (``twin_cos``,
     ``twin_query_cos``) never make a NONE label; temperature and threshold are fitted on the
     everyday episodes (``EVERYDAY_KINDS``) of catalogues of ≤ 20 tools — the made-hard ones (gold
     dropped next to its neighbours, nearest-tool subsets) still train the head and are reported.
@@ -1245,6 +1288,7 @@ def default_config(out_dir: str | Path | None = None, seed: int = 0, progress: b
         mid_rate=0.3,
         terse_rate=0.5,
         none_repeats=3,
+        near_general=2,
         twin_cos=0.7,
         twin_query_cos=0.8,
         twin_query_max=0.85,
@@ -1311,6 +1355,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mid-rate", type=float, default=None,
                         help="NONE episodes with tools of the same group just outside the gold's nearest")
     parser.add_argument("--mixed-rate", type=float, default=None, help="episodes mixing in tools of another group")
+    parser.add_argument("--near-general", type=int, default=None,
+                        help="NONE episodes per general request offering the tools nearest to it")
     parser.add_argument("--finetune-steps", type=int, default=None, help="LoRA fine-tuning steps of the encoder")
     parser.add_argument("--split-by", choices=("row", "tool"), default=None,
                         help="fit/head/calib split by row (seen catalogue) or by gold tool (unseen)")
@@ -1355,6 +1401,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         config.mixed_rate = args.mixed_rate
     if args.mid_rate is not None:
         config.mid_rate = args.mid_rate
+    if args.near_general is not None:
+        config.near_general = args.near_general
     if args.finetune_steps is not None:
         config.finetune_steps = args.finetune_steps
     if args.split_by is not None:

@@ -12,6 +12,7 @@ from router.model import (
     GLOBAL_FEATURES,
     N_CAND,
     N_GLOBAL,
+    NEEDS_TOOL,
     TOP_K,
     HeadWeights,
     build_torch_head,
@@ -59,13 +60,33 @@ def test_gate_alone_sets_none() -> None:
     moved[:, :, relative] += 3.0  # margins, ranks, z-scores, vote shares of every candidate
     moved[:, 1:, relative] -= 2.0  # ... and the top candidate apart from the rest
     np.testing.assert_allclose(head.batch_probabilities(moved, glob, mask)[:, -1], base, atol=1e-5)
-    other = [i for i in range(N_GLOBAL) if i not in GATE_GLOBAL]
+    other = [i for i in range(N_GLOBAL) if i not in GATE_GLOBAL and i != NEEDS_TOOL]
     shifted = glob.copy()
     shifted[:, other] += 3.0  # second-best cosine, spread, fused margin
     np.testing.assert_allclose(head.batch_probabilities(feats, shifted, mask)[:, -1], base, atol=1e-5)
     lifted = glob.copy()
     lifted[:, GLOBAL_FEATURES.index("max_cos")] += 3.0  # how well the best tool matches
     assert not np.allclose(head.batch_probabilities(feats, lifted, mask)[:, -1], base, atol=1e-3)
+    asks = glob.copy()
+    asks[:, NEEDS_TOOL] += 3.0  # the request asks for something done (router.actionable)
+    assert not np.allclose(head.batch_probabilities(feats, asks, mask)[:, -1], base, atol=1e-3)
+
+
+def test_head_from_before_needs_tool_ignores_it() -> None:
+    """A checkpoint trained before the needs_tool feature reads the global features before it."""
+    _, head = _random_head()
+    old = {k: v for k, v in head.arrays.items() if not k.startswith("needs_")}
+    for name in ("cand_mean", "cand_scale"):
+        old[name] = old[name][:-1]
+    old["cand.0.weight"] = old["cand.0.weight"][:, :-1]
+    older = HeadWeights(old)
+    assert head.reads_needs_tool and not older.reads_needs_tool
+    feats, glob, mask = _batch()
+    base = older.batch_probabilities(feats, glob, mask)
+    asks = glob.copy()
+    asks[:, NEEDS_TOOL] += 3.0
+    np.testing.assert_allclose(older.batch_probabilities(feats, asks, mask), base, atol=1e-6)
+    np.testing.assert_allclose(base.sum(1), 1.0, atol=1e-5)
 
 
 def test_single_query_path_equals_batch() -> None:
@@ -85,3 +106,18 @@ def test_joint_heads_still_load() -> None:
     feats, glob, mask = _batch()
     p = head.batch_probabilities(feats, glob, mask)
     np.testing.assert_allclose(p.sum(1), 1.0, atol=1e-5)
+
+
+def test_needs_tool_never_raises_none() -> None:
+    """The gate adds needs_tool with a weight that cannot be negative: a request asking more plainly for
+    something done is never more likely NONE."""
+    for seed in range(3):
+        _, head = _random_head(seed)
+        feats, glob, mask = _batch(seed=seed)
+        previous = None
+        for value in (-6.0, -2.0, 0.0, 2.0, 6.0):
+            glob[:, NEEDS_TOOL] = value
+            none = head.batch_probabilities(feats, glob, mask)[:, -1]
+            if previous is not None:
+                assert np.all(none <= previous + 1e-6)
+            previous = none

@@ -22,6 +22,7 @@ from router.train import (  # noqa: E402
     MID_NEAREST,
     Episodes,
     TrainConfig,
+    action_signal,
     calibration_episodes,
     default_config,
     mid_tools,
@@ -309,3 +310,42 @@ def test_mid_episodes_draw_just_outside_the_golds_nearest_tools() -> None:
     # the 10 nearest (59 and 2, 58 and 3, ..., 1 skipped) are left out; the next 30 make the pool
     assert min(distance) == 6 and max(distance) == 21
     assert mid_tools(offered[:8], tools, gold=0, skip=set()) == []  # a catalogue too small for any
+
+
+def test_action_signal_is_cross_fitted() -> None:
+    """The head's needs_tool feature scores each row with a probe that did not see it."""
+    from router.data import TrainExample
+
+    rng = np.random.default_rng(0)
+    n, dim = 200, 16
+    labels = rng.random(n) < 0.5
+    vectors = rng.normal(size=(n, dim)).astype(np.float32)
+    vectors[:, 0] += np.where(labels, 1.5, -1.5)  # one direction says "a tool is needed"
+    data = TrainSet(examples=[TrainExample(f"q{i}", "", 0.0, "t" if labels[i] else None, "g") for i in range(n)])
+    probe, needs = action_signal(data, None, vectors, None, seed=0)  # type: ignore[arg-type]
+    assert probe is not None and needs.shape == (n,)
+    full = probe.logits(vectors)
+    assert not np.allclose(needs, full, atol=1e-3)  # not the probe fitted on every row
+    assert np.corrcoef(needs, full)[0, 1] > 0.9
+    assert ((needs > 0) == labels).mean() > 0.85
+
+
+def test_general_requests_meet_their_nearest_tools(tmp_path: Path, encoder: Encoder) -> None:
+    from router.general_requests import GROUP
+
+    traces = two_group_traces()
+    general = [
+        {"messages": [{"role": "user", "content": q}], "tools": [], "label": None}
+        for q in ["explain how weather forecasts are made", "why do flights get delayed", "write a poem about hotels",
+                  "what is the history of newspapers", "explain jet lag", "tips for packing light",
+                  "why is the sky blue", "how do airlines price tickets", "describe a good hotel lobby",
+                  "what makes news trustworthy", "explain time zones", "how are hurricanes named"]
+    ]
+    data = from_traces(traces, group="travel")
+    data.extend(from_traces(general, group=GROUP))
+    config = tiny_config(tmp_path / "ckpt", data, tmp_path / "cache")
+    config.memory = False
+    config.near_general = 2
+    result = train(config, encoder=encoder)
+    assert "near_general" in result.metrics["by_kind"]
+    assert Checkpoint.load(result.path).head.reads_needs_tool
