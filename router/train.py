@@ -1096,6 +1096,11 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
             log(f"catalogue classifier: {len(prior.class_of)} tools")
     unseen = zero_shot_view(config, origin)
     actionable, needs = action_signal(data, emb, queries, unseen, config.seed)
+    if not config.near_general:
+        # without requests that need no tool next to tools that match them, the head has nothing to learn the
+        # feature from, and "this request needs a tool" then argued against NONE among unrelated tools
+        # (MetaTool's far NONE recall 0.891 -> 0.849 with it): such a head keeps the gate without it
+        needs[:] = 0.0
     log(f"action probe: {'kept from ' + unseen.version if unseen is not None else 'fitted, cross-fitted for the head'}"
         f"{'' if actionable is not None else ' (none: too few rows of a class)'}")
     train_eps = build_episodes(data, emb, head_rows, queries, tools, bank, config, config.seed, prior=prior,
@@ -1104,6 +1109,8 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
                                needs=needs)
     log(f"episodes: train {len(train_eps)}, calib {len(calib_eps)}")
     head, head_info = train_head(train_eps, calib_eps, config, log)
+    if not config.near_general:
+        head.arrays = {k: v for k, v in head.arrays.items() if not k.startswith("needs_")}
     tune_eps = calibration_episodes(calib_eps, config.calibrate_max_tools, config.calibrate_kinds)
     head.temperature = fit_temperature(head, tune_eps)
     tune_probs = episode_probabilities(head, tune_eps, head.temperature)

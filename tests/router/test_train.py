@@ -289,6 +289,8 @@ def test_everyday_episodes_and_calibration(tmp_path: Path, encoder: Encoder) -> 
     assert "drop" not in kinds  # twins never make a NONE label
     assert 0 < result.metrics["calibration_episodes"] < result.metrics["n"]
     assert set(result.metrics["by_group"]) == {"travel", "maths"}
+    # no general requests next to their nearest tools (near_general): the gate keeps no needs_tool term
+    assert not Checkpoint.load(result.path).head.reads_needs_tool
 
 
 def test_default_recipe_calibrates_on_everyday_episodes() -> None:
