@@ -431,6 +431,7 @@ class Router:
         if choice is not None and view.head.gated and not _leaders_learned(cand, probs):
             step = choice()
         first_unfit = False  # the whole request finds a tool, its first step none
+        whole_none = float(probs[-1])  # "no offered tool serves any step", as the whole request says it
         if step is not None:
             # which tool is read from the first step; a tool is needed when both the whole request and
             # its first step find one
@@ -452,10 +453,14 @@ class Router:
             reason = f"none p={probs[-1]:.2f} (best {names[top]} cos {cand.cos[top]:.2f})"
             if first_unfit:  # a later step may still need an offered tool: the LLM decides, with the tools
                 reason = f"none, unsure: no offered tool fits the first of several steps ({reason})"
+            elif step is not None:
+                reason = f"none for a request of several steps, as sure as the whole request ({whole_none:.2f}; {reason})"
             search = self._search_instead(ctx, tools, reason, ordered, start, seen, view)
             if search is not None:
                 return search
-            none = float(probs[-1]) * (ACTION_CONFLICT_FACTOR if first_unfit else 1.0)
+            # a request of several steps: how sure the NONE is comes from the whole request (its first step
+            # finding no tool says nothing of the later steps)
+            none = (whole_none if step is not None else float(probs[-1])) * (ACTION_CONFLICT_FACTOR if first_unfit else 1.0)
             return self._decision(None, none, ordered, reason, start, seen=seen, view=view)
         idx = int(cand.index[best])
         feats = cand.features[best]
