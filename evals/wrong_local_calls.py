@@ -40,8 +40,7 @@ def main() -> None:
             loaded.add(path)
             rows.update(iter_jsonl(path))
         row = rows[pred["source"]]
-        tool = next(t["function"] for t in row["tools"] if t["function"]["name"] == pred["predicted"])
-        spec = ToolSpec(name=tool["name"], description=tool.get("description", ""), parameters=tool.get("parameters") or {})
+        spec = next(s for s in map(ToolSpec.from_openai, row["tools"]) if s.name == pred["predicted"])
         filled = fill_arguments(row["messages"], spec)
         run_here += filled.complete
         status = "RUNS" if filled.complete else f"fallback (missing {', '.join(filled.missing)})"

@@ -361,8 +361,9 @@ def gate_inputs(feats: np.ndarray, glob: np.ndarray, mask: np.ndarray) -> np.nda
     return np.concatenate([glob[:, GATE_GLOBAL], best_centroid[:, None]], axis=1)
 
 
-def build_torch_head(hidden: int = 64, gate_hidden: int = 16):  # noqa: ANN201 - torch is imported lazily
-    """The trainable torch twin of a gated ``HeadWeights`` (same parameter names)."""
+def build_torch_head(hidden: int = 64, gate_hidden: int = 16, needs_tool: bool = True):  # noqa: ANN201 - torch is imported lazily
+    """The trainable torch twin of a gated ``HeadWeights`` (same parameter names); without ``needs_tool`` its gate
+    has no ``needs_weight`` term (a head whose training rows cannot teach it)."""
     import torch
     from torch import nn
 
@@ -388,9 +389,11 @@ def build_torch_head(hidden: int = 64, gate_hidden: int = 16):  # noqa: ANN201 -
             self.register_buffer("cand_scale", torch.ones(N_CAND + N_GLOBAL))
             self.register_buffer("gate_mean", torch.zeros(N_GATE))
             self.register_buffer("gate_scale", torch.ones(N_GATE))
-            self.needs_weight = nn.Parameter(torch.zeros(1))
-            self.register_buffer("needs_mean", torch.zeros(1))
-            self.register_buffer("needs_scale", torch.ones(1))
+            self.reads_needs_tool = needs_tool
+            if needs_tool:
+                self.needs_weight = nn.Parameter(torch.zeros(1))
+                self.register_buffer("needs_mean", torch.zeros(1))
+                self.register_buffer("needs_scale", torch.ones(1))
 
         def forward(self, feats: torch.Tensor, glob: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
             """feats (B,k,Fc), glob (B,Fg), mask (B,k) bool → log-probabilities (B,k+1), NONE last."""
@@ -400,8 +403,10 @@ def build_torch_head(hidden: int = 64, gate_hidden: int = 16):  # noqa: ANN201 -
             choice = torch.log_softmax(self.cand(x)[..., 0].masked_fill(~mask, -1e9), dim=1)
             best_centroid = feats[:, :, GATE_CANDIDATE_MAX].masked_fill(~mask, -1.0).amax(1, keepdim=True)
             z = torch.cat([glob[:, GATE_GLOBAL], best_centroid], dim=1)
-            needs = (glob[:, NEEDS_TOOL : NEEDS_TOOL + 1] - self.needs_mean) / self.needs_scale
-            need = self.gate((z - self.gate_mean) / self.gate_scale) + nn.functional.softplus(self.needs_weight) * needs
+            need = self.gate((z - self.gate_mean) / self.gate_scale)
+            if self.reads_needs_tool:
+                needs = (glob[:, NEEDS_TOOL : NEEDS_TOOL + 1] - self.needs_mean) / self.needs_scale
+                need = need + nn.functional.softplus(self.needs_weight) * needs
             logsig = torch.nn.functional.logsigmoid
             return torch.cat([choice + logsig(need), logsig(-need)], dim=1)
 

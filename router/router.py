@@ -460,7 +460,7 @@ class Router:
                 return search
             # a request of several steps: how sure the NONE is comes from the whole request (its first step
             # finding no tool says nothing of the later steps)
-            none = (whole_none if step is not None else float(probs[-1])) * (ACTION_CONFLICT_FACTOR if first_unfit else 1.0)
+            none = whole_none * (ACTION_CONFLICT_FACTOR if first_unfit else 1.0)
             return self._decision(None, none, ordered, reason, start, seen=seen, view=view)
         idx = int(cand.index[best])
         feats = cand.features[best]

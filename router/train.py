@@ -736,7 +736,10 @@ def train_head(
     from tqdm import tqdm
 
     torch.manual_seed(config.seed)
-    head = build_torch_head()
+    # the needs_tool term only where the recipe has rows to learn it from: general requests next to the tools
+    # nearest to them (``near_general``); without them "this request needs a tool" argued against NONE among
+    # unrelated tools (MetaTool's far NONE recall 0.891 -> 0.849 with it)
+    head = build_torch_head(needs_tool=config.near_general > 0)
     cand_in = np.concatenate(
         [train_eps.feats[train_eps.mask], np.repeat(train_eps.glob, train_eps.mask.sum(1), axis=0)], axis=1
     )
@@ -746,9 +749,10 @@ def train_head(
         head.cand_scale.copy_(torch.from_numpy(np.maximum(cand_in.std(0), 1e-3)))
         head.gate_mean.copy_(torch.from_numpy(gate_in.mean(0)))
         head.gate_scale.copy_(torch.from_numpy(np.maximum(gate_in.std(0), 1e-3)))
-        needs = train_eps.glob[:, NEEDS_TOOL]
-        head.needs_mean.fill_(float(needs.mean()))
-        head.needs_scale.fill_(max(float(needs.std()), 1e-3))
+        if head.reads_needs_tool:
+            needs = train_eps.glob[:, NEEDS_TOOL]
+            head.needs_mean.fill_(float(needs.mean()))
+            head.needs_scale.fill_(max(float(needs.std()), 1e-3))
 
     def tensors(eps: Episodes) -> tuple[torch.Tensor, ...]:
         return (
@@ -1001,9 +1005,10 @@ def tune_encoder(
 
 
 def action_signal(
-    data: TrainSet, emb: Embedded, queries: np.ndarray, unseen: Checkpoint | None, seed: int,
+    data: TrainSet, emb: Embedded, queries: np.ndarray, unseen: Checkpoint | None, seed: int, feature: bool = True,
 ) -> tuple[ActionProbe | None, np.ndarray]:
-    """The checkpoint's action probe and each row's ``needs_tool`` feature (the probe's logit).
+    """The checkpoint's action probe and each row's ``needs_tool`` feature (the probe's logit; zeros unless
+    ``feature``, for a head that does not read it).
 
     Trained on top of a checkpoint with a zero-shot view (``unseen``): its probe, on the rows' vectors in that
     view (what the router reads at run time). Else a probe fitted on every row, and the feature cross-fitted
@@ -1011,14 +1016,14 @@ def action_signal(
     rows it was fitted on."""
     needs = np.zeros(len(data.examples), dtype=np.float32)
     if unseen is not None:
-        if unseen.actionable is not None and unseen.unseen_adapter is not None:
+        if feature and unseen.actionable is not None and unseen.unseen_adapter is not None:
             needs[:] = unseen.actionable.logits(route_vectors(emb, unseen.unseen_adapter))
         return unseen.actionable, needs
     said = np.array([i for i, ex in enumerate(data.examples) if ex.last], dtype=np.int64)
     labels = np.array([data.examples[i].gold is not None for i in said])
     probe = ActionProbe.fit(queries[said], labels)
-    if probe is None:
-        return None, needs
+    if probe is None or not feature:
+        return probe, needs
     folds = np.random.default_rng(seed).permutation(len(said)) % ACTION_FOLDS
     for fold in range(ACTION_FOLDS):
         part = ActionProbe.fit(queries[said[folds != fold]], labels[folds != fold])
@@ -1095,13 +1100,10 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
         if prior is not None:
             log(f"catalogue classifier: {len(prior.class_of)} tools")
     unseen = zero_shot_view(config, origin)
-    actionable, needs = action_signal(data, emb, queries, unseen, config.seed)
-    if not config.near_general:
-        # without requests that need no tool next to tools that match them, the head has nothing to learn the
-        # feature from, and "this request needs a tool" then argued against NONE among unrelated tools
-        # (MetaTool's far NONE recall 0.891 -> 0.849 with it): such a head keeps the gate without it
-        needs[:] = 0.0
-    log(f"action probe: {'kept from ' + unseen.version if unseen is not None else 'fitted, cross-fitted for the head'}"
+    feature = config.near_general > 0  # the head reads needs_tool (train_head)
+    actionable, needs = action_signal(data, emb, queries, unseen, config.seed, feature)
+    log(f"action probe: {'kept from ' + unseen.version if unseen is not None else 'fitted'}"
+        f"{', read by the head' if feature else ''}"
         f"{'' if actionable is not None else ' (none: too few rows of a class)'}")
     train_eps = build_episodes(data, emb, head_rows, queries, tools, bank, config, config.seed, prior=prior,
                                needs=needs)
@@ -1109,8 +1111,6 @@ def train(config: TrainConfig, encoder: Encoder | None = None) -> TrainResult:
                                needs=needs)
     log(f"episodes: train {len(train_eps)}, calib {len(calib_eps)}")
     head, head_info = train_head(train_eps, calib_eps, config, log)
-    if not config.near_general:
-        head.arrays = {k: v for k, v in head.arrays.items() if not k.startswith("needs_")}
     tune_eps = calibration_episodes(calib_eps, config.calibrate_max_tools, config.calibrate_kinds)
     head.temperature = fit_temperature(head, tune_eps)
     tune_probs = episode_probabilities(head, tune_eps, head.temperature)
