@@ -971,6 +971,21 @@ def zero_shot_view(config: TrainConfig, origin: Checkpoint | None) -> Checkpoint
                    zero_shot_bars=(origin.threshold, without))
 
 
+def lora_lineage(entry: Any) -> list[dict[str, Any]]:
+    """The trainings (``steps`` > 0) a checkpoint's LoRA deltas went through, newest first, from its
+    ``encoder_lora`` record; a build that passed the deltas on unchanged adds none. Reads the nested
+    ``inherited`` records that checkpoints before this list wrote."""
+    lineage: list[dict[str, Any]] = []
+    while isinstance(entry, dict):
+        if entry.get("steps"):
+            lineage.append({k: v for k, v in entry.items() if k != "inherited"})
+        earlier = entry.get("inherited")
+        if isinstance(earlier, list):
+            return lineage + [e for e in earlier if isinstance(e, dict)]
+        entry = earlier
+    return lineage
+
+
 def tune_encoder(
     data: TrainSet, fit: Sequence[int], config: TrainConfig, log: Callable[[str], None], origin: Checkpoint | None,
 ) -> tuple[dict[str, np.ndarray] | None, dict[str, Any]]:
@@ -978,8 +993,9 @@ def tune_encoder(
     ``finetune_steps`` of training on the fit rows' (request, gold tool text) pairs (``router.finetune``)."""
     start = origin.encoder_lora if origin else None
     info: dict[str, Any] = {"from": config.encoder_lora if origin else None, "steps": 0}
-    if origin is not None:  # how the starting deltas were trained
-        info["inherited"] = origin.metadata.get("encoder_lora")
+    if origin is not None:  # the checkpoint the deltas come from, and how they were trained
+        info["version"] = origin.version
+        info["inherited"] = lora_lineage(origin.metadata.get("encoder_lora"))
     if config.finetune_steps <= 0:
         return start, info
     base = config.encoder or default_model_path()

@@ -494,6 +494,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 continue  # "my username is user3" names a login, never this token or ID
             if label is not None:
                 score -= 0.3  # "my password is hunter2" names a password, not this token
+            if m.kind == "number" and _YEAR_PHRASE_RE.search(doc.text[: m.end]):
+                continue  # "how did Apple do in 1999": a year, never a ticker or an ID
             found.append(Candidate(value, m.start, m.end, score, "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
@@ -628,6 +630,7 @@ def _title_fit(name: str, param: Param) -> float:
 
 _OTHER_LABEL_RE = re.compile(r"\b([a-z]+)\s*(?:\bis\b|:|=)\s*$|\b(password|passcode|pin|username|login|email)\s+$", re.I)
 _LOGIN_LABELS = frozenset({"password", "passcode", "pin", "username", "login", "email", "passphrase"})
+_YEAR_PHRASE_RE = re.compile(r"\b(?:in|since|during|until|till|before|after|from|of|by)\s+(?:the\s+year\s+)?(?:1[89]|20)\d\d$", re.I)
 
 
 def other_label(doc: Document, param: Param, start: int) -> str | None:

@@ -908,3 +908,11 @@ def test_a_login_token_is_only_for_a_login_parameter() -> None:
     assert fill_arguments(user("deliver according to my home location please"), home).missing == ["UserHomeLocation"]
     # nor does "user interface" give a username
     assert fill_arguments(user("Switch the user interface to dark mode"), login).missing == ["username"]
+
+
+def test_a_year_is_never_a_ticker_or_an_id() -> None:
+    stock = tool({"ticker": {"type": "string", "description": "Stock ticker symbol, e.g. AAPL"}}, ["ticker"])
+    assert fill_arguments(user("How did Apple's stock do in 1999?"), stock).missing == ["ticker"]
+    assert fill_arguments(user("Price of AAPL in 2021"), stock).arguments == {"ticker": "AAPL"}
+    # a number that is not said as a year stays a candidate (Tokyo's tickers are numbers)
+    assert fill_arguments(user("What is 7203 trading at?"), stock).arguments == {"ticker": "7203"}

@@ -14,7 +14,7 @@ import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from router.checkpoint import Checkpoint  # noqa: E402
+from router.checkpoint import DEFAULT_CHECKPOINT_DIR, Checkpoint  # noqa: E402
 from router.data import SHARED_DATA, TrainSet, from_traces  # noqa: E402
 from router.encoder import Encoder  # noqa: E402
 from router.replay import CORPORA, HERE, PREFIX, is_replay, load_replay  # noqa: E402
@@ -163,6 +163,9 @@ def test_a_checkpoint_trained_on_one_catalogue_still_routes_another(tmp_path: Pa
     result = train(config)
     ckpt = Checkpoint.load(result.path)
     assert ckpt.encoder_lora  # inherited from the shipped default
+    lora = ckpt.metadata["encoder_lora"]  # where the deltas came from, and the trainings they went through
+    assert lora["version"] == Checkpoint.load(DEFAULT_CHECKPOINT_DIR).version and lora["steps"] == 0
+    assert lora["inherited"] and all(e["steps"] > 0 and "inherited" not in e for e in lora["inherited"])
     assert set(ckpt.memory_tools) == set(TRAINED)  # replay rows never become exemplars
     assert result.sizes["rows_by_group"]["traces"] == len(trained_traces())
     router = Router(RouterOptions(checkpoint=result.path))

@@ -26,6 +26,7 @@ from router.train import (  # noqa: E402
     calibration_episodes,
     default_config,
     mid_tools,
+    lora_lineage,
     split_rows,
     threshold_for_precision,
     train,
@@ -351,3 +352,12 @@ def test_general_requests_meet_their_nearest_tools(tmp_path: Path, encoder: Enco
     result = train(config, encoder=encoder)
     assert "near_general" in result.metrics["by_kind"]
     assert Checkpoint.load(result.path).head.reads_needs_tool
+
+
+def test_lora_lineage_keeps_the_trainings_and_reads_the_old_nested_records() -> None:
+    trained = {"from": None, "steps": 800, "pairs": 10}
+    nested = {"from": "/tmp/b", "steps": 0, "inherited": {"from": "default", "steps": 0, "inherited": trained}}
+    assert lora_lineage(nested) == [trained]
+    flat = {"from": "/tmp/c", "steps": 50, "inherited": [trained]}
+    assert lora_lineage(flat) == [{"from": "/tmp/c", "steps": 50}, trained]
+    assert lora_lineage(None) == []
