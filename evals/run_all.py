@@ -15,7 +15,9 @@ Sets (see evals/README.md for how each was made):
 - ``<corpus>_single``: one tool offered, the gold one (route it) or an unrelated one (NONE);
 - ``assistant_chat``: the hand-written assistant set (follow-ups, negations, chit-chat);
 - ``near_domain``: hand-written requests next to one domain's tools, half of which no offered tool serves
-  (explain / advise, a sibling object or quantity; ``evals/build_near_domain.py``).
+  (explain / advise, a sibling object or quantity; ``evals/build_near_domain.py``);
+- ``functions``: hand-written requests for everyday developer functions (math, finance, conversions,
+  bookings) with the acceptable value of every argument (``evals/build_functions.py``).
 
 A checkpoint that learned every MetaTool query (the shipped default: ``DEFAULT_SEEN`` in router/train.py)
 has seen ``evals/metatool/test.jsonl``: its ``metatool_*`` rows are marked ``"held_out": false`` and a
@@ -61,6 +63,7 @@ SETS: dict[str, tuple[list[str], str | None]] = {
        for corpus in ("api_bank", "callnavi")},
     "assistant_chat": ([str(HERE / "assistant_chat.jsonl")], None),
     "near_domain": ([str(HERE / "near_domain.jsonl")], None),
+    "functions": ([str(HERE / "functions_chat.jsonl")], None),
 }
 
 COLUMNS = (

@@ -160,8 +160,14 @@ def _list_candidates(doc: Document, param: Param, item: Param, items: dict[str, 
             score += 0.3
         if item.role in ("location", "name") and all(str(v)[:1].isupper() for v in mention.value):
             score += 0.2
+        if item.kind in ("integer", "number") and all(_is_number(v) for v in values):
+            score += 0.2  # "add 4, 8 and 15": a list of numbers for a list of numbers
         found.append(Candidate(values, mention.start, mention.end, score, "span"))
     return found
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 def _list_after_cue(doc: Document, param: Param) -> list[Candidate]:

@@ -14,7 +14,7 @@ from typing import Any
 from router.args.dates import format_value
 from router.args.document import Document
 from router.args.mentions import EXPRESSION_RE, SCALE_WORDS, Mention
-from router.args.params import CREATOR_WORDS, Param, singular, split_words
+from router.args.params import CREATOR_WORDS, VENUE_WORDS, Param, singular, split_words
 
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
              "omit", "n't", "doesn't", "shouldn't", "won't", "nor", "except"}  # fmt: skip
@@ -99,6 +99,11 @@ _ENUM_SYNONYMS = {
     "asc": ("ascending", "oldest first", "lowest first"), "desc": ("descending", "newest first", "highest first"),
     "ascending": ("asc",), "descending": ("desc",), "true": ("yes",), "false": ("no",),
     "metric": ("celsius", "km", "kilometers"), "imperial": ("fahrenheit", "miles"),
+    "c": ("celsius", "centigrade"), "f": ("fahrenheit",), "k": ("kelvin",),  # enum ["C", "F", "K"]
+    "mi": ("miles", "mile"), "ft": ("feet", "foot"), "km": ("kilometers", "kilometres", "kilometer"),
+    "m": ("meters", "metres", "meter"), "cm": ("centimeters", "centimetres"), "kg": ("kilograms", "kilogram"),
+    "lb": ("pounds", "pound"), "lbs": ("pounds", "pound"), "g": ("grams", "gram"), "l": ("liters", "litres"),
+    "ml": ("milliliters", "millilitres"), "oz": ("ounces", "ounce"), "yd": ("yards", "yard"),
 }  # fmt: skip
 
 
@@ -125,7 +130,9 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
             for start, end in spans:
                 length_bonus = min(len(term), 30) / 100.0  # longest match wins
                 score = 2.0 + length_bonus + proximity(doc, param, start, end) - 0.1 * (i > 0)
-                found.append(Candidate(value, start, end, score, "enum"))
+                # "98.6 Fahrenheit": the unit of a number is the enum's value and leaves the number to another
+                unit = any(m.start < start and end <= m.end for m in numeric)
+                found.append(Candidate(value, start, end, score, "enum", shared=unit))
     return found
 
 
@@ -198,8 +205,8 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = int(value)
         elif value == int(value) and "." not in m.text:
             value = int(value)
-        if m.unit == "%" and param.kind == "number" and "fraction" in param.description.lower():
-            value = m.value / 100.0
+        if m.unit == "%" and param.kind == "number" and _FRACTION_RE.search(param.description):
+            value = m.value / 100.0  # "4%" for a rate "as a decimal": 0.04
         scale = re.search(r"\b(thousand|million|billion|trillion)\b", doc.text[m.start:m.end], re.I)
         if scale and scale.group(1).lower() in param.description.lower():  # "budget in millions": 300, not 3e8
             value = value / SCALE_WORDS[scale.group(1).lower()]
@@ -208,7 +215,19 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
             score += 0.4  # "the top 5 headlines": how many results
         found.append(Candidate(value, m.start, m.end, score, "number"))
+    for m in doc.of("ident"):  # "the 12th Fibonacci number": an ordinal is a position, a whole number
+        ordinal = _ORDINAL_RE.fullmatch(m.text)
+        if ordinal:
+            score = 0.3 + proximity(doc, param, m.start, m.end)
+            found.append(Candidate(int(ordinal.group(1)), m.start, m.end, score, "number"))
     return found
+
+
+# a rate wanted as a fraction: "as a decimal", "a fraction", "e.g. 0.05 for 5%" (not "decimal places")
+_FRACTION_RE = re.compile(
+    r"\bfraction|\bdecimal\b(?!\s+(?:places|digits|point))|\b0\.\d+\s+(?:for|=|means)\s+\d+\s*%", re.I
+)
+_ORDINAL_RE = re.compile(r"(\d+)(?:st|nd|rd|th)", re.I)
 
 
 _COUNT_WORDS = frozenset({"limit", "count", "max", "top", "num", "size", "result", "item", "quantity", "n", "k"})
@@ -472,7 +491,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             # "a song by Queen", "written by Jane Austen": the maker of a work follows "by"
             by = creator and doc.text[: s.start].rstrip().lower().endswith(" by")
             score = 0.3 + proximity(doc, param, s.start, s.end) + (0.45 if by else 0.0) + _title_fit(s.value, param)
-            if _VENUE_WORDS & set(param.cues) and re.search(r"\b(?:at|from|in)\s+(?:the\s+)?$", doc.text[: s.start]):
+            if VENUE_WORDS & set(param.cues) and re.search(r"\b(?:at|from|in)\s+(?:the\s+)?$", doc.text[: s.start]):
                 score += 0.3  # "a table at Luigi's": the place is named after "at"
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
     elif param.role == "expression":  # "(5+3)*6"
@@ -585,9 +604,6 @@ def _after_to(doc: Document, start: int) -> bool:
     return bool(re.search(r"\b(?:to|into|in)\s+$", doc.text[max(0, start - 8) : start], re.I))
 
 
-_VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
-                          "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
-                          "airline", "bank", "pharmacy", "library", "park", "stadium"})
 _SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|me|us)(?: that)?|with the (?:text|message))"
                         r"[:,]?(?=\s)", re.I)
 _REMIND_RE = re.compile(r"\bremind(?:er)?(?:\s+(?:me|us|him|her|them))?\s+(?:to|that|about)\s+(.+?)"

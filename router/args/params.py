@@ -55,6 +55,10 @@ TITLE_WORDS = {"title", "song", "track", "album", "book", "movie", "film", "show
                "playlist", "novel", "poem", "game"}  # fmt: skip
 CREATOR_WORDS = frozenset({"artist", "author", "singer", "band", "composer", "director", "creator", "writer",
                            "painter", "performer"})  # fmt: skip
+# a place named by its name ("a table at Nopa"): a name, not a location to search around
+VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
+                         "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
+                         "airline", "bank", "pharmacy", "library", "park", "stadium"})
 RECIPIENT_WORDS = {"to", "cc", "bcc", "recipient", "receiver", "addressee"}
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
 EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", "arithmetic"}
@@ -178,7 +182,8 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
             role = "text"
         elif word_set & IDENT_WORDS or word_set & SYMBOL_WORDS:
             role = "ident"
-        elif word_set & (NAME_WORDS | CREATOR_WORDS | TITLE_WORDS):
+        elif word_set & (NAME_WORDS | CREATOR_WORDS | TITLE_WORDS) or (
+                word_set & VENUE_WORDS and not word_set & {"type", "kind", "category"}):
             role = "name"
     raw = kind == "date" and not fmt and not hint and bool(_AS_SAID_RE.search(description))
     return Param(

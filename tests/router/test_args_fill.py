@@ -916,3 +916,47 @@ def test_a_year_is_never_a_ticker_or_an_id() -> None:
     assert fill_arguments(user("Price of AAPL in 2021"), stock).arguments == {"ticker": "AAPL"}
     # a number that is not said as a year stays a candidate (Tokyo's tickers are numbers)
     assert fill_arguments(user("What is 7203 trading at?"), stock).arguments == {"ticker": "7203"}
+
+
+def test_numbers_for_math_functions() -> None:
+    numbers = {"type": "array", "items": {"type": "integer"}, "description": "List of integers"}
+    assert fill_arguments(user("Add 4, 8 and 15 together"), tool({"numbers": numbers}, ["numbers"])).arguments == {
+        "numbers": [4, 8, 15]
+    }
+    # an ordinal is a position: "the 12th Fibonacci number"
+    fib = tool({"n": {"type": "integer", "description": "Position in the sequence"}}, ["n"])
+    assert fill_arguments(user("What is the 12th Fibonacci number?"), fib).arguments == {"n": 12}
+    # a percentage for a rate wanted as a decimal; a rate wanted in percent keeps its number
+    for description, rate in (("Annual interest rate as a decimal", 0.04), ("Annual interest rate in percent", 4)):
+        interest = tool({"principal": {"type": "number"}, "rate": {"type": "number", "description": description}},
+                        ["principal", "rate"])
+        result = fill_arguments(user("How much will $5,000 grow to at 4% annual interest?"), interest)
+        assert result.arguments == {"principal": 5000, "rate": rate}
+    # "decimal places" asks for a count, not a fraction
+    rounding = tool({"value": {"type": "number", "description": "Number of decimal places"}}, ["value"])
+    assert fill_arguments(user("round it at 5%"), rounding).arguments == {"value": 5}
+
+
+def test_unit_letters_and_the_number_they_measure() -> None:
+    unit = {"type": "string", "enum": ["C", "F", "K"]}
+    convert = tool({"value": {"type": "number"}, "from_unit": unit, "to_unit": unit}, ["value", "from_unit", "to_unit"])
+    assert fill_arguments(user("Convert 98.6 Fahrenheit to Celsius"), convert).arguments == {
+        "value": 98.6, "from_unit": "F", "to_unit": "C"
+    }
+
+
+def test_a_venue_parameter_takes_the_venue_named() -> None:
+    book = tool({"restaurant": {"type": "string", "description": "Restaurant name"},
+                 "party_size": {"type": "integer"}}, ["restaurant", "party_size"], name="book_table")
+    assert fill_arguments(user("Book a table for four at Nopa"), book).arguments == {
+        "restaurant": "Nopa", "party_size": 4
+    }
+
+
+def test_unit_abbreviations_in_an_enum_match_the_unit_named() -> None:
+    length = {"type": "string", "enum": ["m", "km", "mi", "ft"]}
+    convert = tool({"value": {"type": "number"}, "from_unit": length, "to_unit": length},
+                   ["value", "from_unit", "to_unit"])
+    assert fill_arguments(user("Convert 5 kilometers to miles"), convert).arguments == {
+        "value": 5, "from_unit": "km", "to_unit": "mi"
+    }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -165,14 +166,20 @@ def test_committed_assistant_set_is_well_formed() -> None:
         assert set(case.expected_args) <= set(tool.parameters["properties"])
 
 
-def test_committed_near_domain_set_matches_its_builder() -> None:
+def _builder(name: str) -> Any:
+    """An eval set's build script (``evals/<name>.py``) as a module."""
+    import importlib
     import sys
 
     sys.path.insert(0, str(EVALS))
     try:
-        import build_near_domain
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(EVALS))
+
+
+def test_committed_near_domain_set_matches_its_builder() -> None:
+    build_near_domain = _builder("build_near_domain")
     cases = load_cases([EVALS / "near_domain.jsonl"])
     assert len(cases) == len(build_near_domain.ROWS)
     for case, (tools, request, gold) in zip(cases, build_near_domain.ROWS, strict=True):
@@ -182,6 +189,17 @@ def test_committed_near_domain_set_matches_its_builder() -> None:
         assert gold is None or gold in [t.name for t in case.tools]
     nones = sum(1 for c in cases if not c.gold)
     assert len(cases) / 3 < nones < len(cases)  # mostly rows no offered tool serves, some that one does
+
+
+def test_committed_functions_set_matches_its_builder() -> None:
+    build_functions = _builder("build_functions")
+    cases = load_cases([EVALS / "functions_chat.jsonl"])
+    assert len(cases) == len(build_functions.ROWS)
+    for case, (category, function, request, arguments) in zip(cases, build_functions.ROWS, strict=True):
+        assert case.messages[-1]["content"] == request and case.meta["category"] == category
+        assert case.gold == (function["function"]["name"],) and len(case.tools) == 3
+        assert case.expected_args == arguments
+        assert set(arguments) <= set(function["function"]["parameters"]["properties"])
 
 
 @pytest.mark.parametrize("corpus", ["api_bank", "callnavi"])

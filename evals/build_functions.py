@@ -1,0 +1,203 @@
+"""Write the hand-written everyday-functions set: evals/functions_chat.jsonl.
+
+    python evals/build_functions.py
+
+Requests for the kind of function a developer declares in an OpenAI request: math and science helpers,
+finance formulas, conversions, lookups, bookings. Each row offers its function and two others of the set
+(drawn with ``random.Random(row index)``), and lists the acceptable values of every argument (``""``: may be
+left out), so ``toolproxy eval`` scores the route and the locally filled arguments (``args_coverage``,
+``args_exact``). Written by hand for this project (2026-11-28), nothing taken from a benchmark, in two parts
+(``category``):
+
+- ``probe``: the 30 rows written first and used to find and fix the argument filler's misses (a list of
+  numbers for an array, an ordinal, a percentage wanted as a decimal, unit letters, a venue's name), so
+  they are not a blind measure;
+- ``fresh``: 15 rows written after those fixes and scored once, as they came.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).parent / "functions_chat.jsonl"
+
+
+def fn(name: str, description: str, props: dict[str, dict[str, Any]], required: list[str] | None = None
+       ) -> dict[str, Any]:
+    return {"type": "function", "function": {"name": name, "description": description, "parameters": {
+        "type": "object", "properties": props, "required": list(props) if required is None else required}}}
+
+
+def num(description: str = "") -> dict[str, Any]:
+    return {"type": "number", "description": description}
+
+
+def whole(description: str = "") -> dict[str, Any]:
+    return {"type": "integer", "description": description}
+
+
+def text(description: str = "") -> dict[str, Any]:
+    return {"type": "string", "description": description}
+
+
+def listing(item: str, description: str = "") -> dict[str, Any]:
+    return {"type": "array", "items": {"type": item}, "description": description}
+
+
+UNIT = {"type": "string", "enum": ["C", "F", "K"]}
+
+# (category, function, request, {parameter: acceptable values})
+ROWS: list[tuple[str, dict[str, Any], str, dict[str, list[Any]]]] = [
+    ("probe", fn("calculate_average", "Calculate the average of a list of numbers",
+                 {"numbers": listing("number", "The numbers")}),
+     "What's the average of 10, 20, 35 and 47?", {"numbers": [[10, 20, 35, 47]]}),
+    ("probe", fn("sum_numbers", "Add up numbers", {"numbers": listing("integer", "List of integers")}),
+     "Add 4, 8 and 15 together", {"numbers": [[4, 8, 15]]}),
+    ("probe", fn("solve_quadratic", "Solve a quadratic equation ax^2+bx+c=0",
+                 {"a": num("Coefficient of x^2"), "b": num("Coefficient of x"), "c": num("Constant term")}),
+     "Solve the quadratic equation with a=2, b=-3 and c=1", {"a": [2], "b": [-3], "c": [1]}),
+    ("probe", fn("fibonacci", "Compute the nth Fibonacci number", {"n": whole("Position in the sequence")}),
+     "What is the 12th Fibonacci number?", {"n": [12]}),
+    ("probe", fn("calculate_bmi", "Body mass index", {"weight_kg": num("Weight in kilograms"),
+                                                     "height_m": num("Height in meters")}),
+     "My weight is 70 kg and I'm 1.75 m tall, what's my BMI?", {"weight_kg": [70], "height_m": [1.75]}),
+    ("probe", fn("compound_interest", "Compound interest", {"principal": num("Initial amount"),
+                                                           "rate": num("Annual interest rate as a decimal"),
+                                                           "years": whole("Number of years")}),
+     "How much will $5,000 grow to at 4% annual interest over 10 years?",
+     {"principal": [5000], "rate": [0.04], "years": [10]}),
+    ("probe", fn("dice_probability", "Probability of rolling a number",
+                 {"target": whole("The number to roll"), "sides": whole("Sides of the die"),
+                  "rolls": whole("How many rolls")}, ["target"]),
+     "What's the chance of rolling a 6 on a six-sided die?", {"target": [6], "sides": [6, ""], "rolls": [1, ""]}),
+    ("probe", fn("get_distance", "Distance between two cities",
+                 {"origin": text("Start city"), "destination": text("End city"),
+                  "unit": {"type": "string", "enum": ["km", "miles"]}}, ["origin", "destination"]),
+     "How far is it from Berlin to Munich in miles?",
+     {"origin": ["Berlin"], "destination": ["Munich"], "unit": ["miles"]}),
+    ("probe", fn("triangle_area", "Area of a triangle", {"base": num(), "height": num(),
+                                                         "unit": text("unit of measure")}, ["base", "height"]),
+     "Find the area of a triangle with a base of 10 units and a height of 5 units.",
+     {"base": [10], "height": [5], "unit": ["units", ""]}),
+    ("probe", fn("find_primes", "Prime numbers in a range", {"start": whole("Lower bound"), "end": whole("Upper bound")}),
+     "List all prime numbers between 50 and 100", {"start": [50], "end": [100]}),
+    ("probe", fn("convert_temperature", "Convert a temperature", {"value": num(), "from_unit": UNIT, "to_unit": UNIT}),
+     "Convert 98.6 Fahrenheit to Celsius", {"value": [98.6], "from_unit": ["F"], "to_unit": ["C"]}),
+    ("probe", fn("circle_area", "Area of a circle", {"radius": num("Radius of the circle")}),
+     "What's the area of a circle whose diameter is 10?", {"radius": [5]}),
+    ("probe", fn("gcd", "Greatest common divisor", {"a": whole("First number"), "b": whole("Second number")}),
+     "Find the GCD of 48 and 180", {"a": [48], "b": [180]}),
+    ("probe", fn("sort_list", "Sort numbers", {"numbers": listing("number"),
+                                               "descending": {"type": "boolean",
+                                                              "description": "Sort in descending order"}},
+                 ["numbers"]),
+     "Sort 5, 2, 9, 1 in descending order", {"numbers": [[5, 2, 9, 1]], "descending": [True]}),
+    ("probe", fn("get_population", "Population of a country in a year", {"country": text(), "year": whole()}),
+     "What was the population of Japan in 1990?", {"country": ["Japan"], "year": [1990]}),
+    ("probe", fn("book_table", "Reserve a restaurant table", {"restaurant": text("Restaurant name"),
+                                                               "party_size": whole("Number of people"),
+                                                               "time": text("Time, HH:MM")}),
+     "Book a table for four at Nopa at 7:30pm", {"restaurant": ["Nopa"], "party_size": [4], "time": ["19:30"]}),
+    ("probe", fn("stock_history", "Stock prices", {"ticker": text("Ticker symbol"), "days": whole("Number of past days")}),
+     "Show me Tesla's (TSLA) prices for the last 30 days", {"ticker": ["TSLA"], "days": [30]}),
+    ("probe", fn("hypotenuse", "Hypotenuse of a right triangle", {"x": num("Length of one side"),
+                                                                    "y": num("Length of the other side")}),
+     "A right triangle has legs of 3 and 4. How long is the hypotenuse?", {"x": [3, 4], "y": [4, 3]}),
+    ("probe", fn("final_velocity", "Final velocity of a falling object",
+                 {"initial_velocity": num("m/s"), "acceleration": num("m/s^2"), "time": num("seconds")}),
+     "An object starts at 0 m/s and accelerates at 9.8 m/s^2 for 5 seconds. What is its final speed?",
+     {"initial_velocity": [0], "acceleration": [9.8], "time": [5]}),
+    ("probe", fn("permutations", "Number of permutations", {"n": whole("Total items"), "k": whole("Items chosen")}),
+     "How many ways can 3 people be chosen and ordered from a group of 10?", {"n": [10], "k": [3]}),
+    ("probe", fn("get_weather", "Weather", {"city": text(), "days": whole("forecast days")}, ["city"]),
+     "5-day forecast for Seattle please", {"city": ["Seattle"], "days": [5]}),
+    ("probe", fn("mortgage_payment", "Monthly mortgage payment",
+                 {"loan_amount": num(), "interest_rate": num("annual rate in percent"), "loan_term": whole("years")}),
+     "What's the monthly payment on a $300,000 loan at 6.5% for 30 years?",
+     {"loan_amount": [300000], "interest_rate": [6.5], "loan_term": [30]}),
+    ("probe", fn("matrix_determinant", "Determinant",
+                 {"matrix": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}}}),
+     "Find the determinant of [[1, 2], [3, 4]]", {"matrix": [[[1, 2], [3, 4]]]}),
+    ("probe", fn("translate", "Translate text", {"text": text(), "target_language": text()}),
+     "Translate 'good morning' into Spanish", {"text": ["good morning"], "target_language": ["Spanish"]}),
+    ("probe", fn("send_email", "Send an email", {"to": text(), "subject": text(), "body": text()}),
+     "Email alice@example.com with subject 'Lunch' saying see you at noon",
+     {"to": ["alice@example.com"], "subject": ["Lunch"], "body": ["see you at noon"]}),
+    ("probe", fn("count_words", "Count words in text", {"text": text()}),
+     'How many words are in "the quick brown fox"?', {"text": ["the quick brown fox"]}),
+    ("probe", fn("is_prime", "Check primality", {"number": whole()}), "Is 97 a prime number?", {"number": [97]}),
+    ("probe", fn("percentage", "Percentage of a value", {"part": num(), "whole": num()}),
+     "What percentage is 45 of 180?", {"part": [45], "whole": [180]}),
+    ("probe", fn("currency_convert", "Convert currency", {"amount": num(), "from_currency": text(),
+                                                          "to_currency": text()}),
+     "Convert 250 euros to Japanese yen", {"amount": [250], "from_currency": ["EUR"], "to_currency": ["JPY"]}),
+    ("probe", fn("lcm", "Least common multiple", {"numbers": listing("integer")}),
+     "What's the LCM of 4, 6 and 10?", {"numbers": [[4, 6, 10]]}),
+]
+LENGTH = {"type": "string", "enum": ["m", "km", "mi", "ft"]}
+ROWS += [
+    ("fresh", fn("math_factorial", "Calculate the factorial of a number", {"number": whole()}),
+     "Calculate the factorial of 7", {"number": [7]}),
+    ("fresh", fn("calculate_speed", "Average speed", {"distance": num("Distance in kilometers"),
+                                                      "time": num("Time in hours")}),
+     "I drove 150 km in 2.5 hours, what was my average speed?", {"distance": [150], "time": [2.5]}),
+    ("fresh", fn("calculate_tip", "Tip for a bill", {"bill_amount": num("The bill"),
+                                                     "tip_percentage": num("Tip in percent, e.g. 15")}),
+     "What's an 18% tip on a $64.50 bill?", {"bill_amount": [64.5], "tip_percentage": [18]}),
+    ("fresh", fn("get_local_time", "Current local time in a city", {"city": text()}),
+     "What time is it in Tokyo right now?", {"city": ["Tokyo"]}),
+    ("fresh", fn("set_timer", "Start a countdown timer", {"minutes": whole("Length of the timer in minutes")}),
+     "Set a timer for 25 minutes", {"minutes": [25]}),
+    ("fresh", fn("standard_deviation", "Standard deviation of a sample", {"values": listing("number")}),
+     "Compute the standard deviation of 2, 4, 4, 4, 5, 5, 7, 9", {"values": [[2, 4, 4, 4, 5, 5, 7, 9]]}),
+    ("fresh", fn("convert_length", "Convert a length between units",
+                 {"value": num(), "from_unit": LENGTH, "to_unit": LENGTH}),
+     "How many feet are in 3 miles?", {"value": [3], "from_unit": ["mi"], "to_unit": ["ft"]}),
+    ("fresh", fn("get_movie_showtimes", "Showtimes of a movie in a city", {"movie": text("Movie title"),
+                                                                            "city": text()}),
+     "When is Dune playing in Austin tonight?", {"movie": ["Dune"], "city": ["Austin"]}),
+    ("fresh", fn("search_flights", "Search flights", {"origin": text("Departure city"),
+                                                      "destination": text("Arrival city"),
+                                                      "date": {"type": "string", "format": "date"}}),
+     "Find flights from Boston to Chicago on 2026-12-14",
+     {"origin": ["Boston"], "destination": ["Chicago"], "date": ["2026-12-14"]}),
+    ("fresh", fn("calculate_power", "Raise a number to a power", {"base": num(), "exponent": num()}),
+     "What is 2 to the power of 10?", {"base": [2], "exponent": [10]}),
+    ("fresh", fn("simple_interest", "Simple interest", {"principal": num(),
+                                                        "rate": num("Annual interest rate in percent"),
+                                                        "time": num("Years")}),
+     "Simple interest on 1200 dollars at 3.5 percent for 4 years",
+     {"principal": [1200], "rate": [3.5], "time": [4]}),
+    ("fresh", fn("get_news", "Latest news headlines", {"topic": text(), "limit": whole("Number of articles")}),
+     "Give me the top 5 headlines about climate change", {"topic": ["climate change"], "limit": [5]}),
+    ("fresh", fn("rectangle_area", "Area of a rectangle", {"length": num(), "width": num()}),
+     "A room is 4.5 meters long and 3 meters wide. What's its area?", {"length": [4.5], "width": [3]}),
+    ("fresh", fn("order_pizza", "Order pizza",
+                 {"size": {"type": "string", "enum": ["small", "medium", "large"]}, "quantity": whole(),
+                  "toppings": listing("string")}),
+     "Order 2 large pizzas with mushrooms and olives",
+     {"size": ["large"], "quantity": [2], "toppings": [["mushrooms", "olives"]]}),
+    ("fresh", fn("kinetic_energy", "Kinetic energy of a moving object", {"mass": num("Mass in kg"),
+                                                                          "velocity": num("Speed in m/s")}),
+     "What is the kinetic energy of a 1200 kg car moving at 20 m/s?", {"mass": [1200], "velocity": [20]}),
+]
+
+
+def main() -> None:
+    functions = [f for _, f, _, _ in ROWS]
+    with OUT.open("w", encoding="utf-8") as handle:
+        for index, (category, function, request, arguments) in enumerate(ROWS):
+            others = [f for f in functions if f is not function]
+            tools = [function, *random.Random(index).sample(others, 2)]
+            random.Random(index).shuffle(tools)
+            row = {"messages": [{"role": "user", "content": request}], "tools": tools, "category": category,
+                   "expected": [{"name": function["function"]["name"], "arguments": arguments}]}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"wrote {len(ROWS)} rows to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
