@@ -12,7 +12,8 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``probe``: the 30 rows written first and used to find and fix the argument filler's misses (a list of
   numbers for an array, an ordinal, a percentage wanted as a decimal, unit letters, a venue's name), so
   they are not a blind measure;
-- ``fresh``: 15 rows written after those fixes and scored once, as they came.
+- ``fresh``: 15 rows written after those fixes and scored once, as they came;
+- ``fresh2``: 20 rows written after the first two parts had been scored, and scored once.
 """
 
 from __future__ import annotations
@@ -183,6 +184,75 @@ ROWS += [
     ("fresh", fn("kinetic_energy", "Kinetic energy of a moving object", {"mass": num("Mass in kg"),
                                                                           "velocity": num("Speed in m/s")}),
      "What is the kinetic energy of a 1200 kg car moving at 20 m/s?", {"mass": [1200], "velocity": [20]}),
+]
+
+# written after the first two parts had been scored, and scored once (twelfth session)
+ROWS += [
+    ("fresh2", fn("get_exchange_rate", "Exchange rate between two currencies",
+                  {"base_currency": text("ISO code, e.g. USD"), "target_currency": text("ISO code")}),
+     "What's the exchange rate from British pounds to US dollars?", {"base_currency": ["GBP"], "target_currency": ["USD"]}),
+    ("fresh2", fn("create_event", "Create a calendar event",
+                  {"title": text(), "date": {"type": "string", "format": "date"}, "time": text("HH:MM, 24-hour")}),
+     "Add 'Dentist appointment' to my calendar on December 3, 2026 at 9:15 am",
+     {"title": ["Dentist appointment"], "date": ["2026-12-03"], "time": ["09:15"]}),
+    ("fresh2", fn("search_hotels", "Find hotels",
+                  {"city": text(), "max_price": num("Highest nightly price in USD"), "guests": whole("Number of guests"),
+                   "pets_allowed": {"type": "boolean", "description": "Only hotels that allow pets"}},
+                  ["city"]),
+     "Find a hotel in Denver under $150 a night for 2 guests that allows pets",
+     {"city": ["Denver"], "max_price": [150], "guests": [2], "pets_allowed": [True]}),
+    ("fresh2", fn("calculate_discount", "Price after a discount",
+                  {"original_price": num(), "discount_percent": num("Discount in percent")}),
+     "A jacket costs $120 and is 25% off. What's the sale price?", {"original_price": [120], "discount_percent": [25]}),
+    ("fresh2", fn("get_directions", "Route between two places",
+                  {"start": text("Starting address or place"), "end": text("Destination"),
+                   "mode": {"type": "string", "enum": ["driving", "walking", "transit", "cycling"]}}),
+     "How do I get from Union Station to the Art Institute by bike?",
+     {"start": ["Union Station"], "end": ["Art Institute", "the Art Institute"], "mode": ["cycling"]}),
+    ("fresh2", fn("volume_of_cylinder", "Volume of a cylinder", {"radius": num(), "height": num()}),
+     "What's the volume of a cylinder with radius 3 cm and height 8 cm?", {"radius": [3], "height": [8]}),
+    ("fresh2", fn("send_sms", "Send a text message", {"phone_number": text(), "message": text()}),
+     "Text +1 415 555 0123 saying I'm on my way", {"phone_number": ["+1 415 555 0123", "+14155550123"],
+                                                   "message": ["I'm on my way"]}),
+    ("fresh2", fn("get_nutrition", "Nutrition facts for a food",
+                  {"food": text("Food item"), "grams": num("Serving size in grams")}),
+     "How many calories are in 200 grams of cooked rice?", {"food": ["cooked rice", "rice"], "grams": [200]}),
+    ("fresh2", fn("median", "Median of numbers", {"values": listing("number")}),
+     "Find the median of 7, 1, 3, 9 and 4", {"values": [[7, 1, 3, 9, 4]]}),
+    ("fresh2", fn("loan_payment", "Monthly payment of a loan",
+                  {"principal": num("Loan amount"), "annual_rate": num("Annual interest rate as a fraction, e.g. 0.05"),
+                   "months": whole("Term in months")}),
+     "Monthly payment on a 20000 dollar car loan at 5.5% over 60 months?",
+     {"principal": [20000], "annual_rate": [0.055], "months": [60]}),
+    ("fresh2", fn("get_air_quality", "Air quality index of a city", {"city": text(), "country": text()}, ["city"]),
+     "Is the air quality bad in Delhi, India today?", {"city": ["Delhi"], "country": ["India", ""]}),
+    ("fresh2", fn("convert_volume", "Convert a volume", {"amount": num(),
+                                                         "from_unit": {"type": "string", "enum": ["l", "ml", "gal", "cup"]},
+                                                         "to_unit": {"type": "string", "enum": ["l", "ml", "gal", "cup"]}}),
+     "Convert 2 liters to milliliters", {"amount": [2], "from_unit": ["l"], "to_unit": ["ml"]}),
+    ("fresh2", fn("play_song", "Play a song", {"song": text("Song title"), "artist": text("Artist name")}, ["song"]),
+     "Play Bohemian Rhapsody by Queen", {"song": ["Bohemian Rhapsody"], "artist": ["Queen", ""]}),
+    ("fresh2", fn("free_fall_time", "Time for an object to fall from a height",
+                  {"height": num("Height in meters"), "gravity": num("Acceleration in m/s^2, default 9.81")},
+                  ["height"]),
+     "How long does it take a ball to fall 45 meters?", {"height": [45], "gravity": [9.81, ""]}),
+    ("fresh2", fn("fetch_url", "Download a web page", {"url": {"type": "string", "format": "uri"}}),
+     "Fetch https://example.com/docs/intro.html for me", {"url": ["https://example.com/docs/intro.html"]}),
+    ("fresh2", fn("calculate_age", "Age from a birth date", {"birth_date": {"type": "string", "format": "date"}}),
+     "How old is someone born on 14 March 1990?", {"birth_date": ["1990-03-14"]}),
+    ("fresh2", fn("roll_dice", "Roll dice", {"count": whole("How many dice"), "sides": whole("Sides per die")}),
+     "Roll three 20-sided dice", {"count": [3], "sides": [20]}),
+    ("fresh2", fn("get_flight_status", "Status of a flight", {"flight_number": text(),
+                                                               "date": {"type": "string", "format": "date"}},
+                  ["flight_number"]),
+     "Is flight UA 917 on time?", {"flight_number": ["UA 917", "UA917"], "date": [""]}),
+    ("fresh2", fn("binomial_probability", "Probability of k successes in n trials",
+                  {"n": whole("Number of trials"), "k": whole("Number of successes"), "p": num("Success probability")}),
+     "What's the probability of exactly 3 successes in 10 trials with success probability 0.4?",
+     {"n": [10], "k": [3], "p": [0.4]}),
+    ("fresh2", fn("set_thermostat", "Set the thermostat",
+                  {"temperature": num(), "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}}),
+     "Set the heating to 21 degrees Celsius", {"temperature": [21], "unit": ["celsius"]}),
 ]
 
 

@@ -44,14 +44,15 @@ _stemmer = snowballstemmer.stemmer("english")
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """A word's Snowball stem ("allowed", "allows": "allow")."""
     return str(_stemmer.stemWord(word))
 
 
 def words(text: str) -> frozenset[str]:
     """The stemmed content words of ``text`` (camelCase and snake_case split first)."""
     tokens = _TOKEN.findall(split_identifier(text).lower())
-    return frozenset(_stem(t) for t in tokens if len(t) > 2 and t not in STOP)
+    return frozenset(stem(t) for t in tokens if len(t) > 2 and t not in STOP)
 
 
 def name_words(name: str) -> frozenset[str]:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from router.args.dates import format_value
 from router.args.document import Document
 from router.args.mentions import EXPRESSION_RE, SCALE_WORDS, Mention
-from router.args.params import CREATOR_WORDS, VENUE_WORDS, Param, singular, split_words
+from router.args.params import CREATOR_WORDS, TITLE_WORDS, VENUE_WORDS, Param, singular, split_words
+from router.lexical import stem
 
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
              "omit", "n't", "doesn't", "shouldn't", "won't", "nor", "except"}  # fmt: skip
@@ -104,11 +106,14 @@ _ENUM_SYNONYMS = {
     "m": ("meters", "metres", "meter"), "cm": ("centimeters", "centimetres"), "kg": ("kilograms", "kilogram"),
     "lb": ("pounds", "pound"), "lbs": ("pounds", "pound"), "g": ("grams", "gram"), "l": ("liters", "litres"),
     "ml": ("milliliters", "millilitres"), "oz": ("ounces", "ounce"), "yd": ("yards", "yard"),
+    "cycling": ("bike", "bicycle", "cycle"), "bicycling": ("bike", "bicycle", "cycle"), "bike": ("bicycle", "cycle"),
+    "driving": ("car", "drive"), "walking": ("walk", "on foot"), "transit": ("public transport", "bus", "train", "subway"),
 }  # fmt: skip
 
 
 def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
     found: list[Candidate] = []
+    steer = _pair_steer(param)
     numeric = [m for m in doc.of("number")]
     for value in param.enum:
         if isinstance(value, bool) or value is None:
@@ -129,7 +134,8 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
                 spans = find_term(doc.text, term)
             for start, end in spans:
                 length_bonus = min(len(term), 30) / 100.0  # longest match wins
-                score = 2.0 + length_bonus + proximity(doc, param, start, end) - 0.1 * (i > 0)
+                score = (2.0 + length_bonus + proximity(doc, param, start, end) - 0.1 * (i > 0)
+                         + steer(_after_to(doc, start)))  # "2 liters to milliliters": ml is the target
                 # "98.6 Fahrenheit": the unit of a number is the enum's value and leaves the number to another
                 unit = any(m.start < start and end <= m.end for m in numeric)
                 found.append(Candidate(value, start, end, score, "enum", shared=unit))
@@ -138,18 +144,20 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 def boolean_value(doc: Document, param: Param) -> Candidate | None:
     """True for "include images"/"with images", False for "without images"/"no images"."""
-    cues = [c for c in param.cues if c not in ("is", "has", "allow", "want", "need")]
+    cues = [_participle(c) for c in param.cues if c not in ("is", "has", "allow", "want", "need")]
     if not cues:
         return None
-    positions = doc.cue_positions(tuple(cues))
+    # a participle cue matches any form of its verb: "allows pets" for pets_allowed
+    said = [stem(w) if stem(w) in cues else w for w in doc.words]
+    positions = [i for i, w in enumerate(said) if w in cues]
     if not positions:
         return None
-    # need the last (head) cue word and at least half of the cue words within a short window
+    # need the last (head) cue word and at least half of the cue words within a short window around it
     head = cues[-1]
     for pos in positions:
-        if doc.words[pos] != head:
+        if said[pos] != head:
             continue
-        window = set(doc.words[max(0, pos - len(cues) - 2) : pos + 1])
+        window = set(said[max(0, pos - len(cues) - 2) : pos + len(cues)])
         if sum(c in window for c in cues) * 2 < len(cues):
             continue
         before = doc.words[max(0, pos - len(cues) - 4) : pos]
@@ -159,13 +167,21 @@ def boolean_value(doc: Document, param: Param) -> Candidate | None:
     return None
 
 
+def _participle(word: str) -> str:
+    """"allowed" -> "allow" ("pets_allowed"); other words as they are ("testing" stays, so "Test the app" says
+    nothing of automated_testing)."""
+    return stem(word) if word.endswith("ed") else word
+
+
 def _unit_score(mention: Mention, param: Param) -> float:
     if not mention.unit:
         return 0.0
     words = set(param.cues) | {singular(w) for w in re.findall(r"[a-z%]+", param.description.lower())}
     unit = singular(mention.unit)
-    aliases = set(_UNIT_ALIASES.get(mention.unit, ())) | set(_UNIT_ALIASES.get(unit, ())) | {unit}
-    if aliases & words:
+    code = _CURRENCY_CODES.get(mention.unit, "").lower()  # "20000 dollar car loan": dollars are usd
+    aliases = (set(_UNIT_ALIASES.get(mention.unit, ())) | set(_UNIT_ALIASES.get(unit, ())) | {unit}
+               | set(_UNIT_ALIASES.get(code, ())))
+    if aliases & words or stem(unit) in {stem(w) for w in words}:  # "20-sided" for sides
         return 0.8
     family = _UNIT_FAMILIES.get(mention.unit.replace("²", "^2"), _UNIT_FAMILIES.get(unit))
     return 0.6 if family is not None and family & words else 0.0
@@ -266,6 +282,8 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
                 continue
         else:
             value = format_value(m, param.date_format, str(fmt) if fmt else None)
+        start, end = _part_span(doc, m, wants_time_only, fmt == "date" or (
+            param.date_format is not None and "%H" not in param.date_format))
         score = 0.6 + nears[index]  # a borrowed date keeps the time mention's span
         cues = set(param.cues)
         first, last = index == 0, index == len(mentions) - 1
@@ -273,8 +291,27 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
         # name: "a due date of X and the current date of Y" gives due_date X
         if len(mentions) > 1 and not labelled and (cues & _START_WORDS and first or cues & _END_WORDS and last):
             score += 0.3
-        found.append(Candidate(value, m.start, m.end, score, "date"))
+        found.append(Candidate(value, start, end, score, "date"))
     return found
+
+
+_CLOCK_RE = re.compile(r"\b\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\b\.?)?|\b(?:noon|midnight)\b", re.I)
+
+
+def _part_span(doc: Document, m: Mention, time_only: bool, date_only: bool) -> tuple[int, int]:
+    """The span a date or a time parameter takes of a mention: for "December 3, 2026 at 9:15 am", the time
+    part for a time, the rest for a date, so that one parameter of each fills from it."""
+    if m.kind != "datetime" or not (time_only or date_only):
+        return m.start, m.end
+    clocks = list(_CLOCK_RE.finditer(doc.text, m.start, m.end))
+    if not clocks:
+        return m.start, m.end
+    said = [c for c in clocks if re.search(r"[:apn]", c.group(0), re.I)]  # "9:15", "9 am", "noon": a time
+    clock = (said or clocks)[-1]
+    if time_only:
+        return clock.start(), clock.end()
+    before, after = (m.start, clock.start()), (clock.end(), m.end)  # the date: the side of the clock it is on
+    return max(before, after, key=lambda span: span[1] - span[0])
 
 
 def _wants_date(param: Param) -> bool:
@@ -490,7 +527,11 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         for s in doc.spans:
             # "a song by Queen", "written by Jane Austen": the maker of a work follows "by"
             by = creator and doc.text[: s.start].rstrip().lower().endswith(" by")
-            score = 0.3 + proximity(doc, param, s.start, s.end) + (0.45 if by else 0.0) + _title_fit(s.value, param)
+            # "Play Bohemian Rhapsody by Queen": the work is named right before "by" and its maker
+            work = (param.required and not creator and bool(TITLE_WORDS & set(param.cues))
+                    and doc.text[s.end:].lower().startswith(" by "))
+            score = (0.3 + proximity(doc, param, s.start, s.end) + (0.45 if by else 0.0) + (0.3 if work else 0.0)
+                     + _title_fit(s.value, param))
             if VENUE_WORDS & set(param.cues) and re.search(r"\b(?:at|from|in)\s+(?:the\s+)?$", doc.text[: s.start]):
                 score += 0.3  # "a table at Luigi's": the place is named after "at"
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
@@ -530,6 +571,10 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 value = number_text(m) if m.kind == "number" else m.text
                 found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
+    if "flight" in param.cues and param.role == "ident":  # "flight UA 917": the airline code and the number
+        for flight in _FLIGHT_RE.finditer(text):
+            found.append(Candidate(flight.group(0), flight.start(), flight.end(),
+                                   0.8 + proximity(doc, param, flight.start(), flight.end()), "pattern"))
     if "address" in param.cues and "email" not in param.cues:
         found.extend(street_candidates(doc, param))
     if param.cues and param.cues[-1] in ("language", "lang", "locale"):  # not language_level
@@ -573,15 +618,7 @@ _CURRENCY_WORD_RE = re.compile(r"\b(" + "|".join(sorted((u for u in _CURRENCY_CO
 def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     """Currency codes: an amount's unit ("100 euros" -> EUR), a code ("USD"), a currency word ("to dollars");
     in a pair, the amount's currency is the source and one after "to" / "into" / "in" the target."""
-    words = set(split_words(param.name))
-    leaving = bool(words & {"from", "source", "base", "original", "sell"})
-    going = bool(words & {"to", "target", "destination", "quote", "buy", "into"})
-
-    def steer(after_to: bool) -> float:
-        if after_to:
-            return 0.15 if going else -0.2 if leaving else 0.0
-        return 0.15 if leaving else -0.2 if going else 0.0
-
+    steer = _pair_steer(param)
     found: list[Candidate] = []
     amounts = [m for m in doc.of("number") if m.unit in _CURRENCY_CODES]
     for m in amounts:
@@ -598,6 +635,24 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
         code = _CURRENCY_CODES[w.group(1).lower()]
         found.append(Candidate(code, w.start(), w.end(), 0.7 + steer(_after_to(doc, w.start())), "span"))
     return found
+
+
+_FLIGHT_RE = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b")  # IATA airline code + number: UA 917, B6 23
+
+
+def _pair_steer(param: Param) -> Callable[[bool], float]:
+    """For one side of a pair (from_currency / to_currency, from_unit / to_unit): how much a value said right
+    after "to" / "into" / "in" (``after_to``), or not, suits the parameter."""
+    words = set(split_words(param.name))
+    leaving = bool(words & {"from", "source", "base", "original", "sell", "input"})
+    going = bool(words & {"to", "target", "destination", "quote", "buy", "into", "output"})
+
+    def steer(after_to: bool) -> float:
+        if after_to:
+            return 0.15 if going else -0.2 if leaving else 0.0
+        return 0.15 if leaving else -0.2 if going else 0.0
+
+    return steer
 
 
 def _after_to(doc: Document, start: int) -> bool:

@@ -960,3 +960,59 @@ def test_unit_abbreviations_in_an_enum_match_the_unit_named() -> None:
     assert fill_arguments(user("Convert 5 kilometers to miles"), convert).arguments == {
         "value": 5, "from_unit": "km", "to_unit": "mi"
     }
+
+
+def test_a_date_and_a_time_from_one_mention() -> None:
+    event = tool({"date": {"type": "string", "format": "date"}, "time": {"type": "string", "description": "HH:MM"}},
+                 ["date", "time"])
+    for text, clock in (("on December 3, 2026 at 9:15 am", "09:15"), ("at 9am on December 3, 2026", "09:00")):
+        assert fill_arguments(user(f"Add a dentist visit {text}"), event).arguments == {
+            "date": "2026-12-03", "time": clock
+        }
+
+
+def test_a_participle_flag_matches_any_form_of_its_verb() -> None:
+    hotels = tool({"city": {"type": "string"}, "pets_allowed": {"type": "boolean"}}, ["city"])
+    assert fill_arguments(user("Find a hotel in Denver that allows pets"), hotels).arguments == {
+        "city": "Denver", "pets_allowed": True
+    }
+    # "testing" is no participle: "Test the app" says nothing of automated_testing
+    app = tool({"app_id": {"type": "string"}, "automated_testing": {"type": "boolean"}}, ["app_id"])
+    assert "automated_testing" not in fill_arguments(user('Test the app with ID "Gb5B114WTf".'), app).arguments
+
+
+def test_pairs_of_units_follow_from_and_to() -> None:
+    volume = {"type": "string", "enum": ["l", "ml", "gal"]}
+    convert = tool({"amount": {"type": "number"}, "from_unit": volume, "to_unit": volume},
+                   ["amount", "from_unit", "to_unit"])
+    assert fill_arguments(user("Convert 2 liters to milliliters"), convert).arguments == {
+        "amount": 2, "from_unit": "l", "to_unit": "ml"
+    }
+    mode = {"type": "string", "enum": ["driving", "walking", "transit", "cycling"]}
+    route = tool({"start": {"type": "string"}, "end": {"type": "string"}, "mode": mode}, ["start", "end", "mode"])
+    assert fill_arguments(user("From Union Station to the Art Institute by bike"), route).arguments["mode"] == "cycling"
+
+
+def test_units_said_as_words_or_word_forms() -> None:
+    loan = tool({"principal": {"type": "number", "description": "Loan amount"}, "months": {"type": "integer"}},
+                ["principal", "months"])
+    assert fill_arguments(user("Payment on a 20000 dollar car loan over 60 months?"), loan).arguments == {
+        "principal": 20000, "months": 60
+    }
+    dice = tool({"count": {"type": "integer", "description": "How many dice"},
+                 "sides": {"type": "integer", "description": "Sides per die"}}, ["count", "sides"])
+    assert fill_arguments(user("Roll three 20-sided dice"), dice).arguments == {"count": 3, "sides": 20}
+
+
+def test_a_work_is_named_before_by_and_its_maker() -> None:
+    play = tool({"song": {"type": "string", "description": "Song title"},
+                 "artist": {"type": "string", "description": "Artist name"}}, ["song"], name="play_song")
+    assert fill_arguments(user("Play Bohemian Rhapsody by Queen"), play).arguments == {
+        "song": "Bohemian Rhapsody", "artist": "Queen"
+    }
+
+
+def test_a_flight_number_keeps_its_airline_code() -> None:
+    status = tool({"flight_number": {"type": "string"}}, ["flight_number"], name="get_flight_status")
+    assert fill_arguments(user("Is flight UA 917 on time?"), status).arguments == {"flight_number": "UA 917"}
+    assert fill_arguments(user("status of flight AA100"), status).arguments == {"flight_number": "AA100"}
