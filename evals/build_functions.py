@@ -13,7 +13,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
   numbers for an array, an ordinal, a percentage wanted as a decimal, unit letters, a venue's name), so
   they are not a blind measure;
 - ``fresh``: 15 rows written after those fixes and scored once, as they came;
-- ``fresh2``: 20 rows written after the first two parts had been scored, and scored once.
+- ``fresh2``: 20 rows written after the first two parts had been scored, and scored once;
+- ``fresh3``: 20 rows and 10 requests no offered function serves (``expected: []``), written after the fresh2
+  fixes and scored once.
 """
 
 from __future__ import annotations
@@ -255,6 +257,89 @@ ROWS += [
      "Set the heating to 21 degrees Celsius", {"temperature": [21], "unit": ["celsius"]}),
 ]
 
+DATE = {"type": "string", "format": "date"}
+# written after the fresh2 fixes, and scored once (twelfth session)
+ROWS += [
+    ("fresh3", fn("percentage_of", "A percentage of a value", {"percent": num(), "value": num()}),
+     "What's 15% of 240?", {"percent": [15], "value": [240]}),
+    ("fresh3", fn("schedule_meeting", "Schedule a meeting",
+                  {"attendees": listing("string", "Names of the attendees"), "date": DATE,
+                   "start_time": text("HH:MM"), "duration_minutes": whole()}),
+     "Schedule a meeting with Sarah and Tom on 2026-12-10 at 14:00 for 45 minutes",
+     {"attendees": [["Sarah", "Tom"]], "date": ["2026-12-10"], "start_time": ["14:00"], "duration_minutes": [45]}),
+    ("fresh3", fn("find_restaurants", "Find restaurants", {"cuisine": text(), "city": text(),
+                                                             "min_rating": num("Lowest star rating")}),
+     "Find Italian restaurants in Chicago with at least 4 stars",
+     {"cuisine": ["Italian"], "city": ["Chicago"], "min_rating": [4]}),
+    ("fresh3", fn("get_current_weather", "Current weather", {"location": text(),
+                                                             "unit": {"type": "string",
+                                                                      "enum": ["celsius", "fahrenheit"]}},
+                  ["location"]),
+     "What's the weather in Paris in Fahrenheit?", {"location": ["Paris"], "unit": ["fahrenheit"]}),
+    ("fresh3", fn("distance_traveled", "Distance covered at a constant speed",
+                  {"speed": num("Speed in km/h"), "time": num("Time in hours")}),
+     "Calculate the distance traveled by a car moving at 60 km/h for 3 hours", {"speed": [60], "time": [3]}),
+    ("fresh3", fn("is_palindrome", "Check whether a text is a palindrome", {"text": text()}),
+     "Check if 'racecar' is a palindrome", {"text": ["racecar"]}),
+    ("fresh3", fn("days_between", "Days between two dates", {"start_date": DATE, "end_date": DATE}),
+     "How many days are there between 2026-01-15 and 2026-03-01?",
+     {"start_date": ["2026-01-15"], "end_date": ["2026-03-01"]}),
+    ("fresh3", fn("random_numbers", "Random whole numbers", {"count": whole(), "min": whole(), "max": whole()}),
+     "Give me 3 random numbers between 1 and 100", {"count": [3], "min": [1], "max": [100]}),
+    ("fresh3", fn("reverse_string", "Reverse a string", {"text": text()}),
+     "Reverse the string 'hello world'", {"text": ["hello world"]}),
+    ("fresh3", fn("calculate_density", "Density of an object", {"mass": num("Mass in kg"),
+                                                                "volume": num("Volume in cubic meters")}),
+     "Calculate the density of an object with mass 50 kg and volume 0.02 cubic meters",
+     {"mass": [50], "volume": [0.02]}),
+    ("fresh3", fn("define_word", "Dictionary definition of a word", {"word": text()}),
+     "Look up the definition of 'serendipity'", {"word": ["serendipity"]}),
+    ("fresh3", fn("square_root", "Square root of a number", {"number": num()}),
+     "What is the square root of 144?", {"number": [144]}),
+    ("fresh3", fn("order_book", "Order copies of a book", {"title": text(), "author": text(),
+                                                           "quantity": whole()}, ["title", "quantity"]),
+     "Order 3 copies of 'Dune' by Frank Herbert", {"title": ["Dune"], "author": ["Frank Herbert", ""],
+                                                    "quantity": [3]}),
+    ("fresh3", fn("add_todo", "Add a task to the to-do list",
+                  {"task": text(), "priority": {"type": "string", "enum": ["low", "medium", "high"]}}),
+     "Create a todo 'Buy milk' with high priority", {"task": ["Buy milk"], "priority": ["high"]}),
+    ("fresh3", fn("coulomb_force", "Electrostatic force between two charges",
+                  {"charge1": num("Coulombs"), "charge2": num("Coulombs"), "distance": num("Meters")}),
+     "What is the force between charges of 2e-6 C and 3e-6 C that are 0.05 m apart?",
+     {"charge1": [2e-6], "charge2": [3e-6], "distance": [0.05]}),
+    ("fresh3", fn("hex_to_rgb", "Convert a hex color code to RGB", {"hex_code": text()}),
+     "Convert the hex color #FF5733 to RGB", {"hex_code": ["#FF5733", "FF5733"]}),
+    ("fresh3", fn("population_density", "People per square kilometer",
+                  {"population": num(), "area": num("Area in square kilometers")}),
+     "What's the population density of a city with 2.5 million people over 600 square kilometers?",
+     {"population": [2500000], "area": [600]}),
+    ("fresh3", fn("split_bill", "Split a bill", {"total": num(), "people": whole(), "tip_percent": num()}),
+     "Split a $180 bill among 4 people with a 20% tip", {"total": [180], "people": [4], "tip_percent": [20]}),
+    ("fresh3", fn("search_videos", "Search for videos",
+                  {"query": text(), "platform": {"type": "string", "enum": ["youtube", "vimeo"]}}),
+     "Search YouTube for lo-fi study music videos",
+     {"query": ["lo-fi study music", "lo-fi study music videos"], "platform": ["youtube"]}),
+    ("fresh3", fn("set_alarm", "Set an alarm",
+                  {"time": text("HH:MM"), "repeat": {"type": "string",
+                                                     "enum": ["once", "daily", "weekdays", "weekends"]}}),
+     "Set an alarm for 6:30 am on weekdays", {"time": ["06:30"], "repeat": ["weekdays"]}),
+]
+# requests no offered function serves (expected: no call), with the names of the three offered
+NONE_ROWS: list[tuple[str, str, list[str]]] = [
+    ("fresh3", "What's the capital of Australia?", ["calculate_average", "get_current_weather", "translate"]),
+    ("fresh3", "Explain how compound interest works", ["compound_interest", "simple_interest", "calculate_tip"]),
+    ("fresh3", "Write a haiku about autumn", ["count_words", "translate", "send_email"]),
+    ("fresh3", "What's the derivative of x^2?", ["solve_quadratic", "gcd", "lcm"]),
+    ("fresh3", "Who won the 2018 World Cup?", ["get_population", "get_distance", "get_local_time"]),
+    ("fresh3", "What is the formula for the area of a trapezoid?", ["triangle_area", "circle_area", "rectangle_area"]),
+    ("fresh3", "Can you recommend a good book about the Roman Empire?", ["order_book", "get_movie_showtimes",
+                                                                         "play_song"]),
+    ("fresh3", "Thanks, that's all I needed!", ["send_email", "set_timer", "get_current_weather"]),
+    ("fresh3", "How do I convert Celsius to Fahrenheit in my head?", ["convert_temperature", "convert_length",
+                                                                      "convert_volume"]),
+    ("fresh3", "Cancel my hotel reservation in Denver", ["search_hotels", "book_table", "get_directions"]),
+]
+
 
 def main() -> None:
     functions = [f for _, f, _, _ in ROWS]
@@ -266,7 +351,12 @@ def main() -> None:
             row = {"messages": [{"role": "user", "content": request}], "tools": tools, "category": category,
                    "expected": [{"name": function["function"]["name"], "arguments": arguments}]}
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"wrote {len(ROWS)} rows to {OUT}")
+        named = {f["function"]["name"]: f for f in functions}
+        for category, request, offered in NONE_ROWS:
+            row = {"messages": [{"role": "user", "content": request}], "tools": [named[n] for n in offered],
+                   "category": category, "expected": []}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"wrote {len(ROWS) + len(NONE_ROWS)} rows to {OUT}")
 
 
 if __name__ == "__main__":

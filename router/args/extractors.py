@@ -571,6 +571,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 value = number_text(m) if m.kind == "number" else m.text
                 found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
+    if "cuisine" in param.cues:  # "Find Italian restaurants"
+        for dish in _CUISINE_RE.finditer(text):
+            found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))
     if "flight" in param.cues and param.role == "ident":  # "flight UA 917": the airline code and the number
         for flight in _FLIGHT_RE.finditer(text):
             found.append(Candidate(flight.group(0), flight.start(), flight.end(),
@@ -637,6 +640,10 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
+_CUISINE_RE = re.compile(
+    r"\b(?:Italian|Chinese|Mexican|Japanese|Indian|Thai|French|Greek|Spanish|Korean|Vietnamese|American|"
+    r"Mediterranean|Middle Eastern|Lebanese|Turkish|Ethiopian|German|Brazilian|Peruvian|Caribbean|Cajun|Moroccan|"
+    r"Vegan|Vegetarian|Sushi|Seafood|Barbecue|BBQ|Tex-Mex|Persian|Cuban|Malaysian|Indonesian|Filipino)\b", re.I)
 _FLIGHT_RE = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b")  # IATA airline code + number: UA 917, B6 23
 
 

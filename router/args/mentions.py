@@ -24,7 +24,8 @@ NUMBER_RE = re.compile(
     rf"""(?<![\w.@/#:^-])
     (?P<cur>[$€£¥])?\s?
     (?:
-      (?P<digits>[-+]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?|[-+]?\.\d+)
+      (?P<digits>[-+]?(?:\d+(?:\.\d+)?|\.\d+)[eE][-+]?\d+(?![\w-])|[-+]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?
+                 |[-+]?\.\d+)
       (?P<suffix>k|m|bn)?(?![\w@]|-(?![a-zA-Z])|\.\d|/\d|:\d)
       |
       (?P<words>(?:{_WORD_NUM_RE})(?:[\s-](?:{_WORD_NUM_RE}|hundred|thousand|million|and(?=\s)))*)\b
@@ -98,7 +99,7 @@ SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12
 
 
 def find_numbers(text: str) -> list[Mention]:
-    """Numbers with their unit: "5 km", "$20", "3.5%", "two", "1,200", "10k"."""
+    """Numbers with their unit: "5 km", "$20", "3.5%", "two", "1,200", "10k", "2e-6 C"."""
     found: list[Mention] = []
     for match in NUMBER_RE.finditer(text):
         if match["digits"]:

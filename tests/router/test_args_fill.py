@@ -1016,3 +1016,15 @@ def test_a_flight_number_keeps_its_airline_code() -> None:
     status = tool({"flight_number": {"type": "string"}}, ["flight_number"], name="get_flight_status")
     assert fill_arguments(user("Is flight UA 917 on time?"), status).arguments == {"flight_number": "UA 917"}
     assert fill_arguments(user("status of flight AA100"), status).arguments == {"flight_number": "AA100"}
+
+
+def test_scientific_notation_and_cuisines() -> None:
+    force = tool({"charge1": {"type": "number", "description": "Coulombs"},
+                  "charge2": {"type": "number", "description": "Coulombs"},
+                  "distance": {"type": "number", "description": "Meters"}}, ["charge1", "charge2", "distance"])
+    said = user("The force between charges of 2e-6 C and 3e-6 C that are 0.05 m apart?")
+    assert fill_arguments(said, force).arguments == {"charge1": 2e-6, "charge2": 3e-6, "distance": 0.05}
+    food = tool({"cuisine": {"type": "string"}, "city": {"type": "string"}}, ["cuisine", "city"])
+    assert fill_arguments(user("Find Italian restaurants in Chicago"), food).arguments == {
+        "cuisine": "Italian", "city": "Chicago"
+    }

@@ -194,12 +194,15 @@ def test_committed_near_domain_set_matches_its_builder() -> None:
 def test_committed_functions_set_matches_its_builder() -> None:
     build_functions = _builder("build_functions")
     cases = load_cases([EVALS / "functions_chat.jsonl"])
-    assert len(cases) == len(build_functions.ROWS)
-    for case, (category, function, request, arguments) in zip(cases, build_functions.ROWS, strict=True):
+    calls, nones = cases[: len(build_functions.ROWS)], cases[len(build_functions.ROWS) :]
+    for case, (category, function, request, arguments) in zip(calls, build_functions.ROWS, strict=True):
         assert case.messages[-1]["content"] == request and case.meta["category"] == category
         assert case.gold == (function["function"]["name"],) and len(case.tools) == 3
         assert case.expected_args == arguments
         assert set(arguments) <= set(function["function"]["parameters"]["properties"])
+    for case, (category, request, offered) in zip(nones, build_functions.NONE_ROWS, strict=True):
+        assert case.messages[-1]["content"] == request and case.meta["category"] == category
+        assert case.gold == () and [t.name for t in case.tools] == offered
 
 
 @pytest.mark.parametrize("corpus", ["api_bank", "callnavi"])
