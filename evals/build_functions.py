@@ -15,7 +15,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh``: 15 rows written after those fixes and scored once, as they came;
 - ``fresh2``: 20 rows written after the first two parts had been scored, and scored once;
 - ``fresh3``: 20 rows and 10 requests no offered function serves (``expected: []``), written after the fresh2
-  fixes and scored once.
+  fixes and scored once;
+- ``fresh4``: 20 rows written after the fresh3 fixes and scored once: follow-ups, a system message, a nested
+  object, lists, codes, negative numbers.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def listing(item: str, description: str = "") -> dict[str, Any]:
 UNIT = {"type": "string", "enum": ["C", "F", "K"]}
 
 # (category, function, request, {parameter: acceptable values})
-ROWS: list[tuple[str, dict[str, Any], str, dict[str, list[Any]]]] = [
+ROWS: list[tuple[str, dict[str, Any], Any, dict[str, list[Any]]]] = [  # the request: a text or a chat
     ("probe", fn("calculate_average", "Calculate the average of a list of numbers",
                  {"numbers": listing("number", "The numbers")}),
      "What's the average of 10, 20, 35 and 47?", {"numbers": [[10, 20, 35, 47]]}),
@@ -324,6 +326,83 @@ ROWS += [
                                                      "enum": ["once", "daily", "weekdays", "weekends"]}}),
      "Set an alarm for 6:30 am on weekdays", {"time": ["06:30"], "repeat": ["weekdays"]}),
 ]
+Chat = list[dict[str, str]]
+
+
+def chat(*turns: str, system: str | None = None) -> Chat:
+    """A conversation: user and assistant turns alternating, the user's first (and a system message first)."""
+    messages = [{"role": "system", "content": system}] if system else []
+    return messages + [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(turns)]
+
+
+# written after the fresh3 fixes, and scored once (twelfth session): follow-ups, a system message, nested and
+# list parameters, codes, signs
+ROWS += [
+    ("fresh4", fn("get_current_weather", "Current weather", {"location": text(),
+                                                             "unit": {"type": "string",
+                                                                      "enum": ["celsius", "fahrenheit"]}},
+                  ["location"]),
+     chat("What's the weather in Tokyo?", "It's 18°C and sunny in Tokyo.", "And in Osaka?"),
+     {"location": ["Osaka"], "unit": ["", "celsius"]}),
+    ("fresh4", fn("book_table", "Reserve a restaurant table", {"restaurant": text("Restaurant name"),
+                                                               "party_size": whole("Number of people"),
+                                                               "time": text("Time, HH:MM")}),
+     chat("I want to book a table at Chez Panisse.", "For how many people, and at what time?",
+          "Four people, at 7pm"), {"restaurant": ["Chez Panisse"], "party_size": [4], "time": ["19:00"]}),
+    ("fresh4", fn("notify", "Send a short message by e-mail", {"to": text("Recipient e-mail"),
+                                                               "message": text()}),
+     chat("Send my manager (boss@corp.com) a note saying I'll be late",
+          system="The user is Dana Lee, dana@example.com."),
+     {"to": ["boss@corp.com"], "message": ["I'll be late"]}),
+    ("fresh4", fn("search_products", "Search the shop", {
+        "query": text(), "filters": {"type": "object", "properties": {"max_price": num(), "brand": text()}}},
+        ["query"]),
+     "Find running shoes from Nike under $100",
+     {"query": ["running shoes"], "filters": [{"max_price": 100, "brand": "Nike"}, ""]}),
+    ("fresh4", fn("create_reminder", "Create a reminder", {"text": text("What to be reminded of"),
+                                                           "remind_at": {"type": "string", "format": "date-time"}}),
+     "Remind me to call mom on 2026-12-24 at 18:00",
+     {"text": ["call mom"], "remind_at": ["2026-12-24T18:00:00", "2026-12-24T18:00"]}),
+    ("fresh4", fn("share_document", "Share a document", {"emails": listing("string", "Who to invite")}),
+     "Share the doc with ann@x.com, bob@y.org and cy@z.net", {"emails": [["ann@x.com", "bob@y.org", "cy@z.net"]]}),
+    ("fresh4", fn("buy_movie_tickets", "Buy cinema tickets", {"movie": text(), "tickets": whole(),
+                                                              "showtime": text("HH:MM")}),
+     "Book 2 tickets for Oppenheimer at 8:15 pm", {"movie": ["Oppenheimer"], "tickets": [2], "showtime": ["20:15"]}),
+    ("fresh4", fn("set_freezer_temperature", "Set the freezer", {"celsius": num("Target temperature in °C")}),
+     "Set the freezer to -18 degrees", {"celsius": [-18]}),
+    ("fresh4", fn("find_flights", "Search flights", {"origin": text(), "destination": text(),
+                                                     "direct_only": {"type": "boolean",
+                                                                     "description": "Only direct flights"}},
+                  ["origin", "destination"]),
+     "Only show direct flights from NYC to LA", {"origin": ["NYC"], "destination": ["LA"], "direct_only": [True]}),
+    ("fresh4", fn("get_headlines", "Headlines by category",
+                  {"category": {"type": "string", "enum": ["business", "sports", "science", "entertainment"]}}),
+     "Any science headlines today?", {"category": ["science"]}),
+    ("fresh4", fn("translate_text", "Translate text", {"text": text(),
+                                                       "target_language": text("ISO 639-1 code, e.g. 'fr'")}),
+     "Translate 'thank you' to Japanese", {"text": ["thank you"], "target_language": ["ja"]}),
+    ("fresh4", fn("find_stores", "Stores near a ZIP code", {"zip_code": text()}),
+     "Find stores near 94103", {"zip_code": ["94103"]}),
+    ("fresh4", fn("set_volume", "Set the speaker volume", {"level": whole("0 to 100")}),
+     "Turn the volume to 40%", {"level": [40]}),
+    ("fresh4", fn("start_timer", "Start a timer", {"seconds": whole()}),
+     "Start a 90 second timer", {"seconds": [90]}),
+    ("fresh4", fn("http_get", "Fetch a URL", {"url": {"type": "string", "format": "uri"}}),
+     "GET https://api.example.com/v1/users?limit=5", {"url": ["https://api.example.com/v1/users?limit=5"]}),
+    ("fresh4", fn("send_email", "Send an email", {"to": text(), "subject": text(), "body": text()}),
+     "Send an email to jo@ex.com with subject Q3 report and body 'Numbers attached'",
+     {"to": ["jo@ex.com"], "subject": ["Q3 report"], "body": ["Numbers attached"]}),
+    ("fresh4", fn("divide", "Divide two numbers", {"dividend": num(), "divisor": num()}),
+     "Divide 144 by 12", {"dividend": [144], "divisor": [12]}),
+    ("fresh4", fn("currency_convert", "Convert currency", {"amount": num(), "from_currency": text(),
+                                                           "to_currency": text()}),
+     chat("Convert 100 USD to EUR", "100 USD is about 92 EUR.", "Actually, make it GBP"),
+     {"amount": [100], "from_currency": ["USD"], "to_currency": ["GBP"]}),
+    ("fresh4", fn("login", "Log in", {"username": text(), "password": text()}),
+     "Log me in as jsmith with password Tr0ub4dor", {"username": ["jsmith"], "password": ["Tr0ub4dor"]}),
+    ("fresh4", fn("get_elevation", "Elevation of a point", {"latitude": num(), "longitude": num()}),
+     "What's the elevation at 46.8523, -121.7603?", {"latitude": [46.8523], "longitude": [-121.7603]}),
+]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [
     ("fresh3", "What's the capital of Australia?", ["calculate_average", "get_current_weather", "translate"]),
@@ -342,13 +421,14 @@ NONE_ROWS: list[tuple[str, str, list[str]]] = [
 
 
 def main() -> None:
-    functions = [f for _, f, _, _ in ROWS]
+    functions = list({f["function"]["name"]: f for _, f, _, _ in ROWS}.values())  # one per name
     with OUT.open("w", encoding="utf-8") as handle:
         for index, (category, function, request, arguments) in enumerate(ROWS):
-            others = [f for f in functions if f is not function]
+            others = [f for f in functions if f["function"]["name"] != function["function"]["name"]]
             tools = [function, *random.Random(index).sample(others, 2)]
             random.Random(index).shuffle(tools)
-            row = {"messages": [{"role": "user", "content": request}], "tools": tools, "category": category,
+            messages = request if isinstance(request, list) else [{"role": "user", "content": request}]
+            row = {"messages": messages, "tools": tools, "category": category,
                    "expected": [{"name": function["function"]["name"], "arguments": arguments}]}
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         named = {f["function"]["name"]: f for f in functions}

@@ -399,10 +399,12 @@ _QUOTE_RE = re.compile(r"\s*([\"“'‘])(.+?)[\"”'’]")
 _WORD_RE = re.compile(r"\s*([^\s,.;!?()\"“”]+(?:\.[^\s,.;!?()\"“”]+)*)")
 
 
-def _value_after(doc: Document, start: int, place: bool = False) -> tuple[str, int, int] | None:
+def _value_after(doc: Document, start: int, place: bool = False, phrase: bool = False
+                 ) -> tuple[str, int, int] | None:
     """The value that follows a cue at ``start``: a quoted string, a capitalised name ("Dr. Smith",
     "San Diego, CA" for places), or words up to punctuation or a stop word. Leading articles and
-    label words ("the code '8uAn'", "ISBN number 978...") are skipped."""
+    label words ("the code '8uAn'", "ISBN number 978...") are skipped. A ``phrase`` (a subject, a message) runs
+    on past a leading name: "subject Q3 report and ..." is "Q3 report"."""
     text = doc.text
     position = start
     for _ in range(3):
@@ -419,7 +421,7 @@ def _value_after(doc: Document, start: int, place: bool = False) -> tuple[str, i
         word = _WORD_RE.match(text, position)
         if not word or word.group(1).lower() in _STOP_VALUE:
             break
-        if not picked:
+        if not picked and not phrase:
             span = next((sp for sp in doc.spans if sp.start == word.start(1)), None)
             if span is not None:
                 return _extend_place(doc, span) if place else (span.value, span.start, span.end)
@@ -466,7 +468,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     for pos in cue_positions:
         cue_end = doc.token_ends[pos]
         link = re.match(_LINKERS, text[cue_end:], re.I)
-        after = _value_after(doc, cue_end + (link.end() if link else 0), param.role == "location")
+        after = _value_after(doc, cue_end + (link.end() if link else 0), param.role == "location",
+                             phrase=param.role == "text")
         if after:
             value, start, end = after
             # "platforms are trending" is about platforms, not platform_region: a linker counts after
@@ -571,6 +574,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 value = number_text(m) if m.kind == "number" else m.text
                 found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
+    if set(param.cues) & {"user", "username", "login"} and set(param.cues) <= _LOGIN_WORDS:
+        for login in _LOG_IN_AS_RE.finditer(text):  # "log me in as jsmith"
+            found.append(Candidate(login.group(1), login.start(1), login.end(1), 0.9, "span"))
     if "cuisine" in param.cues:  # "Find Italian restaurants"
         for dish in _CUISINE_RE.finditer(text):
             found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))
@@ -640,6 +646,7 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
+_LOG_IN_AS_RE = re.compile(r"\b(?:log(?:ged)?|sign(?:ed)?)\s+(?:me\s+)?(?:in|on)\s+as\s+([^\s,;!?]+[^\s,.;!?])", re.I)
 _CUISINE_RE = re.compile(
     r"\b(?:Italian|Chinese|Mexican|Japanese|Indian|Thai|French|Greek|Spanish|Korean|Vietnamese|American|"
     r"Mediterranean|Middle Eastern|Lebanese|Turkish|Ethiopian|German|Brazilian|Peruvian|Caribbean|Cajun|Moroccan|"
@@ -663,7 +670,7 @@ def _pair_steer(param: Param) -> Callable[[bool], float]:
 
 
 def _after_to(doc: Document, start: int) -> bool:
-    return bool(re.search(r"\b(?:to|into|in)\s+$", doc.text[max(0, start - 8) : start], re.I))
+    return bool(re.search(r"\b(?:to|into|in|make it)\s+$", doc.text[max(0, start - 10) : start], re.I))
 
 
 _SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|me|us)(?: that)?|with the (?:text|message))"

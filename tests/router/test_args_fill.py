@@ -1028,3 +1028,27 @@ def test_scientific_notation_and_cuisines() -> None:
     assert fill_arguments(user("Find Italian restaurants in Chicago"), food).arguments == {
         "cuisine": "Italian", "city": "Chicago"
     }
+
+
+def test_a_subject_runs_past_a_leading_name() -> None:
+    email = tool({"to": {"type": "string"}, "subject": {"type": "string"}, "body": {"type": "string"}},
+                 ["to", "subject", "body"], name="send_email")
+    said = user("Send an email to jo@ex.com with subject Q3 report and body 'Numbers attached'")
+    assert fill_arguments(said, email).arguments == {"to": "jo@ex.com", "subject": "Q3 report",
+                                                     "body": "Numbers attached"}
+
+
+def test_make_it_names_the_new_target() -> None:
+    convert = tool({"amount": {"type": "number"}, "from_currency": {"type": "string"},
+                    "to_currency": {"type": "string"}}, ["amount", "from_currency", "to_currency"])
+    said = [{"role": "user", "content": "Convert 100 USD to EUR"},
+            {"role": "assistant", "content": "100 USD is about 92 EUR."},
+            {"role": "user", "content": "Actually, make it GBP"}]
+    assert fill_arguments(said, convert).arguments == {"amount": 100, "from_currency": "USD", "to_currency": "GBP"}
+
+
+def test_log_in_as_names_the_username() -> None:
+    login = tool({"username": {"type": "string"}, "password": {"type": "string"}}, ["username", "password"])
+    assert fill_arguments(user("Log me in as jsmith with password Tr0ub4dor"), login).arguments == {
+        "username": "jsmith", "password": "Tr0ub4dor"
+    }

@@ -196,7 +196,8 @@ def test_committed_functions_set_matches_its_builder() -> None:
     cases = load_cases([EVALS / "functions_chat.jsonl"])
     calls, nones = cases[: len(build_functions.ROWS)], cases[len(build_functions.ROWS) :]
     for case, (category, function, request, arguments) in zip(calls, build_functions.ROWS, strict=True):
-        assert case.messages[-1]["content"] == request and case.meta["category"] == category
+        last = request[-1]["content"] if isinstance(request, list) else request
+        assert case.messages[-1]["content"] == last and case.meta["category"] == category
         assert case.gold == (function["function"]["name"],) and len(case.tools) == 3
         assert case.expected_args == arguments
         assert set(arguments) <= set(function["function"]["parameters"]["properties"])
