@@ -575,8 +575,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
     if set(param.cues) & {"user", "username", "login"} and set(param.cues) <= _LOGIN_WORDS:
-        for login in _LOG_IN_AS_RE.finditer(text):  # "log me in as jsmith"
-            found.append(Candidate(login.group(1), login.start(1), login.end(1), 0.9, "span"))
+        for as_user in _LOG_IN_AS_RE.finditer(text):  # "log me in as jsmith"
+            found.append(Candidate(as_user.group(1), as_user.start(1), as_user.end(1), 0.9, "span"))
     if "cuisine" in param.cues:  # "Find Italian restaurants"
         for dish in _CUISINE_RE.finditer(text):
             found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))
