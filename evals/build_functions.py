@@ -17,7 +17,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh3``: 20 rows and 10 requests no offered function serves (``expected: []``), written after the fresh2
   fixes and scored once;
 - ``fresh4``: 20 rows written after the fresh3 fixes and scored once: follow-ups, a system message, a nested
-  object, lists, codes, negative numbers.
+  object, lists, codes, negative numbers;
+- ``fresh5``: 20 rows written after the fresh4 fixes and scored once: lists, ranges, word numbers, sort orders,
+  negated flags.
 """
 
 from __future__ import annotations
@@ -402,6 +404,64 @@ ROWS += [
      "Log me in as jsmith with password Tr0ub4dor", {"username": ["jsmith"], "password": ["Tr0ub4dor"]}),
     ("fresh4", fn("get_elevation", "Elevation of a point", {"latitude": num(), "longitude": num()}),
      "What's the elevation at 46.8523, -121.7603?", {"latitude": [46.8523], "longitude": [-121.7603]}),
+]
+# written after the fresh4 fixes, and scored once (twelfth session): lists, ranges, word numbers, sort orders,
+# negated flags
+ROWS += [
+    ("fresh5", fn("get_weather_many", "Current weather for several cities", {"cities": listing("string")}),
+     "What's the weather in Paris, London and Rome?", {"cities": [["Paris", "London", "Rome"]]}),
+    ("fresh5", fn("top_headlines", "Top news headlines", {"count": whole("How many headlines")}),
+     "Show me the top 10 headlines", {"count": [10]}),
+    ("fresh5", fn("book_flight", "Book a flight", {"destination": text(), "cabin": {
+        "type": "string", "enum": ["Economy", "Premium Economy", "Business", "First"]}}),
+     "Book me a business class flight to Singapore", {"destination": ["Singapore"], "cabin": ["Business"]}),
+    ("fresh5", fn("order_items", "Order items", {"item": text(), "quantity": whole()}),
+     "Order twenty five bags of coffee beans", {"item": ["bags of coffee beans", "coffee beans"],
+                                                "quantity": [25]}),
+    ("fresh5", fn("hotel_availability", "Hotel availability", {"city": text(), "check_in": DATE, "check_out": DATE}),
+     "Any rooms in Lisbon from March 3 to March 7, 2027?",
+     {"city": ["Lisbon"], "check_in": ["2027-03-03"], "check_out": ["2027-03-07"]}),
+    ("fresh5", fn("set_quiet_hours", "Do-not-disturb window", {"start": text("HH:MM"), "end": text("HH:MM")}),
+     "Turn on do not disturb between 10pm and 7am", {"start": ["22:00"], "end": ["07:00"]}),
+    ("fresh5", fn("buy_eggs", "Buy eggs", {"count": whole("Number of eggs")}),
+     "Buy a dozen eggs", {"count": [12]}),
+    ("fresh5", fn("convert_speed", "Convert a speed",
+                  {"value": num(), "from_unit": {"type": "string", "enum": ["km/h", "mph", "m/s"]},
+                   "to_unit": {"type": "string", "enum": ["km/h", "mph", "m/s"]}}),
+     "Convert 100 km/h to mph", {"value": [100], "from_unit": ["km/h"], "to_unit": ["mph"]}),
+    ("fresh5", fn("find_apartments", "Apartments for rent", {"city": text(), "bedrooms": whole(),
+                                                             "max_rent": num("Monthly rent in USD")}),
+     "3 bedroom apartments in Austin under $2,000 a month",
+     {"city": ["Austin"], "bedrooms": [3], "max_rent": [2000]}),
+    ("fresh5", fn("search_laptops", "Search laptops",
+                  {"query": text(), "sort": {"type": "string", "enum": ["price_asc", "price_desc", "rating"]}}),
+     "Show me gaming laptops, cheapest first", {"query": ["gaming laptops"], "sort": ["price_asc"]}),
+    ("fresh5", fn("remind_in", "Reminder after a delay", {"minutes": whole(), "text": text("What to remind")}),
+     "Remind me in 20 minutes to check the oven", {"minutes": [20], "text": ["check the oven"]}),
+    ("fresh5", fn("call_contact", "Place a phone call", {"phone": text()}),
+     "Call (415) 555-0199", {"phone": ["(415) 555-0199", "4155550199", "415-555-0199"]}),
+    ("fresh5", fn("search_posts", "Search social posts by hashtag", {"hashtag": text()}),
+     "Find posts tagged #travel", {"hashtag": ["#travel", "travel"]}),
+    ("fresh5", fn("stock_quotes", "Quotes for several tickers", {"tickers": listing("string")}),
+     "Get quotes for AAPL, MSFT and GOOG", {"tickers": [["AAPL", "MSFT", "GOOG"]]}),
+    ("fresh5", fn("raise_salary", "Raise an employee's salary", {"employee_id": text(),
+                                                                 "percent": num("Raise in percent")}),
+     "Raise employee E-1042's salary by 3.5 percent", {"employee_id": ["E-1042"], "percent": [3.5]}),
+    ("fresh5", fn("schedule_post", "Schedule a social post", {"text": text(),
+                                                              "publish_at": {"type": "string", "format": "date-time"}}),
+     "Schedule 'We are hiring!' for 2026-12-01T10:00", {"text": ["We are hiring!"],
+                                                         "publish_at": ["2026-12-01T10:00:00", "2026-12-01T10:00"]}),
+    ("fresh5", fn("generate_report", "Generate a report", {"topic": text(), "include_images": {
+        "type": "boolean", "description": "Add images to the report"}}, ["topic"]),
+     "Generate a report on solar energy, and don't include images",
+     {"topic": ["solar energy"], "include_images": [False]}),
+    ("fresh5", fn("next_games", "Upcoming games of a team", {"team": text(), "count": whole()}),
+     "What are the next 5 games for the Boston Celtics?", {"team": ["Boston Celtics"], "count": [5]}),
+    ("fresh5", fn("transfer_money", "Transfer money", {"amount": num(), "currency": text("ISO code"),
+                                                       "recipient": text()}),
+     "Send €1.2k to Maria", {"amount": [1200], "currency": ["EUR"], "recipient": ["Maria"]}),
+    ("fresh5", fn("weather_history", "Past weather", {"city": text(), "days": whole("How many past days")}),
+     "What was the weather in Berlin over the last 3 days?", {"city": ["Berlin"], "days": [3]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -270,6 +270,7 @@ def assign(
                     pool.append((score, order, param, cand, index))
     used: dict[int, list[tuple[int, int]]] = {}
     shared: set[tuple[int, int, int]] = set()  # (turn, start, end) of free text one parameter already took
+    free_text: dict[str, tuple[int, Candidate]] = {}  # free text taken as it was written, by parameter
     for _score, _order, param, cand, index in sorted(pool, key=lambda t: (-t[0], t[4], t[1])):
         if param.name in filled:
             continue
@@ -283,9 +284,29 @@ def assign(
         filled[param.name] = (cand.value, cand.source if index == 0 else "context")
         if cand.shared:
             shared.add((index, cand.start, cand.end))
+            if param.role == "text" and cand.value == docs[index].text[cand.start : cand.end]:
+                free_text[param.name] = (index, cand)
         else:
             spans.append((cand.start, cand.end))
+    for name, (index, cand) in free_text.items():  # "gaming laptops, cheapest first" when sort took the tail
+        inside = [start for start, _end in used.get(index, []) if cand.start < start < cand.end]
+        head = _trim_tail(docs[index].text[cand.start : min(inside)]) if inside else ""
+        param = next(p for p in params if p.name == name)
+        if head and check.is_valid(coerce(head, param.schema), param.schema):
+            filled[name] = (head, filled[name][1])
     return filled
+
+
+_TAIL_WORDS = frozenset({"and", "or", "with", "for", "from", "under", "below", "over", "above", "in", "at", "by", "to",
+                         "of", "on", "than", "less", "more", "please", "that", "which", "the", "a", "an"})
+
+
+def _trim_tail(text: str) -> str:
+    """Free text up to where another parameter's value begins, without the words that led into it."""
+    words = re.sub(r"[\s,;:.!?-]+$", "", text).split()
+    while words and words[-1].lower().strip(",;:") in _TAIL_WORDS:
+        words.pop()
+    return re.sub(r"[,;:]+$", "", " ".join(words))
 
 
 def _positional(doc: Document, params: list[Param]) -> dict[str, int]:

@@ -173,6 +173,24 @@ def _roll_ranges_forward(dates: list[Mention], yearless: set[int]) -> None:
                 continue
 
 
+def _borrow_years_backward(dates: list[Mention], yearless: set[int]) -> None:
+    """ "from March 3 to March 7, 2027": a year-less date takes the year of the dated one that follows it
+    (the year before, when that would put it after: "December 30 to January 3, 2027")."""
+    order = sorted(range(len(dates)), key=lambda i: dates[i].start)
+    for current, following in reversed(list(zip(order, order[1:], strict=False))):
+        if current not in yearless or following in yearless:
+            continue
+        later, value = dates[following].value, dates[current].value
+        try:
+            moved = value.replace(year=later.year)
+            if _as_date(moved) > _as_date(later):
+                moved = value.replace(year=later.year - 1)
+        except ValueError:  # February 29th
+            continue
+        dates[current].value = moved
+        yearless.discard(current)
+
+
 def _as_date(value: dt.date) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
@@ -195,6 +213,7 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
             dates.append(Mention(mention_kind, value, m.start(), m.end(), m.group(0)))
             if kind in ("month_day", "day_month") and m.group(3) is None:
                 yearless.add(len(dates) - 1)
+    _borrow_years_backward(dates, yearless)
     _roll_ranges_forward(dates, yearless)
     times: list[Mention] = []
     for m in _TIME_RE.finditer(text):

@@ -15,7 +15,15 @@ from typing import Any
 from router.args.dates import format_value
 from router.args.document import Document
 from router.args.mentions import EXPRESSION_RE, SCALE_WORDS, Mention
-from router.args.params import CREATOR_WORDS, TITLE_WORDS, VENUE_WORDS, Param, singular, split_words
+from router.args.params import (
+    CREATOR_WORDS,
+    PAYEE_WORDS,
+    TITLE_WORDS,
+    VENUE_WORDS,
+    Param,
+    singular,
+    split_words,
+)
 from router.lexical import stem
 
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
@@ -107,6 +115,9 @@ _ENUM_SYNONYMS = {
     "lb": ("pounds", "pound"), "lbs": ("pounds", "pound"), "g": ("grams", "gram"), "l": ("liters", "litres"),
     "ml": ("milliliters", "millilitres"), "oz": ("ounces", "ounce"), "yd": ("yards", "yard"),
     "cycling": ("bike", "bicycle", "cycle"), "bicycling": ("bike", "bicycle", "cycle"), "bike": ("bicycle", "cycle"),
+    "price_asc": ("cheapest first", "lowest price first", "cheapest", "low to high"),
+    "price_desc": ("most expensive first", "highest price first", "high to low"),
+    "rating": ("best rated", "top rated", "highest rated"),
     "driving": ("car", "drive"), "walking": ("walk", "on foot"), "transit": ("public transport", "bus", "train", "subway"),
 }  # fmt: skip
 
@@ -537,6 +548,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                      + _title_fit(s.value, param))
             if VENUE_WORDS & set(param.cues) and re.search(r"\b(?:at|from|in)\s+(?:the\s+)?$", doc.text[: s.start]):
                 score += 0.3  # "a table at Luigi's": the place is named after "at"
+            if PAYEE_WORDS & set(param.cues) and re.search(r"\bto\s+$", doc.text[: s.start]):
+                score += 0.3  # "send €1.2k to Maria": who receives it follows "to"
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
     elif param.role == "expression":  # "(5+3)*6"
         for expression in EXPRESSION_RE.finditer(text):
@@ -577,6 +590,19 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     if set(param.cues) & {"user", "username", "login"} and set(param.cues) <= _LOGIN_WORDS:
         for as_user in _LOG_IN_AS_RE.finditer(text):  # "log me in as jsmith"
             found.append(Candidate(as_user.group(1), as_user.start(1), as_user.end(1), 0.9, "span"))
+    if set(param.cues) & {"hashtag", "tag"}:  # "posts tagged #travel"
+        for tag in re.finditer(r"(?<![\w#])#\w+", text):
+            found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
+    if param.required and param.role == "generic" and set(param.cues) & _GOODS_WORDS:
+        for counted in doc.of("number"):  # "twenty five bags of coffee beans", "3 apples"
+            if not counted.unit.isalpha() or len(counted.unit) < 3 or counted.unit in _NOT_GOODS:
+                continue
+            thing = _COUNTED_RE.match(text, counted.end)
+            if thing and thing.group(1).lower().split()[0] not in _STOP_VALUE:  # "bags of coffee beans"
+                found.append(Candidate(thing.group(1), thing.start(1), thing.end(1), 0.6, "span"))
+            elif counted.unit not in _UNIT_ALIASES and counted.unit not in _UNIT_FAMILIES:
+                start = counted.end - len(counted.unit)  # "3 apples": the unit is the thing
+                found.append(Candidate(text[start:counted.end], start, counted.end, 0.6, "span", shared=True))
     if "cuisine" in param.cues:  # "Find Italian restaurants"
         for dish in _CUISINE_RE.finditer(text):
             found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))
@@ -646,6 +672,12 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
+_NOT_GOODS = frozenset({"people", "person", "persons", "guests", "adults", "children", "kids", "times", "years",
+                        "months", "weeks", "days", "hours", "minutes", "seconds", "stars", "percent", "pm", "am"})
+_GOODS_WORDS = frozenset({"item", "product", "food", "ingredient", "dish", "goods", "article", "thing", "merchandise"})
+# what follows a count: "[bags] of coffee beans", "apples"; stops at a preposition or punctuation
+_COUNTED_RE = re.compile(r"(?:\s+(?:of\s+)?)?([A-Za-z][\w'-]*(?:\s+(?!(?:for|to|from|at|in|on|by|with|and|or|please)\b)"
+                         r"[A-Za-z][\w'-]*){0,3})")
 _LOG_IN_AS_RE = re.compile(r"\b(?:log(?:ged)?|sign(?:ed)?)\s+(?:me\s+)?(?:in|on)\s+as\s+([^\s,;!?]+[^\s,.;!?])", re.I)
 _CUISINE_RE = re.compile(
     r"\b(?:Italian|Chinese|Mexican|Japanese|Indian|Thai|French|Greek|Spanish|Korean|Vietnamese|American|"
@@ -675,7 +707,8 @@ def _after_to(doc: Document, start: int) -> bool:
 
 _SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|me|us)(?: that)?|with the (?:text|message))"
                         r"[:,]?(?=\s)", re.I)
-_REMIND_RE = re.compile(r"\bremind(?:er)?(?:\s+(?:me|us|him|her|them))?\s+(?:to|that|about)\s+(.+?)"
+_REMIND_RE = re.compile(r"\bremind(?:er)?(?:\s+(?:me|us|him|her|them))?"
+                        r"(?:\s+(?:in|at|on|by|tomorrow|tonight|today)(?:\s+[\w:]+){0,2}?)?\s+(?:to|that|about)\s+(.+?)"
                         r"(?=\s+(?:every|each|at|on|in|by|tomorrow|today|tonight|next|this|before|after)\b|[,.;!?]|$)",
                         re.I)
 _SEARCH_FOR_RE = re.compile(r"\bsearch(?:\s+\w+){0,3}?\s+for\s+(.+?)(?=\s*[,.;!?]|$)", re.I)
@@ -695,7 +728,8 @@ def _unit_pair_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
-_ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:topic|subject) of)\s+"
+_ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:topic|subject) of|"
+                       r"(?:report|article|essay|summary|paper|presentation|story|research|post)\s+on)\s+"
                        r"(?:the\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
 # two or more element symbols with a count or a two-letter symbol ("H2O", "NaCl"), not an acronym ("USA")
 _FORMULA_RE = re.compile(r"\b(?=[A-Z][a-z]?\d*[A-Z(])(?=[\w()]*(?:\d|[A-Z][a-z]))(?:[A-Z][a-z]?\d*|\([A-Za-z0-9]+\)\d*){2,}\b")

@@ -59,6 +59,7 @@ CREATOR_WORDS = frozenset({"artist", "author", "singer", "band", "composer", "di
 VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
                          "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
                          "airline", "bank", "pharmacy", "library", "park", "stadium"})
+PAYEE_WORDS = frozenset({"recipient", "receiver", "payee", "beneficiary", "addressee"})  # "send €50 to Maria"
 RECIPIENT_WORDS = {"to", "cc", "bcc", "recipient", "receiver", "addressee"}
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
 EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", "arithmetic"}
@@ -182,7 +183,7 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
             role = "text"
         elif word_set & IDENT_WORDS or word_set & SYMBOL_WORDS:
             role = "ident"
-        elif word_set & (NAME_WORDS | CREATOR_WORDS | TITLE_WORDS) or (
+        elif word_set & (NAME_WORDS | CREATOR_WORDS | TITLE_WORDS | PAYEE_WORDS) or (
                 word_set & VENUE_WORDS and not word_set & {"type", "kind", "category"}):
             role = "name"
     raw = kind == "date" and not fmt and not hint and bool(_AS_SAID_RE.search(description))

@@ -1052,3 +1052,38 @@ def test_log_in_as_names_the_username() -> None:
     assert fill_arguments(user("Log me in as jsmith with password Tr0ub4dor"), login).arguments == {
         "username": "jsmith", "password": "Tr0ub4dor"
     }
+
+
+def test_a_range_lends_its_year_to_its_start() -> None:
+    stay = tool({"check_in": {"type": "string", "format": "date"}, "check_out": {"type": "string", "format": "date"}},
+                ["check_in", "check_out"])
+    assert fill_arguments(user("Any rooms from March 3 to March 7, 2027?"), stay).arguments == {
+        "check_in": "2027-03-03", "check_out": "2027-03-07"
+    }
+
+
+def test_the_thing_counted_and_free_text_before_another_value() -> None:
+    order = tool({"item": {"type": "string"}, "quantity": {"type": "integer"}}, ["item", "quantity"])
+    assert fill_arguments(user("Order twenty five bags of coffee beans"), order).arguments == {
+        "item": "coffee beans", "quantity": 25
+    }
+    sort = {"type": "string", "enum": ["price_asc", "price_desc", "rating"]}
+    search = tool({"query": {"type": "string"}, "sort": sort}, ["query", "sort"])
+    assert fill_arguments(user("Show me gaming laptops, cheapest first"), search).arguments == {
+        "query": "gaming laptops", "sort": "price_asc"
+    }
+
+
+def test_reminders_topics_tags_and_payees() -> None:
+    remind = tool({"minutes": {"type": "integer"}, "text": {"type": "string"}}, ["minutes", "text"])
+    assert fill_arguments(user("Remind me in 20 minutes to check the oven"), remind).arguments == {
+        "minutes": 20, "text": "check the oven"
+    }
+    report = tool({"topic": {"type": "string"}}, ["topic"])
+    assert fill_arguments(user("Generate a report on solar energy, please"), report).arguments == {
+        "topic": "solar energy"
+    }
+    posts = tool({"hashtag": {"type": "string"}}, ["hashtag"])
+    assert fill_arguments(user("Find posts tagged #travel"), posts).arguments == {"hashtag": "#travel"}
+    pay = tool({"amount": {"type": "number"}, "recipient": {"type": "string"}}, ["amount", "recipient"])
+    assert fill_arguments(user("Send €1.2k to Maria"), pay).arguments == {"amount": 1200, "recipient": "Maria"}
