@@ -19,7 +19,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh4``: 20 rows written after the fresh3 fixes and scored once: follow-ups, a system message, a nested
   object, lists, codes, negative numbers;
 - ``fresh5``: 20 rows written after the fresh4 fixes and scored once: lists, ranges, word numbers, sort orders,
-  negated flags.
+  negated flags;
+- ``fresh6``: 20 rows written after the fresh5 fixes and scored once: developer and business tools (issues,
+  chat channels, orders, files, SQL, deployments, invoices, IP addresses).
 """
 
 from __future__ import annotations
@@ -462,6 +464,68 @@ ROWS += [
      "Send €1.2k to Maria", {"amount": [1200], "currency": ["EUR"], "recipient": ["Maria"]}),
     ("fresh5", fn("weather_history", "Past weather", {"city": text(), "days": whole("How many past days")}),
      "What was the weather in Berlin over the last 3 days?", {"city": ["Berlin"], "days": [3]}),
+]
+# written after the fresh5 fixes, and scored once (twelfth session): developer and business tools
+ROWS += [
+    ("fresh6", fn("create_github_issue", "Open an issue in a GitHub repository",
+                  {"repo": text("owner/name"), "title": text(), "labels": listing("string")}, ["repo", "title"]),
+     "Open an issue in acme/webapp titled 'Login button broken on Safari' with the label bug",
+     {"repo": ["acme/webapp"], "title": ["Login button broken on Safari"], "labels": [["bug"], ""]}),
+    ("fresh6", fn("post_slack_message", "Post to a Slack channel", {"channel": text(), "text": text()}),
+     "Post 'Deploy finished' in #releases", {"channel": ["#releases", "releases"], "text": ["Deploy finished"]}),
+    ("fresh6", fn("get_order_status", "Status of an order", {"order_id": text()}),
+     "Where is my order 112-7788-3345?", {"order_id": ["112-7788-3345"]}),
+    ("fresh6", fn("refund_order", "Refund an order", {"order_id": text(), "amount": num(), "reason": text()},
+                  ["order_id"]),
+     "Refund $25 on order A-5521 because the item arrived damaged",
+     {"order_id": ["A-5521"], "amount": [25], "reason": ["the item arrived damaged", "item arrived damaged", ""]}),
+    ("fresh6", fn("read_file", "Read a file", {"path": text("File path")}),
+     "Show me the contents of /etc/nginx/nginx.conf", {"path": ["/etc/nginx/nginx.conf"]}),
+    ("fresh6", fn("run_sql", "Run a read-only SQL query", {"query": text("SQL")}),
+     "Run SELECT count(*) FROM users WHERE active = true",
+     {"query": ["SELECT count(*) FROM users WHERE active = true"]}),
+    ("fresh6", fn("create_contact", "Add a CRM contact", {"name": text(), "email": {"type": "string", "format": "email"},
+                                                          "company": text()}, ["name", "email"]),
+     "Add Priya Nair from Globex, priya.nair@globex.com, to my contacts",
+     {"name": ["Priya Nair"], "email": ["priya.nair@globex.com"], "company": ["Globex", ""]}),
+    ("fresh6", fn("get_user", "Look up a user", {"user_id": whole()}),
+     "Fetch user 48213", {"user_id": [48213]}),
+    ("fresh6", fn("scale_deployment", "Scale a Kubernetes deployment", {"deployment": text(), "replicas": whole(),
+                                                                         "namespace": text()}, ["deployment", "replicas"]),
+     "Scale the api-server deployment to 6 replicas in the prod namespace",
+     {"deployment": ["api-server"], "replicas": [6], "namespace": ["prod", ""]}),
+    ("fresh6", fn("add_calendar_event", "Add a calendar event", {"title": text(), "start": {"type": "string",
+                                                                                            "format": "date-time"},
+                                                                  "duration_minutes": whole()}),
+     "Put 'Team sync' on my calendar for 2026-12-02 at 15:30 for half an hour",
+     {"title": ["Team sync"], "start": ["2026-12-02T15:30:00", "2026-12-02T15:30"], "duration_minutes": [30]}),
+    ("fresh6", fn("set_price", "Set a product's price", {"sku": text(), "price": num()}),
+     "Change the price of SKU TS-RED-M to 19.99", {"sku": ["TS-RED-M"], "price": [19.99]}),
+    ("fresh6", fn("send_invoice", "Send an invoice", {"customer_email": {"type": "string", "format": "email"},
+                                                      "amount": num(), "due_date": DATE}),
+     "Invoice billing@initech.com for $4,500 due on January 15, 2027",
+     {"customer_email": ["billing@initech.com"], "amount": [4500], "due_date": ["2027-01-15"]}),
+    ("fresh6", fn("lookup_ip", "Geolocate an IP address", {"ip": text()}),
+     "Where is 203.0.113.42 located?", {"ip": ["203.0.113.42"]}),
+    ("fresh6", fn("create_branch", "Create a git branch", {"name": text(), "from_branch": text()}),
+     "Create a branch called feature/login-fix from main",
+     {"name": ["feature/login-fix"], "from_branch": ["main"]}),
+    ("fresh6", fn("assign_ticket", "Assign a support ticket", {"ticket_id": text(), "assignee": text()}),
+     "Assign ticket #4821 to Carlos", {"ticket_id": ["4821", "#4821"], "assignee": ["Carlos"]}),
+    ("fresh6", fn("get_metrics", "Service metrics", {"service": text(), "metric": {
+        "type": "string", "enum": ["latency", "error_rate", "throughput"]}, "window_hours": whole()}),
+     "What's the error rate of the checkout service over the last 24 hours?",
+     {"service": ["checkout", "checkout service"], "metric": ["error_rate"], "window_hours": [24]}),
+    ("fresh6", fn("translate_document", "Translate a document", {"document_id": text(), "target_language": text()}),
+     "Translate document DOC-7781 into Portuguese", {"document_id": ["DOC-7781"], "target_language": ["Portuguese"]}),
+    ("fresh6", fn("create_discount_code", "Create a discount code", {"code": text(), "percent_off": num(),
+                                                                     "expires": DATE}),
+     "Create discount code WINTER20 for 20% off, expiring 2027-02-28",
+     {"code": ["WINTER20"], "percent_off": [20], "expires": ["2027-02-28"]}),
+    ("fresh6", fn("pause_subscription", "Pause a subscription", {"subscription_id": text(), "months": whole()}),
+     "Pause subscription sub_8KJ2 for two months", {"subscription_id": ["sub_8KJ2"], "months": [2]}),
+    ("fresh6", fn("block_ip", "Block an IP address", {"ip": text(), "hours": whole("How long to block")}),
+     "Block 198.51.100.7 for 48 hours", {"ip": ["198.51.100.7"], "hours": [48]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

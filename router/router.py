@@ -41,6 +41,7 @@ from router.compound import first_request
 from router.context import RoutingContext, build_context
 from router.encoder import Encoder, LruVectors, default_model_path, text_hash, tool_text
 from router.lexical import overlap
+from router.literals import literal_taker
 from router.model import (
     CANDIDATE_FEATURES,
     Adapter,
@@ -461,6 +462,10 @@ class Router:
             # a request of several steps: how sure the NONE is comes from the whole request (its first step
             # finding no tool says nothing of the later steps)
             none = whole_none * (ACTION_CONFLICT_FACTOR if first_unfit else 1.0)
+            literal = literal_taker(text, tools)
+            if literal is not None:  # "Where is 203.0.113.42 located?" next to lookup_ip: the LLM decides
+                reason = f"none, unsure: the request carries {literal[0]}, which {literal[1]} takes ({reason})"
+                none *= ACTION_CONFLICT_FACTOR
             return self._decision(None, none, ordered, reason, start, seen=seen, view=view)
         idx = int(cand.index[best])
         feats = cand.features[best]

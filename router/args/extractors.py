@@ -14,7 +14,7 @@ from typing import Any
 
 from router.args.dates import format_value
 from router.args.document import Document
-from router.args.mentions import EXPRESSION_RE, SCALE_WORDS, Mention
+from router.args.mentions import EXPRESSION_RE, IP_RE, SCALE_WORDS, Mention
 from router.args.params import (
     CREATOR_WORDS,
     PAYEE_WORDS,
@@ -242,6 +242,10 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
             score += 0.4  # "the top 5 headlines": how many results
         found.append(Candidate(value, m.start, m.end, score, "number"))
+    if "minute" in param.cues or re.search(r"\bminutes\b", param.description, re.I):
+        for said in _HOUR_PHRASE_RE.finditer(doc.text):  # "for half an hour": 30 minutes
+            score = 0.6 + proximity(doc, param, said.start(), said.end())
+            found.append(Candidate(_HOUR_PHRASES[said.group(0).lower()], said.start(), said.end(), score, "number"))
     for m in doc.of("ident"):  # "the 12th Fibonacci number": an ordinal is a position, a whole number
         ordinal = _ORDINAL_RE.fullmatch(m.text)
         if ordinal:
@@ -250,6 +254,9 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
+_HOUR_PHRASES = {"an hour and a half": 90, "half an hour": 30, "a quarter of an hour": 15, "quarter of an hour": 15,
+                 "an hour": 60}
+_HOUR_PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(_HOUR_PHRASES, key=len, reverse=True)) + r")\b", re.I)
 # a rate wanted as a fraction: "as a decimal", "a fraction", "e.g. 0.05 for 5%" (not "decimal places")
 _FRACTION_RE = re.compile(
     r"\bfraction|\bdecimal\b(?!\s+(?:places|digits|point))|\b0\.\d+\s+(?:for|=|means)\s+\d+\s*%", re.I
@@ -550,6 +557,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 score += 0.3  # "a table at Luigi's": the place is named after "at"
             if PAYEE_WORDS & set(param.cues) and re.search(r"\bto\s+$", doc.text[: s.start]):
                 score += 0.3  # "send €1.2k to Maria": who receives it follows "to"
+            if param.required and param.cues == ("name",):
+                score += 0.15  # add_contact(name, ...): "Add Priya Nair from Globex" names the contact first
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
     elif param.role == "expression":  # "(5+3)*6"
         for expression in EXPRESSION_RE.finditer(text):
@@ -562,7 +571,11 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     elif param.role == "ident" and "currency" in param.cues:  # "500 USD" is an amount in USD, not "500"
         found.extend(_currency_candidates(doc, param))
     elif param.role == "ident":
-        for m in (m for m in doc.of("ident", "number", "acronym") if m.text.lower() not in param.cues):
+        for m in (m for m in doc.of("ident", "number", "acronym", "phone") if m.text.lower() not in param.cues):
+            if m.kind == "number" and (m.value != int(m.value) or m.unit in _CURRENCY_CODES):
+                continue  # 19.99, $20: an amount, never an identifier
+            if m.kind == "phone" and "phone" in param.cues:
+                continue  # a phone parameter takes it as a phone; an order ID "112-7788-3345" is dashed digits
             value = number_text(m) if m.kind == "number" else m.text
             score = 0.5 + proximity(doc, param, m.start, m.end) + (0.3 if _typed_ident(m.text, param) else 0.0)
             label = other_label(doc, param, m.start)
@@ -572,7 +585,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 score -= 0.3  # "my password is hunter2" names a password, not this token
             if m.kind == "number" and _YEAR_PHRASE_RE.search(doc.text[: m.end]):
                 continue  # "how did Apple do in 1999": a year, never a ticker or an ID
-            found.append(Candidate(value, m.start, m.end, score, "span"))
+            found.append(Candidate(value, m.start, m.end, score, "pattern" if m.kind == "phone" else "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
         wanted = {"%"} if set(param.cues) & _RATE_WORDS else _CURRENCY_CODES.keys()
@@ -590,6 +603,24 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     if set(param.cues) & {"user", "username", "login"} and set(param.cues) <= _LOGIN_WORDS:
         for as_user in _LOG_IN_AS_RE.finditer(text):  # "log me in as jsmith"
             found.append(Candidate(as_user.group(1), as_user.start(1), as_user.end(1), 0.9, "span"))
+    if param.role == "ident":  # codes of capitals and dashes: "SKU TS-RED-M"
+        for code in re.finditer(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b", text):
+            found.append(Candidate(code.group(0), code.start(), code.end(),
+                                   0.6 + proximity(doc, param, code.start(), code.end()), "pattern"))
+    if set(param.cues) & {"repo", "repository"}:  # "acme/webapp"
+        for repo in re.finditer(r"(?<![\w/.:])[\w.-]+/[\w.-]+(?![\w/])", text):
+            found.append(Candidate(repo.group(0), repo.start(), repo.end(), 0.9, "pattern"))
+    if "ip" in param.cues or re.search(r"\bIP\b", param.description):  # "block 198.51.100.7"
+        for address in IP_RE.finditer(text):
+            found.append(Candidate(address.group(0), address.start(), address.end(), 0.9, "pattern"))
+    if set(param.cues) & {"sql", "query"} and "sql" in (param.name + " " + param.description).lower():
+        for sql in re.finditer(r"\b(?:SELECT|INSERT|UPDATE|DELETE|WITH)\b.*\S", text):  # "Run SELECT ..."
+            found.append(Candidate(sql.group(0), sql.start(), sql.end(), 0.9, "pattern", shared=True))
+    if param.role != "location" and set(split_words(param.name)) & {"from", "source", "base", "origin"}:
+        for said_from in re.finditer(r"\bfrom\s+", text):  # "a branch ... from main"
+            after = _value_after(doc, said_from.end())
+            if after:
+                found.append(Candidate(after[0], after[1], after[2], 0.7, "span"))
     if set(param.cues) & {"hashtag", "tag"}:  # "posts tagged #travel"
         for tag in re.finditer(r"(?<![\w#])#\w+", text):
             found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
@@ -622,10 +653,13 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             if end > start:
                 found.append(Candidate(text[start:end], start, end, 0.7, "span", shared=True))
     if param.role == "name" and not creator and {"title", "name"} & set(param.cues):
-        for named in re.finditer(r"\b(?:called|named|titled|entitled)\s+", text):  # "an event called Team Sync"
+        for named in re.finditer(r"\b(called|named|titled|entitled)\s+", text):  # "an event called Team Sync"
             after = _value_after(doc, named.end())
-            if after and (after[0][:1].isupper() or after[0][:1].isdigit()):
-                found.append(Candidate(after[0], after[1], after[2], 0.6, "span"))
+            # a name, a quoted title, or an identifier-like name ("a branch called feature/login-fix")
+            if after and (after[0][:1].isupper() or after[0][:1].isdigit() or re.search(r"[/_.-]", after[0])):
+                # "titled" says title, "called" / "named" say name: the verb that fits the parameter wins
+                fits = named.group(1).endswith("titled") == ("title" in param.cues)
+                found.append(Candidate(after[0], after[1], after[2], 0.9 if fits else 0.6, "span"))
     if {"task", "reminder", "message", "text", "note", "title", "content", "description"} & set(param.cues):
         for task in _REMIND_RE.finditer(text):  # "remind me to water the plants every Sunday": what to do
             found.append(Candidate(task.group(1), task.start(1), task.end(1), 0.7, "span"))

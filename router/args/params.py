@@ -59,7 +59,8 @@ CREATOR_WORDS = frozenset({"artist", "author", "singer", "band", "composer", "di
 VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
                          "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
                          "airline", "bank", "pharmacy", "library", "park", "stadium"})
-PAYEE_WORDS = frozenset({"recipient", "receiver", "payee", "beneficiary", "addressee"})  # "send €50 to Maria"
+# who something goes to: "send €50 to Maria", "assign ticket #4821 to Carlos"
+PAYEE_WORDS = frozenset({"recipient", "receiver", "payee", "beneficiary", "addressee", "assignee"})
 RECIPIENT_WORDS = {"to", "cc", "bcc", "recipient", "receiver", "addressee"}
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
 EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", "arithmetic"}

@@ -1087,3 +1087,40 @@ def test_reminders_topics_tags_and_payees() -> None:
     assert fill_arguments(user("Find posts tagged #travel"), posts).arguments == {"hashtag": "#travel"}
     pay = tool({"amount": {"type": "number"}, "recipient": {"type": "string"}}, ["amount", "recipient"])
     assert fill_arguments(user("Send €1.2k to Maria"), pay).arguments == {"amount": 1200, "recipient": "Maria"}
+
+
+def test_developer_tool_values() -> None:
+    issue = tool({"repo": {"type": "string"}, "title": {"type": "string"},
+                  "labels": {"type": "array", "items": {"type": "string"}}}, ["repo", "title"])
+    said = user("Open an issue in acme/webapp titled 'Login button broken on Safari' with the label bug")
+    assert fill_arguments(said, issue).arguments == {"repo": "acme/webapp", "title": "Login button broken on Safari"}
+    order = tool({"order_id": {"type": "string"}}, ["order_id"])
+    assert fill_arguments(user("Where is my order 112-7788-3345?"), order).arguments == {"order_id": "112-7788-3345"}
+    price = tool({"sku": {"type": "string"}, "price": {"type": "number"}}, ["sku", "price"])
+    assert fill_arguments(user("Change the price of SKU TS-RED-M to 19.99"), price).arguments == {
+        "sku": "TS-RED-M", "price": 19.99
+    }
+    block = tool({"ip": {"type": "string"}, "hours": {"type": "integer"}}, ["ip", "hours"])
+    assert fill_arguments(user("Block 198.51.100.7 for 48 hours"), block).arguments == {
+        "ip": "198.51.100.7", "hours": 48
+    }
+    sql = tool({"query": {"type": "string", "description": "SQL"}}, ["query"])
+    assert fill_arguments(user("Run SELECT count(*) FROM users WHERE active = true"), sql).arguments == {
+        "query": "SELECT count(*) FROM users WHERE active = true"
+    }
+    branch = tool({"name": {"type": "string"}, "from_branch": {"type": "string"}}, ["name", "from_branch"])
+    assert fill_arguments(user("Create a branch called feature/login-fix from main"), branch).arguments == {
+        "name": "feature/login-fix", "from_branch": "main"
+    }
+
+
+def test_people_and_durations_in_business_requests() -> None:
+    contact = tool({"name": {"type": "string"}, "email": {"type": "string", "format": "email"},
+                    "company": {"type": "string"}}, ["name", "email"])
+    said = user("Add Priya Nair from Globex, priya.nair@globex.com, to my contacts")
+    assert fill_arguments(said, contact).arguments == {"name": "Priya Nair", "email": "priya.nair@globex.com",
+                                                       "company": "Globex"}
+    ticket = tool({"ticket_id": {"type": "string"}, "assignee": {"type": "string"}}, ["ticket_id", "assignee"])
+    assert fill_arguments(user("Assign ticket #4821 to Carlos"), ticket).arguments["assignee"] == "Carlos"
+    meeting = tool({"duration_minutes": {"type": "integer"}}, ["duration_minutes"])
+    assert fill_arguments(user("Book it for half an hour"), meeting).arguments == {"duration_minutes": 30}

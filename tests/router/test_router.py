@@ -509,3 +509,18 @@ def test_a_tool_that_needs_a_token_sends_its_provider_first(shipped: Router) -> 
     # with the token in hand the tool runs as it is
     direct = shipped.decide(user("Delete my account, my token is tk-1234abcd."), tools)
     assert direct.tool == "DeleteAccount" and direct.then is None
+
+
+def test_a_literal_only_one_offered_tool_takes_is_never_a_confident_none(shipped: Router) -> None:
+    lookup = ToolSpec("lookup_ip", "Geolocate an IP address",
+                      {"type": "object", "properties": {"ip": {"type": "string"}}, "required": ["ip"]})
+    others = [ToolSpec("set_timer", "Start a countdown timer."),
+              ToolSpec("translate_text", "Translate text into another language.")]
+    # the embedding reads a place question, far from the IP tool: the head says NONE, but the LLM decides
+    decision = shipped.decide(user("Where is 203.0.113.42 located?"), [lookup, *others])
+    assert decision.tool == "lookup_ip" or not decision.confident, decision
+    if decision.tool is None:
+        assert "an IP address, which lookup_ip takes" in decision.reason
+    # without the tool that takes it, a NONE stays as sure as the head says
+    alone = shipped.decide(user("Where is 203.0.113.42 located?"), others)
+    assert alone.tool is None and "IP address" not in alone.reason
