@@ -21,7 +21,8 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh5``: 20 rows written after the fresh4 fixes and scored once: lists, ranges, word numbers, sort orders,
   negated flags;
 - ``fresh6``: 20 rows written after the fresh5 fixes and scored once: developer and business tools (issues,
-  chat channels, orders, files, SQL, deployments, invoices, IP addresses).
+  chat channels, orders, files, SQL, deployments, invoices, IP addresses);
+- ``fresh7``: 20 rows written after the fresh6 fixes and scored once: a mix of everything above.
 """
 
 from __future__ import annotations
@@ -526,6 +527,73 @@ ROWS += [
      "Pause subscription sub_8KJ2 for two months", {"subscription_id": ["sub_8KJ2"], "months": [2]}),
     ("fresh6", fn("block_ip", "Block an IP address", {"ip": text(), "hours": whole("How long to block")}),
      "Block 198.51.100.7 for 48 hours", {"ip": ["198.51.100.7"], "hours": [48]}),
+]
+# written after the fresh6 fixes, and scored once (twelfth session): a mix of everything above
+ROWS += [
+    ("fresh7", fn("get_stock_price", "Latest stock price", {"ticker": text("Ticker symbol")}),
+     "How is Nvidia (NVDA) trading right now?", {"ticker": ["NVDA"]}),
+    ("fresh7", fn("create_playlist", "Create a playlist", {"name": text(), "songs": listing("string")}, ["name"]),
+     "Make a playlist called Road Trip with 'Africa' and 'Dreams'",
+     {"name": ["Road Trip"], "songs": [["Africa", "Dreams"], ""]}),
+    ("fresh7", fn("calculate_gpa", "Grade point average", {"grades": listing("number")}),
+     "My grades are 3.7, 3.3, 4.0 and 2.9. What's my GPA?", {"grades": [[3.7, 3.3, 4.0, 2.9]]}),
+    ("fresh7", fn("book_taxi", "Book a taxi", {"pickup": text("Pickup address"), "dropoff": text("Drop-off address"),
+                                               "passengers": whole()}),
+     "Get me a cab from 221B Baker Street to Paddington Station for 2 people",
+     {"pickup": ["221B Baker Street"], "dropoff": ["Paddington Station"], "passengers": [2]}),
+    ("fresh7", fn("water_intake", "Daily water intake", {"weight_kg": num(), "activity_level": {
+        "type": "string", "enum": ["low", "moderate", "high"]}}),
+     "How much water should I drink if I weigh 82 kg and exercise a lot?",
+     {"weight_kg": [82], "activity_level": ["high"]}),
+    ("fresh7", fn("get_exchange_rate", "Exchange rate between two currencies",
+                  {"base_currency": text("ISO code, e.g. USD"), "target_currency": text("ISO code")}),
+     chat("How many yen is a dollar?", "About 150 yen to the dollar.", "And how many euros?"),
+     {"base_currency": ["USD"], "target_currency": ["EUR"]}),
+    ("fresh7", fn("rate_movie", "Rate a movie", {"title": text(), "stars": whole("1 to 5")}),
+     "Give Inception 5 stars", {"title": ["Inception"], "stars": [5]}),
+    ("fresh7", fn("compare_prices", "Compare prices of a product across stores", {"product": text(),
+                                                                                   "stores": listing("string")}),
+     "Compare the price of AirPods Pro at Amazon, Best Buy and Walmart",
+     {"product": ["AirPods Pro"], "stores": [["Amazon", "Best Buy", "Walmart"]]}),
+    ("fresh7", fn("log_workout", "Log a workout", {"activity": text(), "duration_minutes": whole(),
+                                                   "calories": whole()}, ["activity", "duration_minutes"]),
+     "Log a 45 minute run, I burned about 500 calories",
+     {"activity": ["run", "running"], "duration_minutes": [45], "calories": [500, ""]}),
+    ("fresh7", fn("find_parking", "Find parking near a place", {"near": text(), "max_price_per_hour": num()},
+                  ["near"]),
+     "Find parking near Madison Square Garden for under $10 an hour",
+     {"near": ["Madison Square Garden"], "max_price_per_hour": [10]}),
+    ("fresh7", fn("area_of_circle", "Area of a circle", {"radius": num(), "units": text()}, ["radius"]),
+     "Area of a circle with a radius of 7.5 inches", {"radius": [7.5], "units": ["inches", ""]}),
+    ("fresh7", fn("create_user", "Create a user account", {"username": text(), "email": {"type": "string",
+                                                                                          "format": "email"},
+                                                           "is_admin": {"type": "boolean"}}, ["username", "email"]),
+     "Create an admin account for mlopez with the email m.lopez@corp.io",
+     {"username": ["mlopez"], "email": ["m.lopez@corp.io"], "is_admin": [True]}),
+    ("fresh7", fn("get_tide_times", "Tide times for a harbour", {"location": text(), "date": DATE}),
+     "When is high tide in Brighton on 2026-12-05?", {"location": ["Brighton"], "date": ["2026-12-05"]}),
+    ("fresh7", fn("estimate_shipping", "Shipping cost", {"weight_lb": num("Weight in pounds"),
+                                                         "destination_zip": text()}),
+     "How much to ship a 3.5 lb box to 10001?", {"weight_lb": [3.5], "destination_zip": ["10001"]}),
+    ("fresh7", fn("word_count", "Count the words of a text", {"text": text()}),
+     chat("Here's my intro: 'Hello everyone, welcome to the show.' How many words is that?"),
+     {"text": ["Hello everyone, welcome to the show."]}),
+    ("fresh7", fn("set_language", "Set the interface language", {"language": {
+        "type": "string", "enum": ["en", "fr", "de", "es", "it"]}}),
+     "Switch the interface to German", {"language": ["de"]}),
+    ("fresh7", fn("get_country_info", "Facts about a country", {"country": text()}),
+     "Tell me the population and capital of New Zealand", {"country": ["New Zealand"]}),
+    ("fresh7", fn("schedule_call", "Schedule a phone call", {"contact": text(), "time": text("HH:MM")}),
+     "Schedule a call with Dr. Chen at 4:45pm", {"contact": ["Dr. Chen"], "time": ["16:45"]}),
+    ("fresh7", fn("mortgage_affordability", "How much house one can afford",
+                  {"annual_income": num(), "monthly_debts": num(), "down_payment": num()}),
+     "I make $95k a year, pay $600 a month in debts and have $40,000 saved for a down payment. What can I afford?",
+     {"annual_income": [95000], "monthly_debts": [600], "down_payment": [40000]}),
+    ("fresh7", fn("add_expense", "Record an expense", {"amount": num(), "category": {
+        "type": "string", "enum": ["food", "transport", "rent", "entertainment", "other"]}, "note": text()},
+                  ["amount", "category"]),
+     "I spent 23.50 on an Uber to the airport", {"amount": [23.5], "category": ["transport"],
+                                                  "note": ["Uber to the airport", ""]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

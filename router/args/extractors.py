@@ -137,6 +137,7 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
                     )
             continue
         terms = [str(value)] + list(_ENUM_SYNONYMS.get(str(value).lower(), ()))
+        terms += _LANGUAGE_NAMES.get(str(value).lower(), [])  # ["en", "de", ...]: "German" is "de"
         for i, term in enumerate(terms):
             if len(term) <= 2 and i > 0:  # single letters ("c", "f") only right after a degree/number
                 pattern = rf"(?:\d\s*°?|°|\bin\s+|\bdegrees?\s+){re.escape(term)}\b"
@@ -368,6 +369,9 @@ LANGUAGES = {
     "indonesian": "id", "czech": "cs", "ukrainian": "uk", "romanian": "ro", "hungarian": "hu", "bengali": "bn",
     "urdu": "ur", "tamil": "ta", "persian": "fa", "malay": "ms", "swahili": "sw",
 }  # fmt: skip
+_LANGUAGE_NAMES: dict[str, list[str]] = {}
+for _name, _code in LANGUAGES.items():
+    _LANGUAGE_NAMES.setdefault(_code, []).append(_name)
 _LANGUAGE_RE = re.compile(r"\b(" + "|".join(LANGUAGES) + r")\b", re.IGNORECASE)
 _CODE_HINT_RE = re.compile(r"\b(?:iso|code|639)\b|['\"(/](?:en|fr|es|de)\b", re.IGNORECASE)
 
@@ -555,8 +559,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                      + _title_fit(s.value, param))
             if VENUE_WORDS & set(param.cues) and re.search(r"\b(?:at|from|in)\s+(?:the\s+)?$", doc.text[: s.start]):
                 score += 0.3  # "a table at Luigi's": the place is named after "at"
-            if PAYEE_WORDS & set(param.cues) and re.search(r"\bto\s+$", doc.text[: s.start]):
-                score += 0.3  # "send €1.2k to Maria": who receives it follows "to"
+            if PAYEE_WORDS & set(param.cues) and re.search(r"\b(?:to|with)\s+$", doc.text[: s.start]):
+                score += 0.3  # "send €1.2k to Maria", "a call with Dr. Chen": the person follows "to" / "with"
             if param.required and param.cues == ("name",):
                 score += 0.15  # add_contact(name, ...): "Add Priya Nair from Globex" names the contact first
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
@@ -629,7 +633,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             if not counted.unit.isalpha() or len(counted.unit) < 3 or counted.unit in _NOT_GOODS:
                 continue
             thing = _COUNTED_RE.match(text, counted.end)
-            if thing and thing.group(1).lower().split()[0] not in _STOP_VALUE:  # "bags of coffee beans"
+            lead = thing.group(1).lower().split()[0] if thing else ""
+            if thing and lead not in _STOP_VALUE and lead not in _PREPOSITIONS:  # "bags of coffee beans"
                 found.append(Candidate(thing.group(1), thing.start(1), thing.end(1), 0.6, "span"))
             elif counted.unit not in _UNIT_ALIASES and counted.unit not in _UNIT_FAMILIES:
                 start = counted.end - len(counted.unit)  # "3 apples": the unit is the thing
@@ -706,9 +711,12 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
-_NOT_GOODS = frozenset({"people", "person", "persons", "guests", "adults", "children", "kids", "times", "years",
+_PREPOSITIONS = frozenset({"over", "per", "during", "within", "after", "before", "under", "above", "across",
+                           "through", "into", "onto", "until", "since", "each", "every", "total", "long", "ago"})
+_NOT_GOODS = frozenset({"people", "person", "persons", "unit", "units", "guests", "adults", "children", "kids", "times", "years",
                         "months", "weeks", "days", "hours", "minutes", "seconds", "stars", "percent", "pm", "am"})
-_GOODS_WORDS = frozenset({"item", "product", "food", "ingredient", "dish", "goods", "article", "thing", "merchandise"})
+_GOODS_WORDS = frozenset({"item", "product", "food", "ingredient", "dish", "goods", "article", "thing", "merchandise",
+                          "activity", "exercise", "workout", "sport"})  # "a 45 minute run"
 # what follows a count: "[bags] of coffee beans", "apples"; stops at a preposition or punctuation
 _COUNTED_RE = re.compile(r"(?:\s+(?:of\s+)?)?([A-Za-z][\w'-]*(?:\s+(?!(?:for|to|from|at|in|on|by|with|and|or|please)\b)"
                          r"[A-Za-z][\w'-]*){0,3})")
@@ -736,7 +744,8 @@ def _pair_steer(param: Param) -> Callable[[bool], float]:
 
 
 def _after_to(doc: Document, start: int) -> bool:
-    return bool(re.search(r"\b(?:to|into|in|make it)\s+$", doc.text[max(0, start - 10) : start], re.I))
+    return bool(re.search(r"\b(?:to|into|in|make it|how many|how much)\s+$", doc.text[max(0, start - 10) : start],
+                          re.I))
 
 
 _SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|me|us)(?: that)?|with the (?:text|message))"

@@ -50,7 +50,7 @@ EXPRESSION_RE = re.compile(
     r"(?<![\w.])[-(]*\d+(?:\.\d+)?\)*(?:\s*[-+*/^×÷x%]\s*[(]*\s*-?\d+(?:\.\d+)?\s*\)*)+(?![\w.])"
 )
 ACRONYM_RE = re.compile(r"(?<![\w$-])[A-Z]{2,6}(?![\w-])")
-IP_RE = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?![\w.])")
+IP_RE = re.compile(r"(?<![\w.])\d{1,3}(?:\.\d{1,3}){3}(?!\w|\.\d)")  # a sentence's full stop may follow
 FILENAME_RE = re.compile(
     r"(?<![\w/])[\w-]+(?:/[\w.-]+)*\.(?:txt|csv|json|xml|pdf|docx?|xlsx?|jpe?g|png|gif|mp[34]|wav|py|js|html?|zip|log|ya?ml|md)\b",
     re.I,

@@ -25,7 +25,7 @@ _CUE_STOP = {
 }  # fmt: skip
 LOCATION_WORDS = {
     "city", "location", "place", "destination", "origin", "address", "country", "region", "area", "town",
-    "state", "venue", "where", "from", "to", "departure", "arrival", "spot", "poi", "geographic",
+    "state", "venue", "where", "from", "to", "departure", "arrival", "spot", "poi", "geographic", "pickup", "dropoff",
 }  # fmt: skip
 TEXT_WORDS = {
     "query", "text", "message", "content", "keyword", "keywords", "search", "prompt", "question", "q",
@@ -59,8 +59,10 @@ CREATOR_WORDS = frozenset({"artist", "author", "singer", "band", "composer", "di
 VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
                          "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
                          "airline", "bank", "pharmacy", "library", "park", "stadium"})
+CODE_WORDS = frozenset({"zip", "zipcode", "postal", "postcode"})
+PRODUCT_WORDS = frozenset({"product", "brand", "model"})  # "the price of AirPods Pro": a product is named
 # who something goes to: "send €50 to Maria", "assign ticket #4821 to Carlos"
-PAYEE_WORDS = frozenset({"recipient", "receiver", "payee", "beneficiary", "addressee", "assignee"})
+PAYEE_WORDS = frozenset({"recipient", "receiver", "payee", "beneficiary", "addressee", "assignee", "contact"})
 RECIPIENT_WORDS = {"to", "cc", "bcc", "recipient", "receiver", "addressee"}
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
 EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", "arithmetic"}
@@ -175,7 +177,7 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
             role = "secret"
         elif word_set & EXPRESSION_WORDS:
             role = "expression"
-        elif "currency" in word_set:  # from_currency is a code, not a place
+        elif "currency" in word_set or word_set & CODE_WORDS:  # from_currency is a code, not a place
             role = "ident"
         elif (word_set & LOCATION_WORDS or "location" in description.lower()[:60]
               or words in (["start"], ["end"])):  # get_directions(start, end): places
@@ -184,7 +186,7 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
             role = "text"
         elif word_set & IDENT_WORDS or word_set & SYMBOL_WORDS:
             role = "ident"
-        elif word_set & (NAME_WORDS | CREATOR_WORDS | TITLE_WORDS | PAYEE_WORDS) or (
+        elif word_set & (NAME_WORDS | CREATOR_WORDS | TITLE_WORDS | PAYEE_WORDS | PRODUCT_WORDS) or (
                 word_set & VENUE_WORDS and not word_set & {"type", "kind", "category"}):
             role = "name"
     raw = kind == "date" and not fmt and not hint and bool(_AS_SAID_RE.search(description))

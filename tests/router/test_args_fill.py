@@ -1124,3 +1124,33 @@ def test_people_and_durations_in_business_requests() -> None:
     assert fill_arguments(user("Assign ticket #4821 to Carlos"), ticket).arguments["assignee"] == "Carlos"
     meeting = tool({"duration_minutes": {"type": "integer"}}, ["duration_minutes"])
     assert fill_arguments(user("Book it for half an hour"), meeting).arguments == {"duration_minutes": 30}
+
+
+def test_everyday_requests_of_the_last_batch() -> None:
+    taxi = tool({"pickup": {"type": "string", "description": "Pickup address"},
+                 "dropoff": {"type": "string", "description": "Drop-off address"}}, ["pickup", "dropoff"])
+    said = user("Get me a cab from 221B Baker Street to Paddington Station")
+    assert fill_arguments(said, taxi).arguments == {"pickup": "221B Baker Street", "dropoff": "Paddington Station"}
+    rate = tool({"base_currency": {"type": "string"}, "target_currency": {"type": "string"}},
+                ["base_currency", "target_currency"])
+    said = [{"role": "user", "content": "How many yen is a dollar?"},
+            {"role": "assistant", "content": "About 150 yen to the dollar."},
+            {"role": "user", "content": "And how many euros?"}]
+    assert fill_arguments(said, rate).arguments == {"base_currency": "USD", "target_currency": "EUR"}
+    language = tool({"language": {"type": "string", "enum": ["en", "fr", "de"]}}, ["language"])
+    assert fill_arguments(user("Switch the interface to German"), language).arguments == {"language": "de"}
+    call = tool({"contact": {"type": "string"}, "time": {"type": "string", "description": "HH:MM"}}, ["contact", "time"])
+    assert fill_arguments(user("Schedule a call with Dr. Chen at 4:45pm"), call).arguments == {
+        "contact": "Dr. Chen", "time": "16:45"
+    }
+    ship = tool({"weight_lb": {"type": "number"}, "destination_zip": {"type": "string"}}, ["weight_lb", "destination_zip"])
+    assert fill_arguments(user("How much to ship a 3.5 lb box to 10001?"), ship).arguments == {
+        "weight_lb": 3.5, "destination_zip": "10001"
+    }
+    workout = tool({"activity": {"type": "string"}, "duration_minutes": {"type": "integer"}},
+                   ["activity", "duration_minutes"])
+    assert fill_arguments(user("Log a 45 minute run"), workout).arguments == {"activity": "run", "duration_minutes": 45}
+    server = tool({"server": {"type": "string", "description": "IP address"}}, ["server"])
+    assert fill_arguments(user("Deploy it to the server at 192.168.77.71."), server).arguments == {
+        "server": "192.168.77.71"
+    }
