@@ -22,7 +22,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
   negated flags;
 - ``fresh6``: 20 rows written after the fresh5 fixes and scored once: developer and business tools (issues,
   chat channels, orders, files, SQL, deployments, invoices, IP addresses);
-- ``fresh7``: 20 rows written after the fresh6 fixes and scored once: a mix of everything above.
+- ``fresh7``: 20 rows written after the fresh6 fixes and scored once: a mix of everything above;
+- ``fresh8``: 20 rows written after the fresh7 fixes and scored once: parameter names outside the filler's word
+  lists (``film_title``, ``origin_address``, ``charity_name`` ...).
 """
 
 from __future__ import annotations
@@ -594,6 +596,66 @@ ROWS += [
                   ["amount", "category"]),
      "I spent 23.50 on an Uber to the airport", {"amount": [23.5], "category": ["transport"],
                                                   "note": ["Uber to the airport", ""]}),
+]
+# written after the fresh7 fixes, and scored once (twelfth session): parameter names outside the filler's word lists
+ROWS += [
+    ("fresh8", fn("get_showtimes", "Cinema showtimes", {"film_title": text(), "theater_city": text()}),
+     "Showtimes for Dune Part Two in Denver", {"film_title": ["Dune Part Two"], "theater_city": ["Denver"]}),
+    ("fresh8", fn("ride_request", "Request a ride", {"origin_address": text(), "destination_address": text(),
+                                                     "riders": whole()}),
+     "Request a ride from 500 Market St to SFO for 3 riders",
+     {"origin_address": ["500 Market St"], "destination_address": ["SFO"], "riders": [3]}),
+    ("fresh8", fn("register_pet", "Register a pet", {"pet_name": text(), "species": {
+        "type": "string", "enum": ["dog", "cat", "bird"]}, "age_years": whole()}),
+     "Register my cat Luna, she's 4", {"pet_name": ["Luna"], "species": ["cat"], "age_years": [4]}),
+    ("fresh8", fn("send_gift", "Send a gift card", {"recipient_email": text(), "gift_card_value": num(),
+                                                    "message": text()}),
+     "Send a $50 gift card to sam@example.com with the note 'Happy birthday!'",
+     {"recipient_email": ["sam@example.com"], "gift_card_value": [50], "message": ["Happy birthday!"]}),
+    ("fresh8", fn("reserve_court", "Reserve a sports court", {"sport": {
+        "type": "string", "enum": ["tennis", "squash", "badminton"]}, "slot_start": text("HH:MM"), "players": whole()}),
+     "Reserve a squash court at 6pm for 2 players", {"sport": ["squash"], "slot_start": ["18:00"], "players": [2]}),
+    ("fresh8", fn("lookup_synonyms", "Synonyms of a word", {"term": text()}),
+     "Give me synonyms for 'happy'", {"term": ["happy"]}),
+    ("fresh8", fn("track_package", "Track a parcel", {"carrier": {
+        "type": "string", "enum": ["ups", "fedex", "usps", "dhl"]}, "tracking_number": text()}),
+     "Track my FedEx package 7489 2231 0098",
+     {"carrier": ["fedex"], "tracking_number": ["7489 2231 0098", "748922310098"]}),
+    ("fresh8", fn("find_recipe", "Find a recipe", {"main_ingredient": text(), "max_minutes": whole(), "diet": {
+        "type": "string", "enum": ["none", "vegetarian", "vegan", "gluten_free"]}}),
+     "A vegan recipe with chickpeas that takes under 30 minutes",
+     {"main_ingredient": ["chickpeas"], "max_minutes": [30], "diet": ["vegan"]}),
+    ("fresh8", fn("plan_route", "Plan a road trip route", {"stops": listing("string")}),
+     "Plan a route through Denver, Salt Lake City and Boise", {"stops": [["Denver", "Salt Lake City", "Boise"]]}),
+    ("fresh8", fn("convert_time_zone", "Convert a time between time zones", {"time": text("HH:MM"), "from_tz": text(),
+                                                                              "to_tz": text()}),
+     "What's 3pm New York time in Tokyo?",
+     {"time": ["15:00"], "from_tz": ["New York", "America/New_York"], "to_tz": ["Tokyo", "Asia/Tokyo"]}),
+    ("fresh8", fn("update_profile", "Update the user profile", {"display_name": text(), "bio": text()},
+                  ["display_name"]),
+     "Change my display name to Captain Oats", {"display_name": ["Captain Oats"], "bio": [""]}),
+    ("fresh8", fn("set_budget", "Set a monthly budget", {"category": text(), "monthly_limit": num()}),
+     "Set my groceries budget to 400 a month", {"category": ["groceries"], "monthly_limit": [400]}),
+    ("fresh8", fn("book_appointment", "Book an appointment", {"provider_name": text(), "date": DATE, "reason": text()}),
+     "Book an appointment with Dr. Alvarez on 2026-12-09 for a checkup",
+     {"provider_name": ["Dr. Alvarez"], "date": ["2026-12-09"], "reason": ["a checkup", "checkup"]}),
+    ("fresh8", fn("get_lyrics", "Song lyrics", {"song_title": text(), "artist_name": text()}),
+     "Lyrics of Yesterday by the Beatles", {"song_title": ["Yesterday"], "artist_name": ["the Beatles", "Beatles"]}),
+    ("fresh8", fn("compute_bmr", "Basal metabolic rate", {"weight_kg": num(), "height_cm": num(), "age": whole(),
+                                                          "sex": {"type": "string", "enum": ["male", "female"]}}),
+     "BMR for a 30 year old woman, 165 cm, 60 kg",
+     {"weight_kg": [60], "height_cm": [165], "age": [30], "sex": ["female"]}),
+    ("fresh8", fn("rename_file", "Rename a file", {"old_path": text(), "new_path": text()}),
+     "Rename report.txt to report-final.txt", {"old_path": ["report.txt"], "new_path": ["report-final.txt"]}),
+    ("fresh8", fn("set_out_of_office", "Out-of-office reply", {"start_date": DATE, "end_date": DATE, "message": text()}),
+     "Set my out-of-office from 2026-12-20 to 2027-01-02 saying I'm on holiday",
+     {"start_date": ["2026-12-20"], "end_date": ["2027-01-02"], "message": ["I'm on holiday"]}),
+    ("fresh8", fn("get_air_fare", "Air fares between airports", {"origin_code": text(), "dest_code": text()}),
+     "Fares from JFK to LHR", {"origin_code": ["JFK"], "dest_code": ["LHR"]}),
+    ("fresh8", fn("donate", "Donate to a charity", {"charity_name": text(), "amount_usd": num()}),
+     "Donate 25 dollars to the Red Cross", {"charity_name": ["Red Cross", "the Red Cross"], "amount_usd": [25]}),
+    ("fresh8", fn("upload_photo", "Upload a photo to an album", {"album_title": text(), "file_name": text()}),
+     "Upload beach.jpg to the album Summer 2026", {"album_title": ["Summer 2026"], "file_name": ["beach.jpg"]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -248,7 +248,7 @@ def assign(
                         cand.score += 0.15
             if param.role == "name" and param.required and _THING_WORDS & set(param.cues) and names == 1:
                 for cand in found:  # the one named thing it needs: "the Lakers game" for team, "Breaking Bad"
-                    if (cand.source == "span" and str(cand.value)[:1].isupper()
+                    if (cand.source in ("span", "pattern") and str(cand.value)[:1].isupper()
                             and not labelled_as_other(doc, param, cand.start)):  # "the director is X": not a title
                         cand.score += 0.15
             if param.kind == "integer" and _QUANTITY_WORDS & set(param.cues):

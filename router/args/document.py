@@ -103,7 +103,10 @@ class Document:
         spans = [
             s
             for s in find_capitalised(text)
-            if not any(k.overlaps(s) and k.kind not in ("ident", "acronym") for k in kept)
+            # a capitalised number word belongs to the name: "Dune Part Two"
+            if not any(k.overlaps(s) and k.kind not in ("ident", "acronym") and not (k.kind == "number"
+                                                                                    and k.text[:1].isupper())
+                       for k in kept)
         ]
         lists = [m for m in find_lists(text) if not any(j.overlaps(m) for j in by_kind.get("json", []))]
         return cls(text, [t.start() for t in tokens], [t.end() for t in tokens], words, by_kind, spans, lists)

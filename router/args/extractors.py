@@ -115,6 +115,7 @@ _ENUM_SYNONYMS = {
     "lb": ("pounds", "pound"), "lbs": ("pounds", "pound"), "g": ("grams", "gram"), "l": ("liters", "litres"),
     "ml": ("milliliters", "millilitres"), "oz": ("ounces", "ounce"), "yd": ("yards", "yard"),
     "cycling": ("bike", "bicycle", "cycle"), "bicycling": ("bike", "bicycle", "cycle"), "bike": ("bicycle", "cycle"),
+    "female": ("woman", "women", "girl", "lady"), "male": ("man", "men", "boy", "gentleman"),
     "price_asc": ("cheapest first", "lowest price first", "cheapest", "low to high"),
     "price_desc": ("most expensive first", "highest price first", "high to low"),
     "rating": ("best rated", "top rated", "highest rated"),
@@ -201,7 +202,8 @@ def _unit_score(mention: Mention, param: Param) -> float:
 
 # what a unit measures, by the words a parameter for it is named with ("5 seconds" for time, "10 m/s" for velocity)
 _QUANTITIES = {
-    "time": frozenset({"time", "duration", "period", "interval", "second", "minute", "hour", "elapsed", "delay"}),
+    "time": frozenset({"time", "duration", "period", "interval", "second", "minute", "hour", "elapsed", "delay",
+                       "age"}),  # "a 30 year old": age in years
     "speed": frozenset({"velocity", "speed"}),
     "acceleration": frozenset({"acceleration"}),
     "mass": frozenset({"mass", "weight"}),
@@ -211,7 +213,8 @@ _QUANTITIES = {
     "temperature": frozenset({"temperature", "temp"}),
 }
 _UNIT_FAMILIES = {
-    **{u: _QUANTITIES["time"] for u in ("s", "sec", "second", "ms", "millisecond", "min", "minute", "h", "hr", "hour")},
+    **{u: _QUANTITIES["time"] for u in ("s", "sec", "second", "ms", "millisecond", "min", "minute", "h", "hr", "hour",
+                                         "year", "yr")},
     **{u: _QUANTITIES["speed"] for u in ("m/s", "km/h", "kmh", "kph", "mph", "knot", "ft/s")},
     **{u: _QUANTITIES["acceleration"] for u in ("m/s^2", "m/s2", "ft/s^2")},
     **{u: _QUANTITIES["mass"] for u in ("kg", "g", "gram", "kilogram", "lb", "pound", "ton", "tonne", "mg")},
@@ -492,6 +495,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         link = re.match(_LINKERS, text[cue_end:], re.I)
         after = _value_after(doc, cue_end + (link.end() if link else 0), param.role == "location",
                              phrase=param.role == "text")
+        numbered = re.match(r" (\d{1,4})\b(?![.,:]\d| ?%)", text[after[2] :]) if after else None
+        if after and numbered and TITLE_WORDS & set(param.cues):  # "the album Summer 2026"
+            after = (text[after[1] : after[2] + numbered.end()], after[1], after[2] + numbered.end())
         if after:
             value, start, end = after
             # "platforms are trending" is about platforms, not platform_region: a linker counts after
@@ -541,6 +547,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                     capital = value[:1].isupper()
                     # "from Dallas to Denver": the preposition says which end of a trip a place is
                     steer = 0.15 if (leaving and word == "from") or (going and word in ("to", "into")) else 0.0
+                    steer += 0.1 if word in ("in", "at", "near", "around") else 0.0  # "in Denver" over "for Dune"
                     found.append(Candidate(value, start, end, (0.7 if capital else 0.3) + steer, "span"))
             elif word == "between":  # "between New York and Los Angeles": the first leaves, the second arrives
                 found.extend(_between_places(doc, i, leaving, going))
@@ -551,7 +558,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     elif param.role == "name":
         for s in doc.spans:
             # "a song by Queen", "written by Jane Austen": the maker of a work follows "by"
-            by = creator and doc.text[: s.start].rstrip().lower().endswith(" by")
+            by = creator and bool(re.search(r"\sby(?:\s+the)?$", doc.text[: s.start].rstrip(), re.I))
             # "Play Bohemian Rhapsody by Queen": the work is named right before "by" and its maker
             work = (param.required and not creator and bool(TITLE_WORDS & set(param.cues))
                     and doc.text[s.end:].lower().startswith(" by "))
@@ -559,11 +566,17 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                      + _title_fit(s.value, param))
             if VENUE_WORDS & set(param.cues) and re.search(r"\b(?:at|from|in)\s+(?:the\s+)?$", doc.text[: s.start]):
                 score += 0.3  # "a table at Luigi's": the place is named after "at"
-            if PAYEE_WORDS & set(param.cues) and re.search(r"\b(?:to|with)\s+$", doc.text[: s.start]):
+            if PAYEE_WORDS & set(param.cues) and re.search(r"\b(?:to|with)\s+(?:the\s+)?$", doc.text[: s.start]):
                 score += 0.3  # "send €1.2k to Maria", "a call with Dr. Chen": the person follows "to" / "with"
+            if _HONORIFIC_RE.match(s.value) and set(param.cues) & _PERSON_WORDS:
+                score += 0.2  # "an appointment with Dr. Alvarez" for provider_name: a person by title
             if param.required and param.cues == ("name",):
                 score += 0.15  # add_contact(name, ...): "Add Priya Nair from Globex" names the contact first
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
+            numbered = re.match(r" (\d{1,4})\b(?![.,:]\d| ?%)", doc.text[s.end :])
+            if numbered and TITLE_WORDS & set(param.cues):  # "the album Summer 2026": a title may end in a number
+                end = s.end + numbered.end()
+                found.append(Candidate(doc.text[s.start : end], s.start, end, score + 0.05, "pattern"))
     elif param.role == "expression":  # "(5+3)*6"
         for expression in EXPRESSION_RE.finditer(text):
             value = expression.group(0).strip()
@@ -589,6 +602,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 score -= 0.3  # "my password is hunter2" names a password, not this token
             if m.kind == "number" and _YEAR_PHRASE_RE.search(doc.text[: m.end]):
                 continue  # "how did Apple do in 1999": a year, never a ticker or an ID
+            score += _pair_steer(param)(_after_to(doc, m.start))  # "Rename report.txt to report-final.txt"
             found.append(Candidate(value, m.start, m.end, score, "pattern" if m.kind == "phone" else "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
@@ -711,6 +725,8 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
+_PERSON_WORDS = frozenset({"provider", "doctor", "physician", "dentist", "therapist", "person", "contact", "name",
+                           "host", "guest", "attendee", "participant", "customer", "patient", "agent", "owner"})
 _PREPOSITIONS = frozenset({"over", "per", "during", "within", "after", "before", "under", "above", "across",
                            "through", "into", "onto", "until", "since", "each", "every", "total", "long", "ago"})
 _NOT_GOODS = frozenset({"people", "person", "persons", "unit", "units", "guests", "adults", "children", "kids", "times", "years",
@@ -732,8 +748,8 @@ def _pair_steer(param: Param) -> Callable[[bool], float]:
     """For one side of a pair (from_currency / to_currency, from_unit / to_unit): how much a value said right
     after "to" / "into" / "in" (``after_to``), or not, suits the parameter."""
     words = set(split_words(param.name))
-    leaving = bool(words & {"from", "source", "base", "original", "sell", "input"})
-    going = bool(words & {"to", "target", "destination", "quote", "buy", "into", "output"})
+    leaving = bool(words & {"from", "source", "base", "original", "sell", "input", "old", "current", "src"})
+    going = bool(words & {"to", "target", "destination", "quote", "buy", "into", "output", "new", "dest"})
 
     def steer(after_to: bool) -> float:
         if after_to:
@@ -848,7 +864,8 @@ def _pattern_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candidate]:
     """Free-text spans must not swallow a date, number, email, URL or phone found in the text."""
-    typed = doc.of("datetime", "date", "time", "number", "email", "url", "phone")
+    typed = [m for m in doc.of("datetime", "date", "time", "number", "email", "url", "phone")
+             if not (m.kind == "number" and m.text[:1].isupper())]  # "Dune Part Two": a number word in a name
     return [
         c
         for c in found

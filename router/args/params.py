@@ -26,6 +26,7 @@ _CUE_STOP = {
 LOCATION_WORDS = {
     "city", "location", "place", "destination", "origin", "address", "country", "region", "area", "town",
     "state", "venue", "where", "from", "to", "departure", "arrival", "spot", "poi", "geographic", "pickup", "dropoff",
+    "tz", "timezone",
 }  # fmt: skip
 TEXT_WORDS = {
     "query", "text", "message", "content", "keyword", "keywords", "search", "prompt", "question", "q",
@@ -59,10 +60,11 @@ CREATOR_WORDS = frozenset({"artist", "author", "singer", "band", "composer", "di
 VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
                          "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
                          "airline", "bank", "pharmacy", "library", "park", "stadium"})
-CODE_WORDS = frozenset({"zip", "zipcode", "postal", "postcode"})
+CODE_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "path", "filepath", "filename", "file"})  # codes, paths
 PRODUCT_WORDS = frozenset({"product", "brand", "model"})  # "the price of AirPods Pro": a product is named
 # who something goes to: "send €50 to Maria", "assign ticket #4821 to Carlos"
-PAYEE_WORDS = frozenset({"recipient", "receiver", "payee", "beneficiary", "addressee", "assignee", "contact"})
+PAYEE_WORDS = frozenset({"recipient", "receiver", "payee", "beneficiary", "addressee", "assignee", "contact",
+                         "charity", "organization", "organisation"})
 RECIPIENT_WORDS = {"to", "cc", "bcc", "recipient", "receiver", "addressee"}
 IDENT_WORDS = {"id", "code", "number", "no", "isbn", "sku", "token", "key", "identifier", "ref", "reference"}
 EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", "arithmetic"}

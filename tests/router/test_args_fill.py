@@ -1154,3 +1154,24 @@ def test_everyday_requests_of_the_last_batch() -> None:
     assert fill_arguments(user("Deploy it to the server at 192.168.77.71."), server).arguments == {
         "server": "192.168.77.71"
     }
+
+
+def test_names_with_numbers_titles_and_files() -> None:
+    shows = tool({"film_title": {"type": "string"}, "theater_city": {"type": "string"}}, ["film_title", "theater_city"])
+    assert fill_arguments(user("Showtimes for Dune Part Two in Denver"), shows).arguments == {
+        "film_title": "Dune Part Two", "theater_city": "Denver"
+    }
+    photo = tool({"album_title": {"type": "string"}, "file_name": {"type": "string"}}, ["album_title", "file_name"])
+    assert fill_arguments(user("Upload beach.jpg to the album Summer 2026"), photo).arguments == {
+        "album_title": "Summer 2026", "file_name": "beach.jpg"
+    }
+    rename = tool({"old_path": {"type": "string"}, "new_path": {"type": "string"}}, ["old_path", "new_path"])
+    assert fill_arguments(user("Rename report.txt to report-final.txt"), rename).arguments == {
+        "old_path": "report.txt", "new_path": "report-final.txt"
+    }
+    donate = tool({"charity_name": {"type": "string"}, "amount_usd": {"type": "number"}}, ["charity_name", "amount_usd"])
+    assert fill_arguments(user("Donate 25 dollars to the Red Cross"), donate).arguments == {
+        "charity_name": "Red Cross", "amount_usd": 25
+    }
+    bmr = tool({"age": {"type": "integer"}, "sex": {"type": "string", "enum": ["male", "female"]}}, ["age", "sex"])
+    assert fill_arguments(user("BMR for a 30 year old woman"), bmr).arguments == {"age": 30, "sex": "female"}
