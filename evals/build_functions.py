@@ -24,7 +24,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
   chat channels, orders, files, SQL, deployments, invoices, IP addresses);
 - ``fresh7``: 20 rows written after the fresh6 fixes and scored once: a mix of everything above;
 - ``fresh8``: 20 rows written after the fresh7 fixes and scored once: parameter names outside the filler's word
-  lists (``film_title``, ``origin_address``, ``charity_name`` ...).
+  lists (``film_title``, ``origin_address``, ``charity_name`` ...);
+- ``fresh9``: 20 conversations written after the fresh8 fixes and scored once: values from earlier turns and
+  from a system message.
 """
 
 from __future__ import annotations
@@ -656,6 +658,84 @@ ROWS += [
      "Donate 25 dollars to the Red Cross", {"charity_name": ["Red Cross", "the Red Cross"], "amount_usd": [25]}),
     ("fresh8", fn("upload_photo", "Upload a photo to an album", {"album_title": text(), "file_name": text()}),
      "Upload beach.jpg to the album Summer 2026", {"album_title": ["Summer 2026"], "file_name": ["beach.jpg"]}),
+]
+# written after the fresh8 fixes, and scored once (twelfth session): conversations, values from earlier turns
+ROWS += [
+    ("fresh9", fn("book_hotel", "Book a hotel room", {"city": text(), "check_in": DATE, "nights": whole()}),
+     chat("I'm going to Vienna next month.", "Nice! Do you need a hotel?",
+          "Yes, from 2026-12-18 for 3 nights."),
+     {"city": ["Vienna"], "check_in": ["2026-12-18"], "nights": [3]}),
+    ("fresh9", fn("send_email", "Send an email", {"to": text(), "subject": text(), "body": text()}),
+     chat("Draft a note to kim@studio.io about the launch.", "Sure. What should the subject be?",
+          "Launch moved to Friday", ),
+     {"to": ["kim@studio.io"], "subject": ["Launch moved to Friday"], "body": [""]}),
+    ("fresh9", fn("get_current_weather", "Current weather", {"location": text(),
+                                                             "unit": {"type": "string",
+                                                                      "enum": ["celsius", "fahrenheit"]}},
+                  ["location"]),
+     chat("What's it like outside?", system="The user lives in Reykjavik and prefers celsius."),
+     {"location": ["Reykjavik"], "unit": ["celsius", ""]}),
+    ("fresh9", fn("convert_currency", "Convert money between currencies",
+                  {"amount": num(), "from_currency": text(), "to_currency": text()}),
+     chat("I have 300 Swiss francs.", "Okay, what would you like to do with them?",
+          "How much is that in dollars?"),
+     {"amount": [300], "from_currency": ["CHF"], "to_currency": ["USD"]}),
+    ("fresh9", fn("set_reminder", "Set a reminder", {"text": text("What to remind"), "time": text("HH:MM")}),
+     chat("Remind me to take my medicine", "Sure, at what time?", "8:30 in the evening"),
+     {"text": ["take my medicine"], "time": ["20:30"]}),
+    ("fresh9", fn("order_pizza", "Order pizza", {"size": {"type": "string", "enum": ["small", "medium", "large"]},
+                                                 "toppings": listing("string"), "quantity": whole()}),
+     chat("I want to order pizza", "What size and toppings?", "Two mediums with pepperoni and mushrooms"),
+     {"size": ["medium"], "toppings": [["pepperoni", "mushrooms"]], "quantity": [2]}),
+    ("fresh9", fn("get_stock_price", "Latest stock price", {"ticker": text("Ticker symbol")}),
+     chat("How's Microsoft doing today?", "MSFT is up 1.2% at $412.", "And Apple?"),
+     {"ticker": ["AAPL"]}),
+    ("fresh9", fn("create_task", "Create a task", {"title": text(), "due_date": DATE, "priority": {
+        "type": "string", "enum": ["low", "normal", "urgent"]}}),
+     chat("Add a task: renew passport", "When is it due?", "By 2027-01-31, and it's urgent"),
+     {"title": ["renew passport"], "due_date": ["2027-01-31"], "priority": ["urgent"]}),
+    ("fresh9", fn("search_restaurants", "Search restaurants", {"city": text(), "cuisine": text(), "price_level": {
+        "type": "string", "enum": ["$", "$$", "$$$"]}}, ["city"]),
+     chat("Find me somewhere to eat in Lisbon", "Any cuisine in mind?", "Seafood, nothing too expensive"),
+     {"city": ["Lisbon"], "cuisine": ["Seafood", "seafood"], "price_level": ["$", "$$", ""]}),
+    ("fresh9", fn("get_directions", "Route between two places", {"start": text(), "end": text(), "mode": {
+        "type": "string", "enum": ["driving", "walking", "transit", "cycling"]}}),
+     chat("How do I get to the Louvre?", "Where are you starting from?", "Gare du Nord, on foot"),
+     {"start": ["Gare du Nord"], "end": ["the Louvre", "Louvre"], "mode": ["walking"]}),
+    ("fresh9", fn("translate", "Translate text", {"text": text(), "target_language": text()}),
+     chat("Translate 'where is the bathroom' into Italian", "Dov'è il bagno?", "Now into Dutch"),
+     {"text": ["where is the bathroom"], "target_language": ["Dutch"]}),
+    ("fresh9", fn("calculate_bmi", "Body mass index", {"weight_kg": num("Weight in kilograms"),
+                                                      "height_m": num("Height in meters")}),
+     chat("I'm 1.82 m tall.", "Got it. What's your weight?", "About 77 kg"),
+     {"weight_kg": [77], "height_m": [1.82]}),
+    ("fresh9", fn("book_flight", "Book a flight", {"origin": text(), "destination": text(), "date": DATE}),
+     chat("I need to fly to Madrid on 2026-12-22", system="The user is based in Chicago."),
+     {"origin": ["Chicago"], "destination": ["Madrid"], "date": ["2026-12-22"]}),
+    ("fresh9", fn("play_music", "Play music", {"artist": text(), "shuffle": {"type": "boolean"}}, ["artist"]),
+     "Play some Fleetwood Mac on shuffle", {"artist": ["Fleetwood Mac"], "shuffle": [True]}),
+    ("fresh9", fn("cancel_order", "Cancel an order", {"order_id": text(), "reason": text()}, ["order_id"]),
+     chat("I ordered the wrong size.", "Sorry about that! What's the order number?", "It's W-20931"),
+     {"order_id": ["W-20931"], "reason": ["", "wrong size", "I ordered the wrong size"]}),
+    ("fresh9", fn("get_news", "Latest news headlines", {"topic": text(), "limit": whole("Number of articles")}),
+     chat("Anything new about electric cars?", system="Always return 3 articles."),
+     {"topic": ["electric cars"], "limit": [3, ""]}),
+    ("fresh9", fn("set_thermostat", "Set the thermostat", {"temperature": num(), "unit": {
+        "type": "string", "enum": ["celsius", "fahrenheit"]}}),
+     chat("It's freezing in here", "Want me to turn the heat up?", "Yes, to 72 please"),
+     {"temperature": [72], "unit": ["fahrenheit", ""]}),
+    ("fresh9", fn("find_flights", "Search flights", {"origin": text(), "destination": text(),
+                                                     "direct_only": {"type": "boolean"}}, ["origin", "destination"]),
+     chat("Flights from Austin to Denver?", "I found 12 options. Any preference?", "Nonstop only"),
+     {"origin": ["Austin"], "destination": ["Denver"], "direct_only": [True]}),
+    ("fresh9", fn("split_bill", "Split a bill", {"total": num(), "people": whole(), "tip_percent": num()}),
+     chat("Dinner came to $240", "How many of you?", "Six of us, and add 18% tip"),
+     {"total": [240], "people": [6], "tip_percent": [18]}),
+    ("fresh9", fn("schedule_meeting", "Schedule a meeting",
+                  {"attendees": listing("string", "Names of the attendees"), "date": DATE,
+                   "start_time": text("HH:MM"), "duration_minutes": whole()}),
+     chat("Set up a meeting with Ana and Raj", "What day and time?", "2026-12-03 at 10am for an hour"),
+     {"attendees": [["Ana", "Raj"]], "date": ["2026-12-03"], "start_time": ["10:00"], "duration_minutes": [60]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -303,10 +303,10 @@ _TAIL_WORDS = frozenset({"and", "or", "with", "for", "from", "under", "below", "
 
 def _trim_tail(text: str) -> str:
     """Free text up to where another parameter's value begins, without the words that led into it."""
-    words = re.sub(r"[\s,;:.!?-]+$", "", text).split()
-    while words and words[-1].lower().strip(",;:") in _TAIL_WORDS:
-        words.pop()
-    return re.sub(r"[,;:]+$", "", " ".join(words))
+    head = re.sub(r"[\s,;:.!?-]+$", "", text)  # cut, never re-joined: the value stays as it was written
+    while (last := re.search(r"(?:^|\s+)(\S+)$", head)) and last.group(1).lower().strip(",;:") in _TAIL_WORDS:
+        head = re.sub(r"[\s,;:]+$", "", head[: last.start()])
+    return head
 
 
 def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
@@ -322,7 +322,8 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
     return {p.name: n.start for p, n in zip(numeric, numbers, strict=True)}
 
 
-_THING_WORDS = frozenset(TITLE_WORDS | {"team", "league", "club", "brand", "company", "organization", "channel"})
+_THING_WORDS = frozenset(TITLE_WORDS | {"team", "league", "club", "brand", "company", "organization", "channel",
+                                        "artist", "band", "singer"})  # "Play some Fleetwood Mac"
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "count", "number", "num", "amount"})
 
 

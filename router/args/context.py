@@ -46,6 +46,8 @@ def fill_from_facts(
             continue
         if _key(name) in keyed:
             options = [keyed[_key(name)]]
+        elif "home_location" in facts and set(split_words(name)) & _HOME_PLACES:
+            options = [facts["home_location"]]  # book_flight(origin, ...) for a user "based in Chicago"
         else:
             words = set(split_words(name)) - {"user", "my"}
             options = [v for key_words, v in worded if words and words <= key_words]
@@ -54,6 +56,9 @@ def fill_from_facts(
             if check.is_valid(value, sub):
                 arguments[name] = value
                 sources[name] = "context"
+
+
+_HOME_PLACES = frozenset({"origin", "location", "city", "home", "departure", "from", "current", "start"})
 
 
 def _key(name: str) -> str:

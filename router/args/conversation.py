@@ -75,13 +75,21 @@ def _flatten(data: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
     return into
 
 
+_HOME_RE = re.compile(r"\b(?:lives|living|is based|based|is located|located|resides)\s+in\s+"
+                      r"([A-Z][\w'-]*(?:[ -][A-Z][\w'-]*)*)")
+
+
 def system_facts(messages: list[dict[str, Any]]) -> dict[str, Any]:
-    """Scalar key/values of a dict written in a system message ("User profile: {'UserName': ...}")."""
+    """Scalar key/values of a dict written in a system message ("User profile: {'UserName': ...}"), and
+    ``home_location`` where it says where the user lives ("The user is based in Chicago.")."""
     facts: dict[str, Any] = {}
     for message in messages:
         if message.get("role") not in ("system", "developer"):
             continue
         text = content_text(message)
+        home = _HOME_RE.search(text)  # "The user lives in Reykjavik": where the user is, for a place left unsaid
+        if home:
+            facts.setdefault("home_location", home.group(1).strip())
         start, end = text.find("{"), text.rfind("}")
         if start < 0 or end <= start:
             continue

@@ -161,6 +161,9 @@ def _time_of(m: re.Match[str]) -> dt.time | None:
     return dt.time(int(g[4]), int(g[5]), int(g[6] or 0))
 
 
+_LATER_RE = re.compile(r"\s+(?:in\s+the\s+(?:evening|afternoon)|at\s+night|tonight)\b", re.I)
+
+
 def _roll_ranges_forward(dates: list[Mention], yearless: set[int]) -> None:
     """ "December 30th to January 3rd": a year-less date before the previous one is next year's."""
     order = sorted(range(len(dates)), key=lambda i: dates[i].start)
@@ -223,6 +226,8 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
             value_t = _time_of(m)
         except ValueError:
             continue
+        if value_t is not None and 0 < value_t.hour < 12 and _LATER_RE.match(text, m.end()):
+            value_t = value_t.replace(hour=value_t.hour + 12)  # "8:30 in the evening": 20:30
         if value_t is not None:
             times.append(Mention("time", value_t, m.start(), m.end(), m.group(0)))
     merged: list[Mention] = []

@@ -243,6 +243,8 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = value / SCALE_WORDS[scale.group(1).lower()]
             value = int(value) if value == int(value) else value
         score = 0.3 + proximity(doc, param, m.start, m.end) + _unit_score(m, param)
+        if set(param.cues) & _PARTY_WORDS and re.match(r"\s*of\s+us\b", doc.text[m.start + len(m.text) :], re.I):
+            score += 0.5  # "six of us", "the four of us": how many people
         if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
             score += 0.4  # "the top 5 headlines": how many results
         found.append(Candidate(value, m.start, m.end, score, "number"))
@@ -268,6 +270,8 @@ _FRACTION_RE = re.compile(
 _ORDINAL_RE = re.compile(r"(\d+)(?:st|nd|rd|th)", re.I)
 
 
+_PARTY_WORDS = frozenset({"people", "person", "guest", "party", "diner", "traveler", "traveller", "passenger",
+                          "attendee", "adult", "size"})
 _COUNT_WORDS = frozenset({"limit", "count", "max", "top", "num", "size", "result", "item", "quantity", "n", "k"})
 
 
@@ -356,6 +360,9 @@ _CURRENCY_CODES = {
     **{u: "EUR" for u in ("eur", "euro", "euros")},
     **{u: "GBP" for u in ("gbp", "pound", "pounds", "sterling")},
     **{u: "JPY" for u in ("jpy", "yen")},
+    **{u: "CHF" for u in ("franc", "francs")}, **{u: "CNY" for u in ("yuan", "renminbi")},
+    **{u: "INR" for u in ("rupee", "rupees")}, **{u: "SEK" for u in ("krona", "kronor")},
+    **{u: "RUB" for u in ("ruble", "rubles", "rouble", "roubles")}, "zloty": "PLN", "baht": "THB", "lira": "TRY",
     **{u: u.upper() for u in ("cad", "aud", "chf", "cny", "inr", "sek", "nok", "dkk", "nzd", "sgd", "hkd",
                               "krw", "mxn", "brl", "zar", "rub", "try", "pln")},
 }

@@ -1175,3 +1175,28 @@ def test_names_with_numbers_titles_and_files() -> None:
     }
     bmr = tool({"age": {"type": "integer"}, "sex": {"type": "string", "enum": ["male", "female"]}}, ["age", "sex"])
     assert fill_arguments(user("BMR for a 30 year old woman"), bmr).arguments == {"age": 30, "sex": "female"}
+
+
+def test_values_from_the_conversation_and_the_system_message() -> None:
+    flight = tool({"origin": {"type": "string"}, "destination": {"type": "string"}}, ["origin", "destination"])
+    said = [{"role": "system", "content": "The user is based in Chicago."},
+            {"role": "user", "content": "I need to fly to Madrid"}]
+    assert fill_arguments(said, flight).arguments == {"origin": "Chicago", "destination": "Madrid"}
+    reminder = tool({"text": {"type": "string"}, "time": {"type": "string", "description": "HH:MM"}}, ["text", "time"])
+    said = [{"role": "user", "content": "Remind me to take my medicine"},
+            {"role": "assistant", "content": "Sure, at what time?"},
+            {"role": "user", "content": "8:30 in the evening"}]
+    assert fill_arguments(said, reminder).arguments == {"text": "take my medicine", "time": "20:30"}
+    bill = tool({"total": {"type": "number"}, "people": {"type": "integer"}, "tip_percent": {"type": "number"}},
+                ["total", "people", "tip_percent"])
+    said = [{"role": "user", "content": "Dinner came to $240"}, {"role": "assistant", "content": "How many of you?"},
+            {"role": "user", "content": "Six of us, and add 18% tip"}]
+    assert fill_arguments(said, bill).arguments == {"total": 240, "people": 6, "tip_percent": 18}
+    money = tool({"amount": {"type": "number"}, "from_currency": {"type": "string"}, "to_currency": {"type": "string"}},
+                 ["amount", "from_currency", "to_currency"])
+    said = user("How much are 300 Swiss francs in dollars?")
+    assert fill_arguments(said, money).arguments == {"amount": 300, "from_currency": "CHF", "to_currency": "USD"}
+    music = tool({"artist": {"type": "string"}, "shuffle": {"type": "boolean"}}, ["artist"])
+    assert fill_arguments(user("Play some Fleetwood Mac on shuffle"), music).arguments == {
+        "artist": "Fleetwood Mac", "shuffle": True
+    }
