@@ -45,7 +45,7 @@ PHONE_RE = re.compile(
 )
 IDENT_RE = re.compile(r"(?<![\w@])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}(?![\w@])")
 _CAP_WORD = r"(?:(?:Dr|Mr|Mrs|Ms|St|Prof|Mt|Jr)\.|[A-Z](?:[\w'&-]|\.(?=\w))*)"
-CAPITALISED_RE = re.compile(rf"(?<![\w']){_CAP_WORD}(?:(?:\s(?:of|the|de|la|van|von|del|&))?\s{_CAP_WORD})*")
+CAPITALISED_RE = re.compile(rf"(?<![\w']){_CAP_WORD}(?:(?:\s(?:of|the|de|la|van|von|del|du|des|di|da|der|den|&))?\s{_CAP_WORD})*")
 EXPRESSION_RE = re.compile(
     r"(?<![\w.])[-(]*\d+(?:\.\d+)?\)*(?:\s*[-+*/^×÷x%]\s*[(]*\s*-?\d+(?:\.\d+)?\s*\)*)+(?![\w.])"
 )

@@ -1200,3 +1200,10 @@ def test_values_from_the_conversation_and_the_system_message() -> None:
     assert fill_arguments(user("Play some Fleetwood Mac on shuffle"), music).arguments == {
         "artist": "Fleetwood Mac", "shuffle": True
     }
+
+
+def test_names_with_lowercase_particles() -> None:
+    route = tool({"start": {"type": "string"}, "end": {"type": "string"}}, ["start", "end"])
+    assert fill_arguments(user("Directions from Gare du Nord to Rio de Janeiro"), route).arguments == {
+        "start": "Gare du Nord", "end": "Rio de Janeiro"
+    }
