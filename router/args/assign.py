@@ -22,6 +22,7 @@ from router.args.extractors import (
 )
 from router.args.params import TITLE_WORDS, Param, describe, singular, split_words
 from router.args.validate import SchemaCheck, coerce
+from router.args.values import shaped_values
 
 OPTIONAL_MIN_SCORE = 0.6  # evidence an optional value needs (at least the caller's min_score)
 TURN_DECAY = 0.8  # score factor per user turn back
@@ -49,7 +50,7 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
     elif kind in ("email", "url", "phone"):
         found = typed_candidates(doc, param, kind)
     elif kind == "string":
-        found = string_candidates(doc, param)
+        found = string_candidates(doc, param) + shaped_values(doc, param)
         if asked:
             rest = answer_value(request_content(doc.text), param)
             if rest and len(rest.split()) <= 6 and not AFFIRMATION_RE.match(rest):

@@ -14,7 +14,7 @@ from typing import Any
 
 from router.args.dates import format_value
 from router.args.document import Document
-from router.args.mentions import EXPRESSION_RE, IP_RE, SCALE_WORDS, Mention
+from router.args.mentions import EXPRESSION_RE, SCALE_WORDS, Mention
 from router.args.params import (
     CREATOR_WORDS,
     PAYEE_WORDS,
@@ -29,7 +29,7 @@ from router.lexical import stem
 _NEGATORS = {"no", "not", "without", "don't", "dont", "exclude", "excluding", "skip", "disable", "never", "off",
              "omit", "n't", "doesn't", "shouldn't", "won't", "nor", "except"}  # fmt: skip
 _LINKERS = r"(?:\s+(?:is|are|was|named|called|titled|as|be|being|reads?|says?|set\s+to|categori[sz]ed\s+as)\b|\s*[:=])"
-_STOP_VALUE = {
+STOP_VALUE = {
     "and", "with", "for", "in", "on", "at", "to", "from", "by", "that", "which", "please", "so", "but", "or",
     "the", "a", "an", "my", "your", "this", "it", "is", "are", "of", "about", "me", "i", "you", "we", "can",
     "could", "would", "will", "should", "be", "what", "how", "any", "some", "their", "our", "its", "if",
@@ -54,7 +54,7 @@ _REQUEST_VERB_RE = re.compile(
 # what an amount of money is called in a parameter name ("$200,000" for principal)
 _MONEY_NOUNS = ("principal", "loan", "deposit", "balance", "investment", "capital", "income", "revenue", "debt",
                 "rent", "premium", "fare", "wage", "savings", "mortgage", "value", "total")
-_UNIT_ALIASES = {
+UNIT_ALIASES = {
     "km": ("kilometer", "kilometre", "km"), "mi": ("mile",), "mile": ("mile",), "kg": ("kilogram", "kg"),
     "g": ("gram",), "gram": ("gram",), "lb": ("pound", "lb"), "m": ("meter", "metre"), "cm": ("centimeter",),
     "usd": ("dollar", "usd", "price", "cost", "amount", "budget", "fee", "salary", "money", "fund", "payment",
@@ -192,11 +192,11 @@ def _unit_score(mention: Mention, param: Param) -> float:
     words = set(param.cues) | {singular(w) for w in re.findall(r"[a-z%]+", param.description.lower())}
     unit = singular(mention.unit)
     code = _CURRENCY_CODES.get(mention.unit, "").lower()  # "20000 dollar car loan": dollars are usd
-    aliases = (set(_UNIT_ALIASES.get(mention.unit, ())) | set(_UNIT_ALIASES.get(unit, ())) | {unit}
-               | set(_UNIT_ALIASES.get(code, ())))
+    aliases = (set(UNIT_ALIASES.get(mention.unit, ())) | set(UNIT_ALIASES.get(unit, ())) | {unit}
+               | set(UNIT_ALIASES.get(code, ())))
     if aliases & words or stem(unit) in {stem(w) for w in words}:  # "20-sided" for sides
         return 0.8
-    family = _UNIT_FAMILIES.get(mention.unit.replace("²", "^2"), _UNIT_FAMILIES.get(unit))
+    family = UNIT_FAMILIES.get(mention.unit.replace("²", "^2"), UNIT_FAMILIES.get(unit))
     return 0.6 if family is not None and family & words else 0.0
 
 
@@ -212,7 +212,7 @@ _QUANTITIES = {
     "volume": frozenset({"volume", "capacity"}),
     "temperature": frozenset({"temperature", "temp"}),
 }
-_UNIT_FAMILIES = {
+UNIT_FAMILIES = {
     **{u: _QUANTITIES["time"] for u in ("s", "sec", "second", "ms", "millisecond", "min", "minute", "h", "hr", "hour",
                                          "year", "yr")},
     **{u: _QUANTITIES["speed"] for u in ("m/s", "km/h", "kmh", "kph", "mph", "knot", "ft/s")},
@@ -431,7 +431,7 @@ _QUOTE_RE = re.compile(r"\s*([\"“'‘])(.+?)[\"”'’]")
 _WORD_RE = re.compile(r"\s*([^\s,.;!?()\"“”]+(?:\.[^\s,.;!?()\"“”]+)*)")
 
 
-def _value_after(doc: Document, start: int, place: bool = False, phrase: bool = False
+def value_after(doc: Document, start: int, place: bool = False, phrase: bool = False
                  ) -> tuple[str, int, int] | None:
     """The value that follows a cue at ``start``: a quoted string, a capitalised name ("Dr. Smith",
     "San Diego, CA" for places), or words up to punctuation or a stop word. Leading articles and
@@ -451,7 +451,7 @@ def _value_after(doc: Document, start: int, place: bool = False, phrase: bool = 
     picked: list[re.Match[str]] = []
     while len(picked) < 4:
         word = _WORD_RE.match(text, position)
-        if not word or word.group(1).lower() in _STOP_VALUE:
+        if not word or word.group(1).lower() in STOP_VALUE:
             break
         if not picked and not phrase:
             span = next((sp for sp in doc.spans if sp.start == word.start(1)), None)
@@ -500,7 +500,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     for pos in cue_positions:
         cue_end = doc.token_ends[pos]
         link = re.match(_LINKERS, text[cue_end:], re.I)
-        after = _value_after(doc, cue_end + (link.end() if link else 0), param.role == "location",
+        after = value_after(doc, cue_end + (link.end() if link else 0), param.role == "location",
                              phrase=param.role == "text")
         numbered = re.match(r" (\d{1,4})\b(?![.,:]\d| ?%)", text[after[2] :]) if after else None
         if after and numbered and TITLE_WORDS & set(param.cues):  # "the album Summer 2026"
@@ -514,7 +514,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             looks_named = value[:1].isupper() or any(ch.isdigit() for ch in value)
             # "username jdoe, password hunter2": a login is one token right after its name
             # (a parameter named only as a login, after the word "username" / "login" itself, not "user interface")
-            login = (set(param.cues) <= _LOGIN_WORDS and doc.words[pos] in ("username", "login", "handle")
+            login = (set(param.cues) <= LOGIN_WORDS and doc.words[pos] in ("username", "login", "handle")
                      and " " not in value)
             if explicit or looks_named or login:
                 near_cues = {doc.words[p] for p in cue_positions if pos - 3 <= p <= pos}
@@ -528,12 +528,12 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         prev = pos - 1
         while prev >= 0 and doc.words[prev] in param.cues:
             prev -= 1
-        if prev >= 0 and doc.words[prev] not in _STOP_VALUE and re.match(r"\w", doc.words[prev]):
+        if prev >= 0 and doc.words[prev] not in STOP_VALUE and re.match(r"\w", doc.words[prev]):
             first = prev
             before = first - 1
             if (
                 before >= 0
-                and doc.words[before] not in _STOP_VALUE
+                and doc.words[before] not in STOP_VALUE
                 and text[doc.token_starts[before] : doc.token_starts[before] + 1].isupper()
             ):
                 first = before
@@ -548,7 +548,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         leaving, going = bool(set(param.cues) & _ORIGIN_WORDS), bool(set(param.cues) & _DESTINATION_WORDS)
         for i, word in enumerate(doc.words):
             if word in _LOCATION_PREPS and i + 1 < len(doc.words):
-                after = _value_after(doc, doc.token_ends[i], place=True)
+                after = value_after(doc, doc.token_ends[i], place=True)
                 if after:
                     value, start, end = after
                     capital = value[:1].isupper()
@@ -625,48 +625,6 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 value = number_text(m) if m.kind == "number" else m.text
                 found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
-    if set(param.cues) & {"user", "username", "login"} and set(param.cues) <= _LOGIN_WORDS:
-        for as_user in _LOG_IN_AS_RE.finditer(text):  # "log me in as jsmith"
-            found.append(Candidate(as_user.group(1), as_user.start(1), as_user.end(1), 0.9, "span"))
-    if param.role == "ident":  # codes of capitals and dashes: "SKU TS-RED-M"
-        for code in re.finditer(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b", text):
-            found.append(Candidate(code.group(0), code.start(), code.end(),
-                                   0.6 + proximity(doc, param, code.start(), code.end()), "pattern"))
-    if set(param.cues) & {"repo", "repository"}:  # "acme/webapp"
-        for repo in re.finditer(r"(?<![\w/.:])[\w.-]+/[\w.-]+(?![\w/])", text):
-            found.append(Candidate(repo.group(0), repo.start(), repo.end(), 0.9, "pattern"))
-    if "ip" in param.cues or re.search(r"\bIP\b", param.description):  # "block 198.51.100.7"
-        for address in IP_RE.finditer(text):
-            found.append(Candidate(address.group(0), address.start(), address.end(), 0.9, "pattern"))
-    if set(param.cues) & {"sql", "query"} and "sql" in (param.name + " " + param.description).lower():
-        for sql in re.finditer(r"\b(?:SELECT|INSERT|UPDATE|DELETE|WITH)\b.*\S", text):  # "Run SELECT ..."
-            found.append(Candidate(sql.group(0), sql.start(), sql.end(), 0.9, "pattern", shared=True))
-    if param.role != "location" and set(split_words(param.name)) & {"from", "source", "base", "origin"}:
-        for said_from in re.finditer(r"\bfrom\s+", text):  # "a branch ... from main"
-            after = _value_after(doc, said_from.end())
-            if after:
-                found.append(Candidate(after[0], after[1], after[2], 0.7, "span"))
-    if set(param.cues) & {"hashtag", "tag"}:  # "posts tagged #travel"
-        for tag in re.finditer(r"(?<![\w#])#\w+", text):
-            found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
-    if param.required and param.role == "generic" and set(param.cues) & _GOODS_WORDS:
-        for counted in doc.of("number"):  # "twenty five bags of coffee beans", "3 apples"
-            if not counted.unit.isalpha() or len(counted.unit) < 3 or counted.unit in _NOT_GOODS:
-                continue
-            thing = _COUNTED_RE.match(text, counted.end)
-            lead = thing.group(1).lower().split()[0] if thing else ""
-            if thing and lead not in _STOP_VALUE and lead not in _PREPOSITIONS:  # "bags of coffee beans"
-                found.append(Candidate(thing.group(1), thing.start(1), thing.end(1), 0.6, "span"))
-            elif counted.unit not in _UNIT_ALIASES and counted.unit not in _UNIT_FAMILIES:
-                start = counted.end - len(counted.unit)  # "3 apples": the unit is the thing
-                found.append(Candidate(text[start:counted.end], start, counted.end, 0.6, "span", shared=True))
-    if "cuisine" in param.cues:  # "Find Italian restaurants"
-        for dish in _CUISINE_RE.finditer(text):
-            found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))
-    if "flight" in param.cues and param.role == "ident":  # "flight UA 917": the airline code and the number
-        for flight in _FLIGHT_RE.finditer(text):
-            found.append(Candidate(flight.group(0), flight.start(), flight.end(),
-                                   0.8 + proximity(doc, param, flight.start(), flight.end()), "pattern"))
     if "address" in param.cues and "email" not in param.cues:
         found.extend(street_candidates(doc, param))
     if param.cues and param.cues[-1] in ("language", "lang", "locale"):  # not language_level
@@ -680,7 +638,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 found.append(Candidate(text[start:end], start, end, 0.7, "span", shared=True))
     if param.role == "name" and not creator and {"title", "name"} & set(param.cues):
         for named in re.finditer(r"\b(called|named|titled|entitled)\s+", text):  # "an event called Team Sync"
-            after = _value_after(doc, named.end())
+            after = value_after(doc, named.end())
             # a name, a quoted title, or an identifier-like name ("a branch called feature/login-fix")
             if after and (after[0][:1].isupper() or after[0][:1].isdigit() or re.search(r"[/_.-]", after[0])):
                 # "titled" says title, "called" / "named" say name: the verb that fits the parameter wins
@@ -734,21 +692,6 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 _PERSON_WORDS = frozenset({"provider", "doctor", "physician", "dentist", "therapist", "person", "contact", "name",
                            "host", "guest", "attendee", "participant", "customer", "patient", "agent", "owner"})
-_PREPOSITIONS = frozenset({"over", "per", "during", "within", "after", "before", "under", "above", "across",
-                           "through", "into", "onto", "until", "since", "each", "every", "total", "long", "ago"})
-_NOT_GOODS = frozenset({"people", "person", "persons", "unit", "units", "guests", "adults", "children", "kids", "times", "years",
-                        "months", "weeks", "days", "hours", "minutes", "seconds", "stars", "percent", "pm", "am"})
-_GOODS_WORDS = frozenset({"item", "product", "food", "ingredient", "dish", "goods", "article", "thing", "merchandise",
-                          "activity", "exercise", "workout", "sport"})  # "a 45 minute run"
-# what follows a count: "[bags] of coffee beans", "apples"; stops at a preposition or punctuation
-_COUNTED_RE = re.compile(r"(?:\s+(?:of\s+)?)?([A-Za-z][\w'-]*(?:\s+(?!(?:for|to|from|at|in|on|by|with|and|or|please)\b)"
-                         r"[A-Za-z][\w'-]*){0,3})")
-_LOG_IN_AS_RE = re.compile(r"\b(?:log(?:ged)?|sign(?:ed)?)\s+(?:me\s+)?(?:in|on)\s+as\s+([^\s,;!?]+[^\s,.;!?])", re.I)
-_CUISINE_RE = re.compile(
-    r"\b(?:Italian|Chinese|Mexican|Japanese|Indian|Thai|French|Greek|Spanish|Korean|Vietnamese|American|"
-    r"Mediterranean|Middle Eastern|Lebanese|Turkish|Ethiopian|German|Brazilian|Peruvian|Caribbean|Cajun|Moroccan|"
-    r"Vegan|Vegetarian|Sushi|Seafood|Barbecue|BBQ|Tex-Mex|Persian|Cuban|Malaysian|Indonesian|Filipino)\b", re.I)
-_FLIGHT_RE = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b")  # IATA airline code + number: UA 917, B6 23
 
 
 def _pair_steer(param: Param) -> Callable[[bool], float]:
@@ -799,7 +742,7 @@ _ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:to
                        r"(?:the\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
 # two or more element symbols with a count or a two-letter symbol ("H2O", "NaCl"), not an acronym ("USA")
 _FORMULA_RE = re.compile(r"\b(?=[A-Z][a-z]?\d*[A-Z(])(?=[\w()]*(?:\d|[A-Z][a-z]))(?:[A-Z][a-z]?\d*|\([A-Za-z0-9]+\)\d*){2,}\b")
-_LOGIN_WORDS = frozenset({"user", "username", "name", "login", "handle"})
+LOGIN_WORDS = frozenset({"user", "username", "name", "login", "handle"})
 _HONORIFIC_RE = re.compile(r"(Dr|Mr|Mrs|Ms|Mx|Prof|Sir|Dame)\.?\s+[A-Z]")
 _DOCTOR_WORDS = frozenset({"doctor", "dr", "physician", "dentist", "surgeon", "therapist"})
 
@@ -824,7 +767,7 @@ def other_label(doc: Document, param: Param, start: int) -> str | None:
     if m is None:
         return None
     label = singular((m.group(1) or m.group(2)).lower())
-    return None if label in param.cue_words or label in _STOP_VALUE or label in _LABEL_WORDS else label
+    return None if label in param.cue_words or label in STOP_VALUE or label in _LABEL_WORDS else label
 
 
 def labelled_as_other(doc: Document, param: Param, start: int) -> bool:
@@ -837,11 +780,11 @@ _DESTINATION_WORDS = frozenset({"destination", "to", "end", "arrival", "dropoff"
 
 
 def _between_places(doc: Document, index: int, leaving: bool, going: bool) -> list[Candidate]:
-    first = _value_after(doc, doc.token_ends[index], place=True)
+    first = value_after(doc, doc.token_ends[index], place=True)
     if not first or not first[0][:1].isupper():
         return []
     link = re.match(r"\s+and\b", doc.text[first[2]:])
-    second = _value_after(doc, first[2] + link.end(), place=True) if link else None
+    second = value_after(doc, first[2] + link.end(), place=True) if link else None
     found = [Candidate(first[0], first[1], first[2], 0.7 + (0.15 if leaving else 0.0), "span")]
     if second and second[0][:1].isupper():
         found.append(Candidate(second[0], second[1], second[2], 0.7 + (0.15 if going else 0.0), "span"))

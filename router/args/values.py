@@ -1,0 +1,86 @@
+"""Values recognised by their shape or by the phrase around them, for string parameters whose name says what they
+hold: a login after "log me in as", codes of capitals and dashes, repositories, IP addresses, SQL statements, a
+``from_*`` value after "from", hashtags, the thing a count counts, cuisines and flight numbers."""
+
+from __future__ import annotations
+
+import re
+
+from router.args.document import Document
+from router.args.extractors import (
+    LOGIN_WORDS,
+    STOP_VALUE,
+    UNIT_ALIASES,
+    UNIT_FAMILIES,
+    Candidate,
+    drop_overlapping_typed,
+    proximity,
+    value_after,
+)
+from router.args.mentions import IP_RE
+from router.args.params import Param, split_words
+
+_LOG_IN_AS_RE = re.compile(r"\b(?:log(?:ged)?|sign(?:ed)?)\s+(?:me\s+)?(?:in|on)\s+as\s+([^\s,;!?]+[^\s,.;!?])", re.I)
+_GOODS_WORDS = frozenset({"item", "product", "food", "ingredient", "dish", "goods", "article", "thing", "merchandise",
+                          "activity", "exercise", "workout", "sport"})  # "a 45 minute run"
+_NOT_GOODS = frozenset({"people", "person", "persons", "unit", "units", "guests", "adults", "children", "kids", "times", "years",
+                        "months", "weeks", "days", "hours", "minutes", "seconds", "stars", "percent", "pm", "am"})
+_PREPOSITIONS = frozenset({"over", "per", "during", "within", "after", "before", "under", "above", "across",
+                           "through", "into", "onto", "until", "since", "each", "every", "total", "long", "ago"})
+# what follows a count: "[bags] of coffee beans", "apples"; stops at a preposition or punctuation
+_COUNTED_RE = re.compile(r"(?:\s+(?:of\s+)?)?([A-Za-z][\w'-]*(?:\s+(?!(?:for|to|from|at|in|on|by|with|and|or|please)\b)"
+                         r"[A-Za-z][\w'-]*){0,3})")
+_CUISINE_RE = re.compile(
+    r"\b(?:Italian|Chinese|Mexican|Japanese|Indian|Thai|French|Greek|Spanish|Korean|Vietnamese|American|"
+    r"Mediterranean|Middle Eastern|Lebanese|Turkish|Ethiopian|German|Brazilian|Peruvian|Caribbean|Cajun|Moroccan|"
+    r"Vegan|Vegetarian|Sushi|Seafood|Barbecue|BBQ|Tex-Mex|Persian|Cuban|Malaysian|Indonesian|Filipino)\b", re.I)
+_FLIGHT_RE = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b")  # IATA airline code + number: UA 917, B6 23
+
+
+def shaped_values(doc: Document, param: Param) -> list[Candidate]:
+    """Candidates for a string parameter from the shapes and phrases above (none for most parameters)."""
+    text = doc.text
+    found: list[Candidate] = []
+    if set(param.cues) & {"user", "username", "login"} and set(param.cues) <= LOGIN_WORDS:
+        for as_user in _LOG_IN_AS_RE.finditer(text):  # "log me in as jsmith"
+            found.append(Candidate(as_user.group(1), as_user.start(1), as_user.end(1), 0.9, "span"))
+    if param.role == "ident":  # codes of capitals and dashes: "SKU TS-RED-M"
+        for code in re.finditer(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)+\b", text):
+            found.append(Candidate(code.group(0), code.start(), code.end(),
+                                   0.6 + proximity(doc, param, code.start(), code.end()), "pattern"))
+    if set(param.cues) & {"repo", "repository"}:  # "acme/webapp"
+        for repo in re.finditer(r"(?<![\w/.:])[\w.-]+/[\w.-]+(?![\w/])", text):
+            found.append(Candidate(repo.group(0), repo.start(), repo.end(), 0.9, "pattern"))
+    if "ip" in param.cues or re.search(r"\bIP\b", param.description):  # "block 198.51.100.7"
+        for address in IP_RE.finditer(text):
+            found.append(Candidate(address.group(0), address.start(), address.end(), 0.9, "pattern"))
+    if set(param.cues) & {"sql", "query"} and "sql" in (param.name + " " + param.description).lower():
+        for sql in re.finditer(r"\b(?:SELECT|INSERT|UPDATE|DELETE|WITH)\b.*\S", text):  # "Run SELECT ..."
+            found.append(Candidate(sql.group(0), sql.start(), sql.end(), 0.9, "pattern", shared=True))
+    if param.role != "location" and set(split_words(param.name)) & {"from", "source", "base", "origin"}:
+        for said_from in re.finditer(r"\bfrom\s+", text):  # "a branch ... from main"
+            after = value_after(doc, said_from.end())
+            if after:
+                found.append(Candidate(after[0], after[1], after[2], 0.7, "span"))
+    if set(param.cues) & {"hashtag", "tag"}:  # "posts tagged #travel"
+        for tag in re.finditer(r"(?<![\w#])#\w+", text):
+            found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
+    if param.required and param.role == "generic" and set(param.cues) & _GOODS_WORDS:
+        for counted in doc.of("number"):  # "twenty five bags of coffee beans", "3 apples"
+            if not counted.unit.isalpha() or len(counted.unit) < 3 or counted.unit in _NOT_GOODS:
+                continue
+            thing = _COUNTED_RE.match(text, counted.end)
+            lead = thing.group(1).lower().split()[0] if thing else ""
+            if thing and lead not in STOP_VALUE and lead not in _PREPOSITIONS:  # "bags of coffee beans"
+                found.append(Candidate(thing.group(1), thing.start(1), thing.end(1), 0.6, "span"))
+            elif counted.unit not in UNIT_ALIASES and counted.unit not in UNIT_FAMILIES:
+                start = counted.end - len(counted.unit)  # "3 apples": the unit is the thing
+                found.append(Candidate(text[start:counted.end], start, counted.end, 0.6, "span", shared=True))
+    if "cuisine" in param.cues:  # "Find Italian restaurants"
+        for dish in _CUISINE_RE.finditer(text):
+            found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))
+    if "flight" in param.cues and param.role == "ident":  # "flight UA 917": the airline code and the number
+        for flight in _FLIGHT_RE.finditer(text):
+            found.append(Candidate(flight.group(0), flight.start(), flight.end(),
+                                   0.8 + proximity(doc, param, flight.start(), flight.end()), "pattern"))
+    return drop_overlapping_typed(doc, found)
