@@ -2,6 +2,9 @@
 
     python evals/build_functions.py
 
+Also writes evals/functions_near.jsonl: the same tool rows, each offered with the two functions of the set most
+similar to its own (all-MiniLM-L6-v2 cosine), to measure the choice among near-twins.
+
 Requests for the kind of function a developer declares in an OpenAI request: math and science helpers,
 finance formulas, conversions, lookups, bookings. Each row offers its function and two others of the set
 (drawn with ``random.Random(row index)``), and lists the acceptable values of every argument (``""``: may be
@@ -37,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 OUT = Path(__file__).parent / "functions_chat.jsonl"
+OUT_NEAR = Path(__file__).parent / "functions_near.jsonl"
 
 
 def fn(name: str, description: str, props: dict[str, dict[str, Any]], required: list[str] | None = None
@@ -754,6 +758,32 @@ NONE_ROWS: list[tuple[str, str, list[str]]] = [
 ]
 
 
+def nearest_functions(functions: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Every function's others, most similar first (all-MiniLM-L6-v2 cosine of "name words: description", as
+    ``build_unseen.py`` ranks a corpus's tools)."""
+    from build_unseen import embed, nearest_tools, tool_text
+
+    names = [f["function"]["name"] for f in functions]
+    return nearest_tools(names, embed([tool_text(f["function"]) for f in functions]))
+
+
+def write_near(functions: list[dict[str, Any]]) -> None:
+    """The same requests, each next to the two functions of the set most similar to its own: the choice among
+    near-twins (``get_weather`` / ``get_current_weather`` / ``weather_history``) rather than among strangers."""
+    named = {f["function"]["name"]: f for f in functions}
+    nearest = nearest_functions(functions)
+    with OUT_NEAR.open("w", encoding="utf-8") as handle:
+        for index, (category, function, request, arguments) in enumerate(ROWS):
+            name = function["function"]["name"]
+            tools = [function, *(named[n] for n in nearest[name][:2])]
+            random.Random(index).shuffle(tools)
+            messages = request if isinstance(request, list) else [{"role": "user", "content": request}]
+            row = {"messages": messages, "tools": tools, "category": category,
+                   "expected": [{"name": name, "arguments": arguments}]}
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"wrote {len(ROWS)} rows to {OUT_NEAR}")
+
+
 def main() -> None:
     functions = list({f["function"]["name"]: f for _, f, _, _ in ROWS}.values())  # one per name
     with OUT.open("w", encoding="utf-8") as handle:
@@ -771,6 +801,7 @@ def main() -> None:
                    "category": category, "expected": []}
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
     print(f"wrote {len(ROWS) + len(NONE_ROWS)} rows to {OUT}")
+    write_near(functions)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ Sets (see evals/README.md for how each was made):
 - ``near_domain``: hand-written requests next to one domain's tools, half of which no offered tool serves
   (explain / advise, a sibling object or quantity; ``evals/build_near_domain.py``);
 - ``functions``: hand-written requests for everyday developer functions (math, finance, conversions,
-  bookings) with the acceptable value of every argument (``evals/build_functions.py``).
+  bookings) with the acceptable value of every argument (``evals/build_functions.py``);
+- ``functions_near``: the same tool rows, each offered with the two functions of the set most similar to its own.
 
 A checkpoint that learned every MetaTool query (the shipped default: ``DEFAULT_SEEN`` in router/train.py)
 has seen ``evals/metatool/test.jsonl``: its ``metatool_*`` rows are marked ``"held_out": false`` and a
@@ -64,6 +65,7 @@ SETS: dict[str, tuple[list[str], str | None]] = {
     "assistant_chat": ([str(HERE / "assistant_chat.jsonl")], None),
     "near_domain": ([str(HERE / "near_domain.jsonl")], None),
     "functions": ([str(HERE / "functions_chat.jsonl")], None),
+    "functions_near": ([str(HERE / "functions_near.jsonl")], None),
 }
 
 COLUMNS = (

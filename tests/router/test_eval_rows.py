@@ -204,6 +204,10 @@ def test_committed_functions_set_matches_its_builder() -> None:
     for case, (category, request, offered) in zip(nones, build_functions.NONE_ROWS, strict=True):
         assert case.messages[-1]["content"] == request and case.meta["category"] == category
         assert case.gold == () and [t.name for t in case.tools] == offered
+    near = load_cases([EVALS / "functions_near.jsonl"])  # the same tool rows next to their two nearest functions
+    assert [c.messages for c in near] == [c.messages for c in calls]
+    assert all(len({t.name for t in c.tools}) == 3 and c.gold[0] in {t.name for t in c.tools} for c in near)
+    assert sum(c.tools != d.tools for c, d in zip(near, calls, strict=True)) > len(near) / 2
 
 
 @pytest.mark.parametrize("corpus", ["api_bank", "callnavi"])
