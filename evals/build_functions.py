@@ -29,7 +29,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh8``: 20 rows written after the fresh7 fixes and scored once: parameter names outside the filler's word
   lists (``film_title``, ``origin_address``, ``charity_name`` ...);
 - ``fresh9``: 20 conversations written after the fresh8 fixes and scored once: values from earlier turns and
-  from a system message.
+  from a system message;
+- ``fresh10``: 20 rows written after the fresh9 fixes and scored once: science, statistics and geometry, phrased the
+  many ways people ask.
 """
 
 from __future__ import annotations
@@ -740,6 +742,66 @@ ROWS += [
                    "start_time": text("HH:MM"), "duration_minutes": whole()}),
      chat("Set up a meeting with Ana and Raj", "What day and time?", "2026-12-03 at 10am for an hour"),
      {"attendees": [["Ana", "Raj"]], "date": ["2026-12-03"], "start_time": ["10:00"], "duration_minutes": [60]}),
+]
+# written after the fresh9 fixes, and scored once (twelfth session): science, statistics and geometry, phrased
+# the many ways people ask
+ROWS += [
+    ("fresh10", fn("calculate_standard_deviation", "Standard deviation of numbers", {"data": listing("number")}),
+     "I have the values 12, 15, 11 and 18 - what's their standard deviation?", {"data": [[12, 15, 11, 18]]}),
+    ("fresh10", fn("projectile_range", "Range of a projectile", {"velocity": num("Initial speed in m/s"),
+                                                                 "angle": num("Launch angle in degrees")}),
+     "How far does a ball go if thrown at 20 m/s at a 45 degree angle?", {"velocity": [20], "angle": [45]}),
+    ("fresh10", fn("ohms_law_current", "Current from voltage and resistance", {"voltage": num("Volts"),
+                                                                                "resistance": num("Ohms")}),
+     "What current flows through a 220 ohm resistor at 9 volts?", {"voltage": [9], "resistance": [220]}),
+    ("fresh10", fn("sphere_volume", "Volume of a sphere", {"radius": num()}),
+     "Volume of a ball with radius 4 cm", {"radius": [4]}),
+    ("fresh10", fn("combinations", "Number of combinations", {"n": whole("Total items"), "k": whole("Items chosen")}),
+     "In how many ways can I choose 2 items out of 8?", {"n": [8], "k": [2]}),
+    ("fresh10", fn("half_life_remaining", "Amount left after radioactive decay",
+                   {"initial_amount": num(), "half_life": num("Years"), "elapsed": num("Years")}),
+     "If I start with 100 grams of an isotope with a half-life of 5 years, how much is left after 15 years?",
+     {"initial_amount": [100], "half_life": [5], "elapsed": [15]}),
+    ("fresh10", fn("convert_weight", "Convert a weight", {"value": num(), "from_unit": {
+        "type": "string", "enum": ["kg", "lb", "g", "oz"]}, "to_unit": {"type": "string", "enum": ["kg", "lb", "g", "oz"]}}),
+     "How many pounds is 72 kg?", {"value": [72], "from_unit": ["kg"], "to_unit": ["lb"]}),
+    ("fresh10", fn("future_value", "Future value of regular savings", {"monthly_deposit": num(),
+                                                                       "annual_rate": num("Percent per year"),
+                                                                       "years": whole()}),
+     "If I save $200 every month at 5% a year, how much will I have in 20 years?",
+     {"monthly_deposit": [200], "annual_rate": [5], "years": [20]}),
+    ("fresh10", fn("distance_between_points", "Distance between two points", {"x1": num(), "y1": num(), "x2": num(),
+                                                                               "y2": num()}),
+     "What's the distance between (1, 2) and (4, 6)?", {"x1": [1], "y1": [2], "x2": [4], "y2": [6]}),
+    ("fresh10", fn("celsius_to_kelvin", "Convert Celsius to Kelvin", {"celsius": num()}),
+     "What is 25 °C in kelvin?", {"celsius": [25]}),
+    ("fresh10", fn("probability_of_event", "Probability from favourable and total outcomes",
+                   {"favorable": whole(), "total": whole()}),
+     "There are 4 aces in a deck of 52 cards. What's the chance of drawing one?", {"favorable": [4], "total": [52]}),
+    ("fresh10", fn("compute_median", "Median of numbers", {"values": listing("number")}),
+     "median of [3, 9, 1, 7, 5]", {"values": [[3, 9, 1, 7, 5]]}),
+    ("fresh10", fn("cylinder_surface_area", "Surface area of a cylinder", {"radius": num(), "height": num()}),
+     "Surface area of a can 10 cm tall with a 3 cm radius", {"radius": [3], "height": [10]}),
+    ("fresh10", fn("calories_burned", "Calories burned by an activity", {"activity": text(), "minutes": whole(),
+                                                                         "weight_kg": num()}),
+     "How many calories does a 70 kg person burn swimming for 40 minutes?",
+     {"activity": ["swimming"], "minutes": [40], "weight_kg": [70]}),
+    ("fresh10", fn("inflation_adjust", "Adjust an amount for inflation", {"amount": num(), "from_year": whole(),
+                                                                          "to_year": whole()}),
+     "What is $1,000 from 1990 worth in 2024 money?", {"amount": [1000], "from_year": [1990], "to_year": [2024]}),
+    ("fresh10", fn("lcm_two", "Least common multiple of two numbers", {"a": whole(), "b": whole()}),
+     "lowest common multiple of 12 and 18", {"a": [12, 18], "b": [18, 12]}),
+    ("fresh10", fn("kinetic_energy_calc", "Kinetic energy", {"mass_kg": num(), "speed_mps": num()}),
+     "A 2 kg ball is rolling at 3 meters per second. What's its kinetic energy?", {"mass_kg": [2], "speed_mps": [3]}),
+    ("fresh10", fn("population_growth", "Population after growth", {"initial_population": whole(),
+                                                                      "growth_rate": num("Percent per year"),
+                                                                      "years": whole()}),
+     "A town of 50,000 grows 2% a year. How big will it be in 10 years?",
+     {"initial_population": [50000], "growth_rate": [2], "years": [10]}),
+    ("fresh10", fn("triangle_hypotenuse", "Hypotenuse from two legs", {"a": num(), "b": num()}),
+     "legs 5 and 12, hypotenuse?", {"a": [5, 12], "b": [12, 5]}),
+    ("fresh10", fn("speed_of_sound", "Speed of sound in air at a temperature", {"temperature_c": num()}),
+     "How fast does sound travel when it's 30 degrees Celsius?", {"temperature_c": [30]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -243,6 +243,9 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = value / SCALE_WORDS[scale.group(1).lower()]
             value = int(value) if value == int(value) else value
         score = 0.3 + proximity(doc, param, m.start, m.end) + _unit_score(m, param)
+        if set(split_words(param.name)) & {"from", "to"}:  # "from 1990 ... in 2024" for from_year / to_year
+            score += _pair_steer(param)(_after_to(doc, m.start))
+        score += _out_of(doc, m, param)  # "2 items out of 8": 8 is the total, 2 the chosen
         if set(param.cues) & _PARTY_WORDS and re.match(r"\s*of\s+us\b", doc.text[m.start + len(m.text) :], re.I):
             score += 0.5  # "six of us", "the four of us": how many people
         if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
@@ -268,6 +271,20 @@ _FRACTION_RE = re.compile(
     r"\bfraction|\bdecimal\b(?!\s+(?:places|digits|point))|\b0\.\d+\s+(?:for|=|means)\s+\d+\s*%", re.I
 )
 _ORDINAL_RE = re.compile(r"(\d+)(?:st|nd|rd|th)", re.I)
+
+
+_TOTAL_WORDS = frozenset({"total", "trial", "population", "n", "whole", "out"})
+_CHOSEN_WORDS = frozenset({"chosen", "choose", "selected", "success", "k", "part", "favorable", "favourable"})
+
+
+def _out_of(doc: Document, m: Mention, param: Param) -> float:
+    """ "choose 2 items out of 8", "3 out of 10": the number after "out of" is the whole, the one before the part."""
+    words = set(param.cues) | set(re.findall(r"[a-z]+", param.description.lower()))
+    if re.search(r"\bout\s+of\s+$", doc.text[: m.start]):
+        return 0.3 if words & _TOTAL_WORDS else -0.2 if words & _CHOSEN_WORDS else 0.0
+    if re.match(r"(?:\s+[a-z]+)?\s+out\s+of\b", doc.text[m.start + len(m.text) :]):
+        return 0.3 if words & _CHOSEN_WORDS else -0.2 if words & _TOTAL_WORDS else 0.0
+    return 0.0
 
 
 _PARTY_WORDS = frozenset({"people", "person", "guest", "party", "diner", "traveler", "traveller", "passenger",
@@ -698,7 +715,7 @@ def _pair_steer(param: Param) -> Callable[[bool], float]:
     """For one side of a pair (from_currency / to_currency, from_unit / to_unit): how much a value said right
     after "to" / "into" / "in" (``after_to``), or not, suits the parameter."""
     words = set(split_words(param.name))
-    leaving = bool(words & {"from", "source", "base", "original", "sell", "input", "old", "current", "src"})
+    leaving = bool(words & {"from", "source", "base", "original", "sell", "input", "old", "src"})
     going = bool(words & {"to", "target", "destination", "quote", "buy", "into", "output", "new", "dest"})
 
     def steer(after_to: bool) -> float:

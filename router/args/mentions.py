@@ -95,6 +95,9 @@ def words_to_number(text: str) -> float | None:
     return total + current if seen else None
 
 
+_PER_RE = re.compile(r"\s+per\s+(second|sec|s|hour|hr|h)\b", re.I)
+_SPEED_UNITS = {"meter": "m", "meters": "m", "metre": "m", "metres": "m", "m": "m", "kilometer": "km",
+                "kilometers": "km", "km": "km", "mile": "mi", "miles": "mi"}
 SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
@@ -124,6 +127,10 @@ def find_numbers(text: str) -> list[Mention]:
             unit = _CURRENCY[match["cur"]]
         elif match["unit"] and not scale:
             unit = match["unit"].lower()
+            rate = _PER_RE.match(text, match.end("unit"))  # "3 meters per second": a speed
+            if rate and unit in _SPEED_UNITS:
+                unit = _SPEED_UNITS[unit] + ("/s" if rate.group(1).lower().startswith("s") else "/h")
+                unit = "mph" if unit == "mi/h" else unit
         end = match.end("unit") if match["unit"] and not (match["pct"] or match["cur"]) else match.end()
         if match["unit"] and (match["pct"] or match["cur"]):
             end = match.end("pct") if match["pct"] else match.end("digits")

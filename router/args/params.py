@@ -105,8 +105,9 @@ class Param:
 
     @property
     def cue_words(self) -> tuple[str, ...]:
-        """Words whose presence near a value says "this is the value of this parameter"."""
-        return (*self.cues, *self.aliases)
+        """Words whose presence near a value says "this is the value of this parameter" (never a bare number: the
+        "2" of ``x2`` numbers the parameter, it is not said before its value)."""
+        return tuple(c for c in (*self.cues, *self.aliases) if not c.isdigit())
 
     @property
     def enum(self) -> list[Any]:

@@ -1207,3 +1207,21 @@ def test_names_with_lowercase_particles() -> None:
     assert fill_arguments(user("Directions from Gare du Nord to Rio de Janeiro"), route).arguments == {
         "start": "Gare du Nord", "end": "Rio de Janeiro"
     }
+
+
+def test_science_phrasings() -> None:
+    choose = tool({"n": {"type": "integer", "description": "Total items"},
+                   "k": {"type": "integer", "description": "Items chosen"}}, ["n", "k"])
+    assert fill_arguments(user("In how many ways can I choose 2 items out of 8?"), choose).arguments == {"n": 8, "k": 2}
+    points = tool({name: {"type": "number"} for name in ("x1", "y1", "x2", "y2")}, ["x1", "y1", "x2", "y2"])
+    assert fill_arguments(user("What's the distance between (1, 2) and (4, 6)?"), points).arguments == {
+        "x1": 1, "y1": 2, "x2": 4, "y2": 6
+    }
+    energy = tool({"mass_kg": {"type": "number"}, "speed_mps": {"type": "number"}}, ["mass_kg", "speed_mps"])
+    said = user("A 2 kg ball is rolling at 3 meters per second. What's its kinetic energy?")
+    assert fill_arguments(said, energy).arguments == {"mass_kg": 2, "speed_mps": 3}
+    years = tool({"amount": {"type": "number"}, "from_year": {"type": "integer"}, "to_year": {"type": "integer"}},
+                 ["amount", "from_year", "to_year"])
+    assert fill_arguments(user("What is $1,000 from 1990 worth in 2024 money?"), years).arguments == {
+        "amount": 1000, "from_year": 1990, "to_year": 2024
+    }
