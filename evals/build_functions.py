@@ -31,7 +31,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh9``: 20 conversations written after the fresh8 fixes and scored once: values from earlier turns and
   from a system message;
 - ``fresh10``: 20 rows written after the fresh9 fixes and scored once: science, statistics and geometry, phrased the
-  many ways people ask.
+  many ways people ask;
+- ``fresh11``: 20 rows written after the fresh10 fixes and scored once: enum values said in other words,
+  optional values, lists.
 """
 
 from __future__ import annotations
@@ -802,6 +804,73 @@ ROWS += [
      "legs 5 and 12, hypotenuse?", {"a": [5, 12], "b": [12, 5]}),
     ("fresh10", fn("speed_of_sound", "Speed of sound in air at a temperature", {"temperature_c": num()}),
      "How fast does sound travel when it's 30 degrees Celsius?", {"temperature_c": [30]}),
+]
+# written after the fresh10 fixes, and scored once (twelfth session): enums said in other words, optional values,
+# lists and several values
+ROWS += [
+    ("fresh11", fn("set_wash_cycle", "Start the washing machine", {"cycle": {
+        "type": "string", "enum": ["quick", "normal", "heavy_duty", "delicate"]}, "temperature_c": whole()}),
+     "Run a delicates wash at 30 degrees", {"cycle": ["delicate"], "temperature_c": [30]}),
+    ("fresh11", fn("book_car", "Rent a car", {"city": text(), "car_class": {
+        "type": "string", "enum": ["economy", "compact", "suv", "luxury"]}, "days": whole()}),
+     "Rent me an SUV in Phoenix for a week", {"city": ["Phoenix"], "car_class": ["suv"], "days": [7]}),
+    ("fresh11", fn("order_coffee", "Order a coffee", {"drink": text(), "size": {
+        "type": "string", "enum": ["small", "medium", "large"]}, "milk": {
+        "type": "string", "enum": ["whole", "skim", "oat", "almond", "none"]}}, ["drink", "size"]),
+     "Grande oat latte please", {"drink": ["latte"], "size": ["medium", "large"], "milk": ["oat"]}),
+    ("fresh11", fn("set_light", "Control a light", {"room": text(), "on": {"type": "boolean"},
+                                                    "brightness": whole("0 to 100")}, ["room", "on"]),
+     "Dim the bedroom lights to 30%", {"room": ["bedroom"], "on": [True], "brightness": [30]}),
+    ("fresh11", fn("get_forecast", "Weather forecast", {"city": text(), "days": whole()}),
+     "Will it rain in Seattle this weekend?", {"city": ["Seattle"], "days": [2, 3, ""]}),
+    ("fresh11", fn("compare_stocks", "Compare several stocks", {"tickers": listing("string"),
+                                                                "period": {"type": "string",
+                                                                           "enum": ["1d", "1w", "1m", "1y"]}}),
+     "Compare TSLA and F over the past year", {"tickers": [["TSLA", "F"]], "period": ["1y"]}),
+    ("fresh11", fn("invite_guests", "Send invitations", {"emails": listing("string"), "event": text()}),
+     "Invite ana@mail.com and li@mail.com to the housewarming",
+     {"emails": [["ana@mail.com", "li@mail.com"]], "event": ["housewarming", "the housewarming"]}),
+    ("fresh11", fn("set_privacy", "Set an account's privacy", {"visibility": {
+        "type": "string", "enum": ["public", "friends", "private"]}}),
+     "Make my profile visible only to me", {"visibility": ["private"]}),
+    ("fresh11", fn("search_jobs", "Search job listings", {"title": text(), "location": text(),
+                                                          "remote": {"type": "boolean"}}, ["title"]),
+     "Find remote data engineer jobs", {"title": ["data engineer"], "location": [""], "remote": [True]}),
+    ("fresh11", fn("schedule_delivery", "Schedule a delivery window", {"date": DATE, "window": {
+        "type": "string", "enum": ["morning", "afternoon", "evening"]}}),
+     "Deliver it on 2026-12-11 after lunch", {"date": ["2026-12-11"], "window": ["afternoon"]}),
+    ("fresh11", fn("book_spa", "Book a spa treatment", {"treatment": {
+        "type": "string", "enum": ["massage", "facial", "manicure", "sauna"]}, "duration_minutes": whole()}),
+     "I'd like a 90-minute massage", {"treatment": ["massage"], "duration_minutes": [90]}),
+    ("fresh11", fn("set_alarm_volume", "Alarm volume", {"level": {"type": "string",
+                                                                 "enum": ["low", "medium", "high"]}}),
+     "Make the alarm louder, as loud as it goes", {"level": ["high"]}),
+    ("fresh11", fn("get_route_eta", "Travel time by a mode", {"origin": text(), "destination": text(), "mode": {
+        "type": "string", "enum": ["car", "bus", "bike", "walk"]}}),
+     "How long would it take to cycle from Oakland to Berkeley?",
+     {"origin": ["Oakland"], "destination": ["Berkeley"], "mode": ["bike"]}),
+    ("fresh11", fn("rate_restaurant", "Rate a restaurant", {"restaurant": text(), "rating": whole("1 to 5"),
+                                                            "comment": text()}, ["restaurant", "rating"]),
+     "Give Sushi Nakazawa four stars", {"restaurant": ["Sushi Nakazawa"], "rating": [4], "comment": [""]}),
+    ("fresh11", fn("set_units", "Measurement system", {"system": {"type": "string", "enum": ["metric", "imperial"]}}),
+     "Show distances in miles from now on", {"system": ["imperial"]}),
+    ("fresh11", fn("filter_emails", "Filter the inbox", {"sender": text(), "unread_only": {"type": "boolean"},
+                                                         "since": DATE}, ["sender"]),
+     "Show unread emails from my boss since 2026-11-01",
+     {"sender": ["my boss", "boss"], "unread_only": [True], "since": ["2026-11-01"]}),
+    ("fresh11", fn("book_train", "Book a train ticket", {"origin": text(), "destination": text(), "class": {
+        "type": "string", "enum": ["standard", "first"]}, "passengers": whole()}),
+     "Two first class tickets from London to Edinburgh",
+     {"origin": ["London"], "destination": ["Edinburgh"], "class": ["first"], "passengers": [2]}),
+    ("fresh11", fn("convert_file", "Convert a file format", {"file_name": text(), "target_format": {
+        "type": "string", "enum": ["pdf", "docx", "png", "jpg"]}}),
+     "Turn notes.docx into a PDF", {"file_name": ["notes.docx"], "target_format": ["pdf"]}),
+    ("fresh11", fn("adjust_font", "Adjust the font size", {"size_pt": whole()}),
+     "Bump the font up to 14 point", {"size_pt": [14]}),
+    ("fresh11", fn("water_plants", "Water the garden", {"zone": {"type": "string",
+                                                                 "enum": ["front", "back", "side"]},
+                                                        "minutes": whole()}),
+     "Water the back yard for a quarter of an hour", {"zone": ["back"], "minutes": [15]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

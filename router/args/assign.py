@@ -20,7 +20,7 @@ from router.args.extractors import (
     string_candidates,
     typed_candidates,
 )
-from router.args.params import TITLE_WORDS, Param, describe, singular, split_words
+from router.args.params import TITLE_WORDS, VENUE_WORDS, Param, describe, singular, split_words
 from router.args.validate import SchemaCheck, coerce
 from router.args.values import shaped_values
 
@@ -323,8 +323,8 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
     return {p.name: n.start for p, n in zip(numeric, numbers, strict=True)}
 
 
-_THING_WORDS = frozenset(TITLE_WORDS | {"team", "league", "club", "brand", "company", "organization", "channel",
-                                        "artist", "band", "singer"})  # "Play some Fleetwood Mac"
+_THING_WORDS = frozenset(TITLE_WORDS | VENUE_WORDS | {"team", "league", "club", "brand", "company", "organization",
+                                                      "channel", "artist", "band", "singer"})  # "Play some Fleetwood Mac"
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "count", "number", "num", "amount"})
 
 

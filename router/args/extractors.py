@@ -157,7 +157,7 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 def boolean_value(doc: Document, param: Param) -> Candidate | None:
     """True for "include images"/"with images", False for "without images"/"no images"."""
-    cues = [_participle(c) for c in param.cues if c not in ("is", "has", "allow", "want", "need")]
+    cues = [_participle(c) for c in param.cues if c not in ("is", "has", "allow", "want", "need", "only")]
     if not cues:
         return None
     # a participle cue matches any form of its verb: "allows pets" for pets_allowed
@@ -251,6 +251,19 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
             score += 0.4  # "the top 5 headlines": how many results
         found.append(Candidate(value, m.start, m.end, score, "number"))
+    wanted = _duration_unit(param)
+    if wanted:  # "two weeks" for a number of days, "a week" for days: the duration in the parameter's unit
+        for m in doc.of("number"):
+            said_unit = _DURATION_SECONDS.get(singular(m.unit))
+            if said_unit and said_unit != _DURATION_SECONDS[wanted]:
+                value = m.value * said_unit / _DURATION_SECONDS[wanted]
+                if value == int(value):
+                    found.append(Candidate(int(value), m.start, m.end, 0.9 + proximity(doc, param, m.start, m.end),
+                                           "number"))
+        for one in re.finditer(r"\b(?:a|an|one)\s+(week|fortnight|day|month)\b", doc.text, re.I):
+            value = _DURATION_SECONDS[one.group(1).lower()] / _DURATION_SECONDS[wanted]
+            if value == int(value) and value >= 1:
+                found.append(Candidate(int(value), one.start(), one.end(), 0.8, "number"))
     if "minute" in param.cues or re.search(r"\bminutes\b", param.description, re.I):
         for said in _HOUR_PHRASE_RE.finditer(doc.text):  # "for half an hour": 30 minutes
             score = 0.6 + proximity(doc, param, said.start(), said.end())
@@ -261,6 +274,19 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
             score = 0.3 + proximity(doc, param, m.start, m.end)
             found.append(Candidate(int(ordinal.group(1)), m.start, m.end, score, "number"))
     return found
+
+
+_DURATION_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
+                     "week": 604800, "fortnight": 1209600, "month": 2592000}
+
+
+def _duration_unit(param: Param) -> str | None:
+    """The unit an integer duration parameter counts in, by its name ("days", "duration_minutes", "hours")."""
+    if param.kind != "integer":
+        return None
+    named = [singular(w) for w in split_words(param.name)]
+    units = [w for w in named if w in ("second", "minute", "hour", "day", "week", "month")]
+    return units[-1] if len(units) == 1 else None
 
 
 _HOUR_PHRASES = {"an hour and a half": 90, "half an hour": 30, "a quarter of an hour": 15, "quarter of an hour": 15,

@@ -195,6 +195,9 @@ _SENTENCE_STARTERS = {
     "which", "why", "is", "are", "do", "does", "did", "tell", "show", "find", "get", "give", "i", "i'm",
     "hey", "hi", "hello", "ok", "okay", "yes", "no", "and", "also", "then", "now", "let's", "set", "add",
     "book", "play", "search", "send", "create", "make", "check", "look", "remind", "call", "my", "the",
+    "rent", "order", "rate", "compare", "convert", "invite", "turn", "run", "open", "put", "schedule", "deliver",
+    "start", "stop", "text", "email", "translate", "upload", "rename", "cancel", "track", "register", "donate",
+    "share", "post", "block", "pause", "refund", "assign", "buy", "reserve", "list", "update", "delete", "remove",
 }  # fmt: skip
 
 

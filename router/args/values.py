@@ -57,7 +57,7 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
     if set(param.cues) & {"sql", "query"} and "sql" in (param.name + " " + param.description).lower():
         for sql in re.finditer(r"\b(?:SELECT|INSERT|UPDATE|DELETE|WITH)\b.*\S", text):  # "Run SELECT ..."
             found.append(Candidate(sql.group(0), sql.start(), sql.end(), 0.9, "pattern", shared=True))
-    if param.role != "location" and set(split_words(param.name)) & {"from", "source", "base", "origin"}:
+    if param.role != "location" and set(split_words(param.name)) & {"from", "source", "base", "origin", "sender"}:
         for said_from in re.finditer(r"\bfrom\s+", text):  # "a branch ... from main"
             after = value_after(doc, said_from.end())
             if after:

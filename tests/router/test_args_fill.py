@@ -1225,3 +1225,17 @@ def test_science_phrasings() -> None:
     assert fill_arguments(user("What is $1,000 from 1990 worth in 2024 money?"), years).arguments == {
         "amount": 1000, "from_year": 1990, "to_year": 2024
     }
+
+
+def test_durations_venues_senders_and_only_flags() -> None:
+    rental = tool({"city": {"type": "string"}, "days": {"type": "integer"}}, ["city", "days"])
+    assert fill_arguments(user("Rent me an SUV in Phoenix for a week"), rental).arguments == {"city": "Phoenix", "days": 7}
+    assert fill_arguments(user("A car in Phoenix for two weeks"), rental).arguments == {"city": "Phoenix", "days": 14}
+    rate = tool({"restaurant": {"type": "string"}, "rating": {"type": "integer"}}, ["restaurant", "rating"])
+    assert fill_arguments(user("Give Sushi Nakazawa four stars"), rate).arguments == {
+        "restaurant": "Sushi Nakazawa", "rating": 4
+    }
+    inbox = tool({"sender": {"type": "string"}, "unread_only": {"type": "boolean"}}, ["sender"])
+    assert fill_arguments(user("Show unread emails from my boss"), inbox).arguments == {
+        "sender": "boss", "unread_only": True
+    }
