@@ -296,6 +296,8 @@ def _clean_list(first: str, middle: list[str], last: str) -> list[str] | None:
             if not _is_capitalised(word):
                 break
             tail.insert(0, word)
+        if len(tail) > 1 and tail[0].lower() in _SENTENCE_STARTERS:
+            tail = tail[1:]  # "Compare TSLA and F": the verb opening the sentence is no item
         first_words = tail or first_words
     others = [*middle, " ".join(last_words)]
     width = max(len(o.split()) for o in others)

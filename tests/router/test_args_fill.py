@@ -1239,3 +1239,8 @@ def test_durations_venues_senders_and_only_flags() -> None:
     assert fill_arguments(user("Show unread emails from my boss"), inbox).arguments == {
         "sender": "boss", "unread_only": True
     }
+
+
+def test_a_sentence_opening_verb_is_no_list_item() -> None:
+    stocks = tool({"tickers": {"type": "array", "items": {"type": "string"}}}, ["tickers"])
+    assert fill_arguments(user("Compare TSLA and F over the past year"), stocks).arguments == {"tickers": ["TSLA", "F"]}
