@@ -905,14 +905,20 @@ def write_near(functions: list[dict[str, Any]]) -> None:
     nearest = nearest_functions(functions)
     with OUT_NEAR.open("w", encoding="utf-8") as handle:
         for index, (category, function, request, arguments) in enumerate(ROWS):
-            name = function["function"]["name"]
-            tools = [function, *(named[n] for n in nearest[name][:2])]
-            random.Random(index).shuffle(tools)
-            messages = request if isinstance(request, list) else [{"role": "user", "content": request}]
-            row = {"messages": messages, "tools": tools, "category": category,
-                   "expected": [{"name": name, "arguments": arguments}]}
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            others = [named[n] for n in nearest[function["function"]["name"]][:2]]
+            handle.write(_call_row(index, category, function, request, arguments, others))
     print(f"wrote {len(ROWS)} rows to {OUT_NEAR}")
+
+
+def _call_row(index: int, category: str, function: dict[str, Any], request: Any, arguments: dict[str, list[Any]],
+              others: list[dict[str, Any]]) -> str:
+    """One JSONL line: the request (a text or a chat) offered ``function`` and ``others`` in a seeded order."""
+    tools = [function, *others]
+    random.Random(index).shuffle(tools)
+    messages = request if isinstance(request, list) else [{"role": "user", "content": request}]
+    row = {"messages": messages, "tools": tools, "category": category,
+           "expected": [{"name": function["function"]["name"], "arguments": arguments}]}
+    return json.dumps(row, ensure_ascii=False) + "\n"
 
 
 def main() -> None:
@@ -920,12 +926,8 @@ def main() -> None:
     with OUT.open("w", encoding="utf-8") as handle:
         for index, (category, function, request, arguments) in enumerate(ROWS):
             others = [f for f in functions if f["function"]["name"] != function["function"]["name"]]
-            tools = [function, *random.Random(index).sample(others, 2)]
-            random.Random(index).shuffle(tools)
-            messages = request if isinstance(request, list) else [{"role": "user", "content": request}]
-            row = {"messages": messages, "tools": tools, "category": category,
-                   "expected": [{"name": function["function"]["name"], "arguments": arguments}]}
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            drawn = random.Random(index).sample(others, 2)
+            handle.write(_call_row(index, category, function, request, arguments, drawn))
         named = {f["function"]["name"]: f for f in functions}
         for category, request, offered in NONE_ROWS:
             row = {"messages": [{"role": "user", "content": request}], "tools": [named[n] for n in offered],

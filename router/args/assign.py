@@ -138,8 +138,7 @@ def _aggregate(singles: list[Candidate]) -> list[Candidate]:
     seen: set[Any] = set()
     for c in sorted(singles, key=lambda c: c.start):
         # a number may repeat ("3, 1, 4, 1, 5"): one per place in the text; other values once
-        numeric = isinstance(c.value, int | float) and not isinstance(c.value, bool)
-        key = ("at", c.start, c.end) if numeric else ("value", repr(c.value))
+        key = ("at", c.start, c.end) if _is_number(c.value) else ("value", repr(c.value))
         if key not in seen:
             seen.add(key)
             values.append(c.value)

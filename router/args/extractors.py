@@ -228,6 +228,8 @@ UNIT_FAMILIES = {
 def number_candidates(doc: Document, param: Param) -> list[Candidate]:
     found = []
     integer = param.kind == "integer"
+    pair = _pair_steer(param) if set(split_words(param.name)) & {"from", "to"} else None
+    described = set(param.cues) | set(re.findall(r"[a-z]+", param.description.lower()))
     for m in doc.of("number"):
         value: Any = m.value
         if integer:
@@ -243,9 +245,9 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = value / SCALE_WORDS[scale.group(1).lower()]
             value = int(value) if value == int(value) else value
         score = 0.3 + proximity(doc, param, m.start, m.end) + _unit_score(m, param)
-        if set(split_words(param.name)) & {"from", "to"}:  # "from 1990 ... in 2024" for from_year / to_year
-            score += _pair_steer(param)(_after_to(doc, m.start))
-        score += _out_of(doc, m, param)  # "2 items out of 8": 8 is the total, 2 the chosen
+        if pair is not None:  # "from 1990 ... in 2024" for from_year / to_year
+            score += pair(_after_to(doc, m.start))
+        score += _out_of(doc, m, described)  # "2 items out of 8": 8 is the total, 2 the chosen
         if set(param.cues) & _PARTY_WORDS and re.match(r"\s*of\s+us\b", doc.text[m.start + len(m.text) :], re.I):
             score += 0.5  # "six of us", "the four of us": how many people
         if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
@@ -303,9 +305,9 @@ _TOTAL_WORDS = frozenset({"total", "trial", "population", "n", "whole", "out"})
 _CHOSEN_WORDS = frozenset({"chosen", "choose", "selected", "success", "k", "part", "favorable", "favourable"})
 
 
-def _out_of(doc: Document, m: Mention, param: Param) -> float:
-    """ "choose 2 items out of 8", "3 out of 10": the number after "out of" is the whole, the one before the part."""
-    words = set(param.cues) | set(re.findall(r"[a-z]+", param.description.lower()))
+def _out_of(doc: Document, m: Mention, words: set[str]) -> float:
+    """ "choose 2 items out of 8", "3 out of 10": the number after "out of" is the whole, the one before the part
+    (``words``: the parameter's cue and description words)."""
     if re.search(r"\bout\s+of\s+$", doc.text[: m.start]):
         return 0.3 if words & _TOTAL_WORDS else -0.2 if words & _CHOSEN_WORDS else 0.0
     if re.match(r"(?:\s+[a-z]+)?\s+out\s+of\b", doc.text[m.start + len(m.text) :]):
@@ -327,6 +329,7 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
     wants_time_only = fmt == "time" or (
         param.date_format is not None and "%Y" not in param.date_format and "%d" not in param.date_format
     )
+    wants_date_only = fmt == "date" or (param.date_format is not None and "%H" not in param.date_format)
     found = []
     mentions = doc.of("datetime", "date", "time")
     days = [d for d in mentions if d.kind != "time"]
@@ -351,8 +354,7 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
                 continue
         else:
             value = format_value(m, param.date_format, str(fmt) if fmt else None)
-        start, end = _part_span(doc, m, wants_time_only, fmt == "date" or (
-            param.date_format is not None and "%H" not in param.date_format))
+        start, end = _part_span(doc, m, wants_time_only, wants_date_only)
         score = 0.6 + nears[index]  # a borrowed date keeps the time mention's span
         cues = set(param.cues)
         first, last = index == 0, index == len(mentions) - 1
@@ -422,9 +424,7 @@ LANGUAGES = {
     "indonesian": "id", "czech": "cs", "ukrainian": "uk", "romanian": "ro", "hungarian": "hu", "bengali": "bn",
     "urdu": "ur", "tamil": "ta", "persian": "fa", "malay": "ms", "swahili": "sw",
 }  # fmt: skip
-_LANGUAGE_NAMES: dict[str, list[str]] = {}
-for _name, _code in LANGUAGES.items():
-    _LANGUAGE_NAMES.setdefault(_code, []).append(_name)
+_LANGUAGE_NAMES = {code: [name for name, c in LANGUAGES.items() if c == code] for code in LANGUAGES.values()}
 _LANGUAGE_RE = re.compile(r"\b(" + "|".join(LANGUAGES) + r")\b", re.IGNORECASE)
 _CODE_HINT_RE = re.compile(r"\b(?:iso|code|639)\b|['\"(/](?:en|fr|es|de)\b", re.IGNORECASE)
 
@@ -528,6 +528,13 @@ def _extend_place(doc: Document, span: Mention) -> tuple[str, int, int]:
     return span.value, span.start, span.end
 
 
+def _numbered_end(text: str, end: int) -> int | None:
+    """Where a name ending at ``end`` ends with the number right after it ("Summer 2026", "Apollo 13"); None when
+    no plain number follows (not a decimal, a time or a percentage)."""
+    numbered = re.match(r" (\d{1,4})\b(?![.,:]\d| ?%)", text[end:])
+    return end + numbered.end() if numbered else None
+
+
 def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     text = doc.text
     found: list[Candidate] = []
@@ -545,9 +552,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         link = re.match(_LINKERS, text[cue_end:], re.I)
         after = value_after(doc, cue_end + (link.end() if link else 0), param.role == "location",
                              phrase=param.role == "text")
-        numbered = re.match(r" (\d{1,4})\b(?![.,:]\d| ?%)", text[after[2] :]) if after else None
-        if after and numbered and TITLE_WORDS & set(param.cues):  # "the album Summer 2026"
-            after = (text[after[1] : after[2] + numbered.end()], after[1], after[2] + numbered.end())
+        numbered = _numbered_end(text, after[2]) if after and TITLE_WORDS & set(param.cues) else None
+        if after and numbered:  # "the album Summer 2026"
+            after = (text[after[1] : numbered], after[1], numbered)
         if after:
             value, start, end = after
             # "platforms are trending" is about platforms, not platform_region: a linker counts after
@@ -623,10 +630,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             if param.required and param.cues == ("name",):
                 score += 0.15  # add_contact(name, ...): "Add Priya Nair from Globex" names the contact first
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
-            numbered = re.match(r" (\d{1,4})\b(?![.,:]\d| ?%)", doc.text[s.end :])
-            if numbered and TITLE_WORDS & set(param.cues):  # "the album Summer 2026": a title may end in a number
-                end = s.end + numbered.end()
-                found.append(Candidate(doc.text[s.start : end], s.start, end, score + 0.05, "pattern"))
+            numbered = _numbered_end(doc.text, s.end) if TITLE_WORDS & set(param.cues) else None
+            if numbered:  # "the album Summer 2026": a title may end in a number
+                found.append(Candidate(doc.text[s.start : numbered], s.start, numbered, score + 0.05, "pattern"))
     elif param.role == "expression":  # "(5+3)*6"
         for expression in EXPRESSION_RE.finditer(text):
             value = expression.group(0).strip()
@@ -638,6 +644,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     elif param.role == "ident" and "currency" in param.cues:  # "500 USD" is an amount in USD, not "500"
         found.extend(_currency_candidates(doc, param))
     elif param.role == "ident":
+        side = _pair_steer(param)
         for m in (m for m in doc.of("ident", "number", "acronym", "phone") if m.text.lower() not in param.cues):
             if m.kind == "number" and (m.value != int(m.value) or m.unit in _CURRENCY_CODES):
                 continue  # 19.99, $20: an amount, never an identifier
@@ -652,7 +659,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 score -= 0.3  # "my password is hunter2" names a password, not this token
             if m.kind == "number" and _YEAR_PHRASE_RE.search(doc.text[: m.end]):
                 continue  # "how did Apple do in 1999": a year, never a ticker or an ID
-            score += _pair_steer(param)(_after_to(doc, m.start))  # "Rename report.txt to report-final.txt"
+            score += side(_after_to(doc, m.start))  # "Rename report.txt to report-final.txt"
             found.append(Candidate(value, m.start, m.end, score, "pattern" if m.kind == "phone" else "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
