@@ -33,7 +33,10 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh10``: 20 rows written after the fresh9 fixes and scored once: science, statistics and geometry, phrased the
   many ways people ask;
 - ``fresh11``: 20 rows written after the fresh10 fixes and scored once: enum values said in other words,
-  optional values, lists.
+  optional values, lists;
+- ``fresh12``: 20 rows and 10 requests no offered function serves, written after the fresh11 fixes (thirteenth
+  session) and scored once: long requests with numbers that fill no parameter, "City, ST" places, optional
+  filters, named things (species, teams, compounds, genes).
 """
 
 from __future__ import annotations
@@ -872,6 +875,85 @@ ROWS += [
                                                         "minutes": whole()}),
      "Water the back yard for a quarter of an hour", {"zone": ["back"], "minutes": [15]}),
 ]
+# written after the fresh11 fixes, and scored once (thirteenth session): long requests with numbers that fill no
+# parameter, "City, ST" places, optional filters, named things (species, teams, compounds), values with defaults
+ROWS += [
+    ("fresh12", fn("restaurant_search", "Find restaurants", {"location": text("City and state, e.g. Austin, TX"),
+                                                            "cuisine": text(), "open_late": {"type": "boolean"},
+                                                            "max_results": whole()}, ["location"]),
+     "I'm in Denver, CO for 3 days. Find me 5 Thai places that stay open late.",
+     {"location": ["Denver, CO"], "cuisine": ["Thai"], "open_late": [True], "max_results": [5]}),
+    ("fresh12", fn("species_info", "Facts about an animal species", {"species": text("Common name"),
+                                                                   "detail": {"type": "string",
+                                                                              "enum": ["habitat", "diet",
+                                                                                       "lifespan"]}}),
+     "What do red pandas eat?", {"species": ["red panda", "red pandas"], "detail": ["diet"]}),
+    ("fresh12", fn("team_schedule", "A sports team's upcoming games", {"team": text(), "games": whole(
+        "How many upcoming games")}, ["team"]),
+     "When do the Boston Celtics play their next 3 games?", {"team": ["Boston Celtics", "Celtics"], "games": [3]}),
+    ("fresh12", fn("molar_mass", "Molar mass of a chemical compound", {"formula": text("Chemical formula")}),
+     "What's the molar mass of H2SO4?", {"formula": ["H2SO4"]}),
+    ("fresh12", fn("tax_estimate", "Estimate income tax", {"income": num("Annual income in USD"),
+                                                          "state": text("Two-letter state code"),
+                                                          "filing_status": {"type": "string", "enum": [
+                                                              "single", "married_joint", "head_of_household"]}}),
+     "I'm 34, single, and I make $85,000 a year in CA. Roughly how much tax will I owe?",
+     {"income": [85000], "state": ["CA"], "filing_status": ["single"]}),
+    ("fresh12", fn("paint_needed", "Litres of paint for a wall", {"width_m": num(), "height_m": num(),
+                                                                  "coats": whole()}, ["width_m", "height_m"]),
+     "How much paint do I need for a wall 4 m wide and 2.5 m high, two coats?",
+     {"width_m": [4], "height_m": [2.5], "coats": [2]}),
+    ("fresh12", fn("movie_lookup", "Details of a film", {"title": text(), "year": whole()}, ["title"]),
+     "Who directed the 1982 film Blade Runner?", {"title": ["Blade Runner"], "year": [1982]}),
+    ("fresh12", fn("loan_eligibility", "Check loan eligibility", {"credit_score": whole(), "annual_income": num(),
+                                                                 "loan_amount": num()}),
+     "With a credit score of 720 and a salary of 60k, can I get a $250,000 loan?",
+     {"credit_score": [720], "annual_income": [60000], "loan_amount": [250000]}),
+    ("fresh12", fn("hotel_search", "Search hotels", {"city": text(), "check_in": DATE, "nights": whole(),
+                                                    "stars": whole("Minimum star rating")},
+                   ["city", "check_in", "nights"]),
+     "Any 4-star hotels in Lisbon from 2026-06-03 for 5 nights?",
+     {"city": ["Lisbon"], "check_in": ["2026-06-03"], "nights": [5], "stars": [4]}),
+    ("fresh12", fn("planet_distance", "Distance between two planets", {"planet_a": text(), "planet_b": text(),
+                                                                     "unit": {"type": "string",
+                                                                              "enum": ["km", "au", "miles"]}},
+                   ["planet_a", "planet_b"]),
+     "How far is Mars from Earth in astronomical units?",
+     {"planet_a": ["Mars", "Earth"], "planet_b": ["Earth", "Mars"], "unit": ["au"]}),
+    ("fresh12", fn("recipe_scale", "Scale a recipe", {"recipe": text(), "servings": whole()}),
+     "Scale my banana bread recipe up to 12 servings", {"recipe": ["banana bread", "my banana bread"],
+                                                        "servings": [12]}),
+    ("fresh12", fn("earthquake_feed", "Recent earthquakes", {"region": text(), "min_magnitude": num(),
+                                                            "days": whole("Look-back window in days")}, ["region"]),
+     "Show earthquakes above magnitude 5.5 in Japan over the last 30 days",
+     {"region": ["Japan"], "min_magnitude": [5.5], "days": [30]}),
+    ("fresh12", fn("car_value", "Estimate a used car's value", {"make": text(), "model": text(), "year": whole(),
+                                                               "mileage": whole()}),
+     "What's my 2017 Honda Civic with 80,000 miles worth?",
+     {"make": ["Honda"], "model": ["Civic"], "year": [2017], "mileage": [80000]}),
+    ("fresh12", fn("gene_lookup", "Information about a human gene", {"gene_symbol": text()}),
+     "Tell me about the BRCA1 gene", {"gene_symbol": ["BRCA1"]}),
+    ("fresh12", fn("commute_cost", "Monthly commuting cost", {"distance_km": num("One-way distance"),
+                                                             "days_per_week": whole(),
+                                                             "fuel_price": num("Price per litre")}),
+     "I drive 25 km each way, 4 days a week, and fuel costs 1.80 a litre. What does my commute cost a month?",
+     {"distance_km": [25], "days_per_week": [4], "fuel_price": [1.8]}),
+    ("fresh12", fn("museum_hours", "Opening hours of a museum", {"museum": text(), "date": DATE}, ["museum"]),
+     "Is the Louvre open on 2026-12-25?", {"museum": ["Louvre", "the Louvre"], "date": ["2026-12-25"]}),
+    ("fresh12", fn("word_rhymes", "Words that rhyme", {"word": text(), "limit": whole()}, ["word"]),
+     "Give me 10 words that rhyme with orange", {"word": ["orange"], "limit": [10]}),
+    ("fresh12", fn("sunrise_sunset", "Sunrise and sunset times", {"location": text(), "date": DATE}),
+     "When does the sun set in Reykjavik, Iceland on 2026-06-21?",
+     {"location": ["Reykjavik, Iceland", "Reykjavik"], "date": ["2026-06-21"]}),
+    ("fresh12", fn("flight_price_alert", "Alert when a fare drops", {"origin": text("Airport code"),
+                                                                    "destination": text("Airport code"),
+                                                                    "max_price": num()}),
+     "Tell me when SFO to JFK drops under $300", {"origin": ["SFO"], "destination": ["JFK"], "max_price": [300]}),
+    ("fresh12", fn("nutrition_goal", "Daily protein target", {"weight_kg": num(), "activity": {
+        "type": "string", "enum": ["sedentary", "moderate", "athlete"]}}),
+     "How much protein should I eat? I weigh 82 kg and I lift weights five days a week.",
+     {"weight_kg": [82], "activity": ["athlete", "moderate"]}),
+]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [
     ("fresh3", "What's the capital of Australia?", ["calculate_average", "get_current_weather", "translate"]),
@@ -886,6 +968,17 @@ NONE_ROWS: list[tuple[str, str, list[str]]] = [
     ("fresh3", "How do I convert Celsius to Fahrenheit in my head?", ["convert_temperature", "convert_length",
                                                                       "convert_volume"]),
     ("fresh3", "Cancel my hotel reservation in Denver", ["search_hotels", "book_table", "get_directions"]),
+    ("fresh12", "What's a good name for a golden retriever puppy?", ["species_info", "register_pet", "find_stores"]),
+    ("fresh12", "Why is the sky blue?", ["get_current_weather", "get_air_quality", "sunrise_sunset"]),
+    ("fresh12", "Summarize the plot of Hamlet in two sentences", ["movie_lookup", "order_book", "translate"]),
+    ("fresh12", "How many calories are in a banana?", ["calories_burned", "water_intake", "recipe_scale"]),
+    ("fresh12", "What's the difference between a Roth IRA and a 401k?", ["tax_estimate", "compound_interest",
+                                                                         "loan_payment"]),
+    ("fresh12", "Delete my last expense entry", ["add_expense", "set_budget", "split_bill"]),
+    ("fresh12", "Tell me a joke about programmers", ["create_github_issue", "run_sql", "post_slack_message"]),
+    ("fresh12", "Is it safe to eat raw cookie dough?", ["find_recipe", "get_nutrition", "recipe_scale"]),
+    ("fresh12", "Which planet has the most moons?", ["planet_distance", "get_elevation", "get_distance"]),
+    ("fresh12", "ok cool", ["hotel_search", "restaurant_search", "museum_hours"]),
 ]
 
 

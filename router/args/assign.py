@@ -19,6 +19,7 @@ from router.args.extractors import (
     request_content,
     string_candidates,
     typed_candidates,
+    value_after,
 )
 from router.args.params import TITLE_WORDS, VENUE_WORDS, Param, describe, singular, split_words
 from router.args.validate import SchemaCheck, coerce
@@ -248,7 +249,7 @@ def assign(
                         cand.score += 0.15
             if param.role == "name" and param.required and _THING_WORDS & set(param.cues) and names == 1:
                 for cand in found:  # the one named thing it needs: "the Lakers game" for team, "Breaking Bad"
-                    if (cand.source in ("span", "pattern") and str(cand.value)[:1].isupper()
+                    if (cand.source in ("span", "pattern") and re.sub(r"^the\s+", "", str(cand.value))[:1].isupper()
                             and not labelled_as_other(doc, param, cand.start)):  # "the director is X": not a title
                         cand.score += 0.15
             if param.kind == "integer" and _QUANTITY_WORDS & set(param.cues):
@@ -288,6 +289,8 @@ def assign(
                 free_text[param.name] = (index, cand)
         else:
             spans.append((cand.start, cand.end))
+    _fill_twins(docs[0] if docs else None, params, filled, used.get(0, []), check)
+    _fill_object_of_topic(docs[0] if docs else None, params, filled, used.get(0, []), check, topic)
     for name, (index, cand) in free_text.items():  # "gaming laptops, cheapest first" when sort took the tail
         inside = [start for start, _end in used.get(index, []) if cand.start < start < cand.end]
         head = _trim_tail(docs[index].text[cand.start : min(inside)]) if inside else ""
@@ -295,6 +298,57 @@ def assign(
         if head and check.is_valid(coerce(head, param.schema), param.schema):
             filled[name] = (head, filled[name][1])
     return filled
+
+
+_OBJECT_LINKS = r"(?:with|for|of|about|like)"
+
+
+def _fill_object_of_topic(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
+                          used: list[tuple[int, int]], check: SchemaCheck, topic: frozenset[str]) -> None:
+    """ "words that rhyme with orange" for word_rhymes(word), "synonyms for happy": the one required string
+    parameter nothing else filled takes what follows a word of the tool's name and a preposition."""
+    strings = [p for p in params if p.required and p.kind == "string"]
+    missing = [p for p in strings if p.name not in filled and p.role == "generic" and not p.enum]
+    if doc is None or len(strings) != 1 or len(missing) != 1 or not topic:
+        return  # the tool's one required text, nothing found for it
+    for said in re.finditer(rf"\b([a-z]+)\s+{_OBJECT_LINKS}\s+", doc.text, re.I):
+        if singular(said.group(1).lower()) not in topic and said.group(1).lower() not in topic:
+            continue
+        after = value_after(doc, said.end())
+        if (after and not any(after[1] < e and b < after[2] for b, e in used)
+                and not {singular(w) for w in split_words(after[0])} & topic  # "an update about my order status"
+                and not any(singular(after[0].lower()) in p.cue_words for p in params)):  # "data for the region"
+            if check.is_valid(coerce(after[0], missing[0].schema), missing[0].schema):
+                filled[missing[0].name] = (after[0], "span")
+            return
+
+
+_TWIN_MARKS = ({"a", "b"}, {"1", "2"}, {"first", "second"}, {"one", "two"})
+
+
+def _fill_twins(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
+                used: list[tuple[int, int]], check: SchemaCheck) -> None:
+    """ "How far is Mars from Earth?" for planet_a / planet_b, "Compare Messi and Ronaldo" for player1 / player2:
+    two string parameters named alike but for a mark, neither found by its name, take the request's two unused
+    names in order."""
+    strings = [p for p in params if p.kind == "string" and p.name not in filled and p.role in ("generic", "name")]
+    for i, first in enumerate(strings):
+        for second in strings[i + 1:]:
+            if doc is None or not _twins(split_words(first.name), split_words(second.name)):
+                continue
+            names = [s for s in doc.spans if not any(s.start < e and b < s.end for b, e in used)]
+            if len(names) == 2:
+                for param, span in zip((first, second), names, strict=True):
+                    if check.is_valid(coerce(span.value, param.schema), param.schema):
+                        filled[param.name] = (span.value, "span")
+            return
+
+
+def _twins(a: list[str], b: list[str]) -> bool:
+    """ "planet_a" / "planet_b", "team1" / "team2", "first_city" / "second_city": one name but for a mark."""
+    if len(a) != len(b) or len(a) < 2:
+        return False
+    return (a[1:] == b[1:] and {a[0], b[0]} in _TWIN_MARKS) or (a[:-1] == b[:-1] and {a[-1], b[-1]} in _TWIN_MARKS)
 
 
 _TAIL_WORDS = frozenset({"and", "or", "with", "for", "from", "under", "below", "over", "above", "in", "at", "by", "to",

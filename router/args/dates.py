@@ -117,6 +117,8 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date) -> dt.date | dt.datetime
             offset = 2 if "after" in g[0].lower() else -2
         return ref + dt.timedelta(days=offset)
     if kind == "weekday":
+        if len(g[1]) <= 5 and g[1].islower() and not g[0]:
+            return None  # "the sun", "I sat": a short weekday is written "Sun" or "next sun"
         target = _WEEKDAYS[g[1].lower()]
         ahead = (target - ref.weekday()) % 7
         qualifier = (g[0] or "").lower()

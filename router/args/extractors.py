@@ -36,6 +36,7 @@ STOP_VALUE = {
     "also", "then", "as", "using", "there", "have", "has", "do", "does", "want", "need", "like", "get",
     "next", "last", "tomorrow", "today", "tonight", "during", "between", "until", "since", "where", "when",
 }  # fmt: skip
+_DETERMINERS = frozenset({"the", "a", "an", "my", "your", "our", "their", "his", "her", "this", "that", "some"})
 AFFIRMATION_RE = re.compile(
     r"^(?:yes|yeah|yep|no|nope|ok|okay|sure|correct|right|that's|thanks|thank you|great|fine|perfect)\b", re.I
 )
@@ -139,6 +140,7 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
             continue
         terms = [str(value)] + list(_ENUM_SYNONYMS.get(str(value).lower(), ()))
         terms += _LANGUAGE_NAMES.get(str(value).lower(), [])  # ["en", "de", ...]: "German" is "de"
+        terms += _spelled_out(doc.text, str(value))
         for i, term in enumerate(terms):
             if len(term) <= 2 and i > 0:  # single letters ("c", "f") only right after a degree/number
                 pattern = rf"(?:\d\s*°?|°|\bin\s+|\bdegrees?\s+){re.escape(term)}\b"
@@ -153,6 +155,22 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
                 unit = any(m.start < start and end <= m.end for m in numeric)
                 found.append(Candidate(value, start, end, score, "enum", shared=unit))
     return found
+
+
+_SHORT_WORDS = frozenset({"on", "off", "in", "out", "up", "at", "to", "by", "or", "and", "yes", "no", "all", "any", "new",
+                          "old", "low", "high", "top", "hot", "min", "max", "day", "now", "one", "two", "set", "get",
+                          "add", "put", "run", "use", "open", "safe", "fast", "slow", "easy", "hard", "full", "none",
+                          "auto", "both", "each", "last", "next", "week", "year", "hour", "mild", "warm", "cool",
+                          "cold", "dark", "red", "blue", "tall", "big", "mid"})
+
+
+def _spelled_out(text: str, value: str) -> list[str]:
+    """Phrases of ``text`` whose initials are ``value``: "astronomical units" for "au", "miles per hour" for
+    "mph"; words of four letters or more, or "per"; never for a value that is itself a word ("on", "all")."""
+    if not 2 <= len(value) <= 4 or not value.isalpha() or not value.islower() or value in _SHORT_WORDS:
+        return []
+    pattern = r"\b" + r"\s+".join(rf"(?:per|{c}[a-z]{{3,}})" if c == "p" else rf"{c}[a-z]{{3,}}" for c in value) + r"\b"
+    return [m.group(0) for m in re.finditer(pattern, text, re.I)]
 
 
 def boolean_value(doc: Document, param: Param) -> Candidate | None:
@@ -248,11 +266,16 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if pair is not None:  # "from 1990 ... in 2024" for from_year / to_year
             score += pair(_after_to(doc, m.start))
         score += _out_of(doc, m, described)  # "2 items out of 8": 8 is the total, 2 the chosen
+        if "year" in param.cues and re.fullmatch(r"1[5-9]\d\d|20\d\d", m.text):
+            score += 0.4  # "the 1982 film": a year for a year
         if set(param.cues) & _PARTY_WORDS and re.match(r"\s*of\s+us\b", doc.text[m.start + len(m.text) :], re.I):
             score += 0.5  # "six of us", "the four of us": how many people
-        if _COUNT_WORDS & set(param.cues) and re.search(r"\b(?:top|first|last|latest)\s+$", doc.text[:m.start], re.I):
-            score += 0.4  # "the top 5 headlines": how many results
-        found.append(Candidate(value, m.start, m.end, score, "number"))
+        if _COUNT_WORDS & set(param.cues) and _HOW_MANY_RE.search(doc.text[:m.start]):
+            score += 0.4  # "the top 5 headlines", "find me 5 Thai places": how many results
+        digits_end = _said_end(doc, m)
+        unit = doc.text[digits_end:m.end].strip()
+        named = unit[:1].isupper() and not unit.isupper()  # "5 Thai places": "Thai" is no unit, it may be a value
+        found.append(Candidate(value, m.start, digits_end if named else m.end, score, "number"))
     wanted = _duration_unit(param)
     if wanted:  # "two weeks" for a number of days, "a week" for days: the duration in the parameter's unit
         for m in doc.of("number"):
@@ -317,6 +340,8 @@ def _out_of(doc: Document, m: Mention, words: set[str]) -> float:
 
 _PARTY_WORDS = frozenset({"people", "person", "guest", "party", "diner", "traveler", "traveller", "passenger",
                           "attendee", "adult", "size"})
+_HOW_MANY_RE = re.compile(r"\b(?:top|first|last|latest|(?:give|find|show|get|list|fetch|recommend|suggest)"
+                          r"(?:\s+me|\s+us)?)\s+$", re.I)
 _COUNT_WORDS = frozenset({"limit", "count", "max", "top", "num", "size", "result", "item", "quantity", "n", "k"})
 
 
@@ -578,7 +603,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         prev = pos - 1
         while prev >= 0 and doc.words[prev] in param.cues:
             prev -= 1
-        if prev >= 0 and doc.words[prev] not in STOP_VALUE and re.match(r"\w", doc.words[prev]):
+        if (prev >= 0 and doc.words[prev] not in STOP_VALUE and re.match(r"\w", doc.words[prev])
+                and not any(n.start <= doc.token_starts[prev] < n.end for n in doc.of("number"))):  # "5 places"
             first = prev
             before = first - 1
             if (
@@ -587,6 +613,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 and text[doc.token_starts[before] : doc.token_starts[before] + 1].isupper()
             ):
                 first = before
+            elif (before >= 1 and doc.words[before] not in STOP_VALUE and doc.words[before - 1] in _DETERMINERS
+                  and doc.words[before].isalpha()):
+                first = before  # "my banana bread recipe": the words between a determiner and the name
             start, end = doc.token_starts[first], doc.token_ends[prev]
             found.append(Candidate(text[start:end], start, end, 0.45, "span"))
     for example in param.examples:
@@ -608,6 +637,11 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                     found.append(Candidate(value, start, end, (0.7 if capital else 0.3) + steer, "span"))
             elif word == "between":  # "between New York and Los Angeles": the first leaves, the second arrives
                 found.extend(_between_places(doc, i, leaving, going))
+            if word == "to" and leaving and "from" not in doc.words[:i]:  # "SFO to JFK": the trip starts at SFO
+                start_to = doc.token_starts[i]
+                for s in doc.spans:
+                    if s.end <= start_to and not text[s.end:start_to].strip() and s.value[:1].isupper():
+                        found.append(Candidate(s.value, s.start, s.end, 0.85, "span"))
         for s in doc.spans:
             found.append(
                 Candidate(s.value, s.start, s.end, 0.2 + 0.5 * proximity(doc, param, s.start, s.end), "span")
@@ -671,9 +705,10 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     if param.role != "ident":  # numbers and identifiers right next to the parameter's name
         for m in doc.of("number", "ident"):
             near = proximity(doc, param, m.start, m.end, reach=2)
-            if near:
+            # "10 words" counts words: a number of the things the parameter alone names is not one of them
+            if near and not (m.kind == "number" and {singular(w) for w in split_words(param.name)} <= {singular(m.unit)}):
                 value = number_text(m) if m.kind == "number" else m.text
-                found.append(Candidate(value, m.start, m.end, 0.3 + near, "span"))
+                found.append(Candidate(value, m.start, _said_end(doc, m), 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
     if "address" in param.cues and "email" not in param.cues:
         found.extend(street_candidates(doc, param))
@@ -864,7 +899,8 @@ def _pattern_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candidate]:
     """Free-text spans must not swallow a date, number, email, URL or phone found in the text."""
-    typed = [m for m in doc.of("datetime", "date", "time", "number", "email", "url", "phone")
+    typed = [(m.start, _said_end(doc, m), m) for m in doc.of("datetime", "date", "time", "number", "email", "url",
+                                                              "phone")
              if not (m.kind == "number" and m.text[:1].isupper())]  # "Dune Part Two": a number word in a name
     return [
         c
@@ -872,9 +908,17 @@ def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candid
         if c.source != "span"
         or c.shared
         or not any(
-            c.start < m.end and m.start < c.end and (m.kind != "number" or m.text != c.value) for m in typed
+            c.start < end and start < c.end and (m.kind != "number" or m.text != c.value) for start, end, m in typed
         )
     ]
+
+
+def _said_end(doc: Document, m: Mention) -> int:
+    """Where a mention's own text ends: a number's unit ("5 Thai places") may still be a value."""
+    if m.kind != "number" or not m.unit:
+        return m.end
+    at = doc.text.find(m.text, m.start, m.end)
+    return at + len(m.text) if at >= 0 else m.end
 
 
 def request_content(text: str) -> str:

@@ -71,6 +71,7 @@ EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", 
 SYMBOL_WORDS = {"symbol", "ticker", "iata", "icao", "abbreviation", "acronym", "currency", "airport"}
 
 
+_SAME_AS = {"income": ("salary", "earning", "wage"), "salary": ("income", "wage")}  # said in other words
 _COMPOUND_PARTS = {"username": "user", "userid": "user", "filename": "file", "hostname": "host"}
 
 
@@ -80,6 +81,8 @@ def split_words(name: str) -> list[str]:
 
 
 def singular(word: str) -> str:
+    if word in ("species", "series"):
+        return word
     if len(word) > 3 and word.endswith("ies"):
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):  # status, analysis
@@ -152,6 +155,7 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
         ("".join(words),) if len(words) > 1 else ()
     )  # "user_name" is also written "username"
     aliases += tuple(_COMPOUND_PARTS[w] for w in (*cues, *aliases) if w in _COMPOUND_PARTS)
+    aliases += tuple(s for w in cues for s in _SAME_AS.get(w, ()))
     lowered = f"{name} {description}".lower()
     fmt = str(schema.get("format") or "")
     hint = format_hint(description)

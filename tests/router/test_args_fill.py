@@ -1244,3 +1244,55 @@ def test_durations_venues_senders_and_only_flags() -> None:
 def test_a_sentence_opening_verb_is_no_list_item() -> None:
     stocks = tool({"tickers": {"type": "array", "items": {"type": "string"}}}, ["tickers"])
     assert fill_arguments(user("Compare TSLA and F over the past year"), stocks).arguments == {"tickers": ["TSLA", "F"]}
+
+
+def test_a_short_weekday_needs_its_capital() -> None:
+    sun = tool({"location": {"type": "string"}, "date": {"type": "string", "format": "date"}}, ["location", "date"])
+    said = user("When does the sun set in Reykjavik on 2026-06-21?")
+    assert fill_arguments(said, sun).arguments == {"location": "Reykjavik", "date": "2026-06-21"}
+    assert fill_arguments(user("Sunset in Reykjavik on Sun"), sun, today=TODAY).arguments["date"] == "2024-05-12"
+
+
+def test_counts_of_things_are_counts_not_values() -> None:
+    rhymes = tool({"word": {"type": "string"}, "limit": {"type": "integer"}}, ["word"], name="word_rhymes")
+    assert fill_arguments(user("Give me 10 words that rhyme with orange"), rhymes).arguments == {
+        "word": "orange", "limit": 10
+    }
+    places = tool({"location": {"type": "string"}, "cuisine": {"type": "string"}, "max_results": {"type": "integer"}},
+                  ["location"], name="restaurant_search")
+    said = user("I'm in Denver, CO for 3 days. Find me 5 Thai places.")
+    assert fill_arguments(said, places).arguments == {"location": "Denver, CO", "cuisine": "Thai", "max_results": 5}
+
+
+def test_twin_names_initials_synonyms_and_years() -> None:
+    planets = tool({"planet_a": {"type": "string"}, "planet_b": {"type": "string"},
+                    "unit": {"type": "string", "enum": ["km", "au", "miles"]}}, ["planet_a", "planet_b"])
+    assert fill_arguments(user("How far is Mars from Earth in astronomical units?"), planets).arguments == {
+        "planet_a": "Mars", "planet_b": "Earth", "unit": "au"
+    }
+    speed = tool({"unit": {"type": "string", "enum": ["kph", "mph"]}}, ["unit"])
+    assert fill_arguments(user("Show it in miles per hour"), speed).arguments == {"unit": "mph"}
+    assert fill_arguments(user("Show it in a unit I know"), speed).arguments == {}
+    loan = tool({"credit_score": {"type": "integer"}, "annual_income": {"type": "number"},
+                 "loan_amount": {"type": "number"}}, ["credit_score", "annual_income", "loan_amount"])
+    said = user("With a credit score of 720 and a salary of 60k, can I get a $250,000 loan?")
+    assert fill_arguments(said, loan).arguments == {"credit_score": 720, "annual_income": 60000, "loan_amount": 250000}
+    film = tool({"title": {"type": "string"}, "year": {"type": "integer"}}, ["title"])
+    assert fill_arguments(user("Who directed the 1982 film Blade Runner?"), film).arguments == {
+        "title": "Blade Runner", "year": 1982
+    }
+
+
+def test_names_between_a_determiner_and_the_parameter_and_trips_without_from() -> None:
+    recipe = tool({"recipe": {"type": "string"}, "servings": {"type": "integer"}}, ["recipe", "servings"])
+    assert fill_arguments(user("Scale my banana bread recipe up to 12 servings"), recipe).arguments == {
+        "recipe": "banana bread", "servings": 12
+    }
+    alert = tool({"origin": {"type": "string", "description": "Airport code"},
+                  "destination": {"type": "string", "description": "Airport code"}, "max_price": {"type": "number"}},
+                 ["origin", "destination", "max_price"])
+    assert fill_arguments(user("Tell me when SFO to JFK drops under $300"), alert).arguments == {
+        "origin": "SFO", "destination": "JFK", "max_price": 300
+    }
+    museum = tool({"museum": {"type": "string"}}, ["museum"])
+    assert fill_arguments(user("Is the Louvre open today?"), museum).arguments == {"museum": "the Louvre"}
