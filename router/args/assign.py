@@ -301,26 +301,48 @@ def assign(
 
 
 _OBJECT_LINKS = r"(?:with|for|of|about|like)"
+_ANY_OBJECT = frozenset({"search", "find", "get", "look", "check", "show", "fetch", "query", "list", "retrieve",
+                         "lookup", "send", "make", "create", "add", "set", "update", "ask", "help"})
 
 
 def _fill_object_of_topic(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
                           used: list[tuple[int, int]], check: SchemaCheck, topic: frozenset[str]) -> None:
-    """ "words that rhyme with orange" for word_rhymes(word), "synonyms for happy": the one required string
-    parameter nothing else filled takes what follows a word of the tool's name and a preposition."""
+    """The tool's one required string parameter, when nothing else filled it, takes what the request is about:
+    what follows a word of the tool's name and a preposition ("words that rhyme with orange" for
+    word_rhymes(word), "synonyms for happy"), else the subject of a question ("What do red pandas eat?")."""
     strings = [p for p in params if p.required and p.kind == "string"]
     missing = [p for p in strings if p.name not in filled and p.role == "generic" and not p.enum]
-    if doc is None or len(strings) != 1 or len(missing) != 1 or not topic:
-        return  # the tool's one required text, nothing found for it
+    if doc is None or len(strings) != 1 or len(missing) != 1:
+        return
+    found: list[tuple[str, int, int]] = []
     for said in re.finditer(rf"\b([a-z]+)\s+{_OBJECT_LINKS}\s+", doc.text, re.I):
-        if singular(said.group(1).lower()) not in topic and said.group(1).lower() not in topic:
-            continue
+        word = said.group(1).lower()
+        if word in _ANY_OBJECT or (singular(word) not in topic and word not in topic):
+            continue  # "search for diseases related to nausea": what a search is for need not be the value
         after = value_after(doc, said.end())
-        if (after and not any(after[1] < e and b < after[2] for b, e in used)
-                and not {singular(w) for w in split_words(after[0])} & topic  # "an update about my order status"
-                and not any(singular(after[0].lower()) in p.cue_words for p in params)):  # "data for the region"
-            if check.is_valid(coerce(after[0], missing[0].schema), missing[0].schema):
-                filled[missing[0].name] = (after[0], "span")
+        if after and after[0].split()[-1].lower() not in ("who", "which", "that", "whose"):  # "of someone who is"
+            found.append(after)
+    asked = _QUESTION_SUBJECT_RE.match(doc.text.strip())
+    if asked:
+        subject = re.sub(r"^(?:the|a|an|my|your|our)\s+", "", (asked.group(1) or asked.group(2)).strip(), flags=re.I)
+        start = doc.text.find(subject)
+        found.append((subject, start, start + len(subject)))
+    for value, start, end in found:
+        if (not any(start < e and b < end for b, e in used)
+                and not {singular(w) for w in split_words(value)} & topic  # "an update about my order status"
+                and not any(singular(value.lower()) in p.cue_words for p in params)  # "data for the region"
+                and check.is_valid(coerce(value, missing[0].schema), missing[0].schema)):
+            filled[missing[0].name] = (value, "span")
             return
+
+
+# "What do red pandas eat?", "How tall is the Eiffel Tower?", "Where do koalas live?": the thing asked about
+_NOT_SUBJECT = r"(?!(?:i|you|we|it|they|there|this|that)\b)"
+_SUBJECT = r"((?:(?!(?:in|on|at|from|to|of|for|with|by|near|and|or)\b)[\w'-]+\s*){1,4}?)"
+_QUESTION_SUBJECT_RE = re.compile(
+    r"^(?:what|where|when|why|how(?:\s+(?:much|many|long|tall|big|old|far|fast|heavy|often))?)\s+"
+    rf"(?:(?:do|does|did|can|could|should|would|will)\s+{_NOT_SUBJECT}{_SUBJECT}\s+[a-z]+"
+    rf"|(?:is|are|was|were)\s+{_NOT_SUBJECT}{_SUBJECT})\s*\?$", re.I)
 
 
 _TWIN_MARKS = ({"a", "b"}, {"1", "2"}, {"first", "second"}, {"one", "two"})

@@ -705,8 +705,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     if param.role != "ident":  # numbers and identifiers right next to the parameter's name
         for m in doc.of("number", "ident"):
             near = proximity(doc, param, m.start, m.end, reach=2)
-            # "10 words" counts words: a number of the things the parameter alone names is not one of them
-            if near and not (m.kind == "number" and {singular(w) for w in split_words(param.name)} <= {singular(m.unit)}):
+            # "10 words" counts words: a number of the things a singular parameter ("word") names is not one of them
+            if near and not (m.kind == "number" and singular(param.name.lower()) == param.name.lower()
+                             and {singular(w) for w in split_words(param.name)} <= {singular(m.unit)}):
                 value = number_text(m) if m.kind == "number" else m.text
                 found.append(Candidate(value, m.start, _said_end(doc, m), 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))

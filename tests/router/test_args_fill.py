@@ -1296,3 +1296,15 @@ def test_names_between_a_determiner_and_the_parameter_and_trips_without_from() -
     }
     museum = tool({"museum": {"type": "string"}}, ["museum"])
     assert fill_arguments(user("Is the Louvre open today?"), museum).arguments == {"museum": "the Louvre"}
+
+
+def test_the_thing_a_question_is_about() -> None:
+    species = tool({"species": {"type": "string", "description": "Common name"}}, ["species"], name="species_info")
+    assert fill_arguments(user("What do red pandas eat?"), species).arguments == {"species": "red pandas"}
+    assert fill_arguments(user("How old are they?"), species).arguments == {}
+    landmark = tool({"landmark": {"type": "string"}, "unit": {"type": "string", "enum": ["m", "ft"]}}, ["landmark"],
+                    name="get_height")
+    assert fill_arguments(user("How tall is the Eiffel Tower?"), landmark).arguments == {"landmark": "Eiffel Tower"}
+    health = tool({"gender": {"type": "string"}, "age": {"type": "integer"}}, ["gender", "age"],
+                  name="get_health_behavior")
+    assert "gender" not in fill_arguments(user("The health behavior of someone who is 75"), health).arguments
