@@ -36,7 +36,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
   optional values, lists;
 - ``fresh12``: 20 rows and 10 requests no offered function serves, written after the fresh11 fixes (thirteenth
   session) and scored once: long requests with numbers that fill no parameter, "City, ST" places, optional
-  filters, named things (species, teams, compounds, genes).
+  filters, named things (species, teams, compounds, genes);
+- ``fresh13``: 20 rows written after the fresh12 fixes and scored once: a value changed from an old one to a new one,
+  flags said by adjectives ("non-smoking"), lists of objects, nested objects, ranges, phone numbers, time zones.
 """
 
 from __future__ import annotations
@@ -953,6 +955,91 @@ ROWS += [
         "type": "string", "enum": ["sedentary", "moderate", "athlete"]}}),
      "How much protein should I eat? I weigh 82 kg and I lift weights five days a week.",
      {"weight_kg": [82], "activity": ["athlete", "moderate"]}),
+]
+# written after the fresh12 fixes, and scored once (thirteenth session): changes from an old value to a new one,
+# flags said by adjectives, lists of objects, nested objects, ranges, phone numbers, time zones
+ROWS += [
+    ("fresh13", fn("reschedule_meeting", "Move a meeting", {"with_person": text(), "old_time": text("HH:MM"),
+                                                           "new_time": text("HH:MM"), "date": DATE}),
+     "Move my meeting with Dana on 2026-12-02 from 3pm to 4:30pm",
+     {"with_person": ["Dana"], "old_time": ["15:00"], "new_time": ["16:30"], "date": ["2026-12-02"]}),
+    ("fresh13", fn("book_room", "Book a hotel room", {"hotel": text(), "smoking": {"type": "boolean"},
+                                                      "pets": {"type": "boolean", "description": "Pet-friendly"},
+                                                      "guests": whole()}, ["hotel", "guests"]),
+     "A non-smoking, pet-friendly room for 2 at the Hilton Garden Inn",
+     {"hotel": ["Hilton Garden Inn", "the Hilton Garden Inn"], "smoking": [False], "pets": [True], "guests": [2]}),
+    ("fresh13", fn("place_order", "Order food", {"items": {"type": "array", "items": {
+        "type": "object", "properties": {"name": text(), "quantity": whole()}, "required": ["name", "quantity"]}},
+        "address": text()}),
+     "Order 2 margherita pizzas and 1 caesar salad to 12 Elm Street",
+     {"items": [[{"name": "margherita pizzas", "quantity": 2}, {"name": "caesar salad", "quantity": 1}],
+                [{"name": "margherita pizza", "quantity": 2}, {"name": "caesar salad", "quantity": 1}]],
+      "address": ["12 Elm Street"]}),
+    ("fresh13", fn("update_phone", "Change the phone number on an account", {"old_number": text(),
+                                                                             "new_number": text()}),
+     "Change my number from 555-201-3344 to 555-908-7766",
+     {"old_number": ["555-201-3344"], "new_number": ["555-908-7766"]}),
+    ("fresh13", fn("convert_timezone", "Convert a time between time zones", {"time": text("HH:MM"),
+                                                                            "from_tz": text(), "to_tz": text()}),
+     "What's 9:00 PST in CET?", {"time": ["09:00"], "from_tz": ["PST"], "to_tz": ["CET"]}),
+    ("fresh13", fn("occupancy_report", "Hotel occupancy between two dates", {"start_date": DATE, "end_date": DATE}),
+     "Occupancy report for the first week of March 2026",
+     {"start_date": ["2026-03-01"], "end_date": ["2026-03-07"]}),
+    ("fresh13", fn("create_user_account", "Create an account", {"profile": {
+        "type": "object", "properties": {"first_name": text(), "last_name": text(), "email": text()},
+        "required": ["first_name", "last_name", "email"]}}),
+     "Create an account for Maria Lopez, maria.lopez@example.com",
+     {"profile": [{"first_name": "Maria", "last_name": "Lopez", "email": "maria.lopez@example.com"}]}),
+    ("fresh13", fn("set_discount", "Apply a discount to a product", {"sku": text(), "percent_off": num()}),
+     "Take 15% off SKU-4471", {"sku": ["SKU-4471"], "percent_off": [15]}),
+    ("fresh13", fn("search_listings", "Search rental listings", {"city": text(), "min_bedrooms": whole(),
+                                                                "max_rent": num(), "furnished": {"type": "boolean"}},
+                   ["city"]),
+     "Unfurnished places in Austin with at least 2 bedrooms under $1,800",
+     {"city": ["Austin"], "min_bedrooms": [2], "max_rent": [1800], "furnished": [False]}),
+    ("fresh13", fn("sms_send", "Send a text message", {"phone": text(), "body": text()}),
+     "Text +1 415 555 0199 that the package arrived",
+     {"phone": ["+1 415 555 0199", "+14155550199"], "body": ["the package arrived", "The package arrived"]}),
+    ("fresh13", fn("rename_channel", "Rename a chat channel", {"current_name": text(), "new_name": text()}),
+     "Rename #general-chat to #announcements",
+     {"current_name": ["#general-chat", "general-chat"], "new_name": ["#announcements", "announcements"]}),
+    ("fresh13", fn("log_sleep", "Log a night's sleep", {"hours": num(), "quality": {
+        "type": "string", "enum": ["poor", "fair", "good", "excellent"]}}),
+     "I slept 6.5 hours last night and it was pretty poor", {"hours": [6.5], "quality": ["poor"]}),
+    ("fresh13", fn("compare_products", "Compare two products", {"product_1": text(), "product_2": text()}),
+     "Which is better, the Pixel 9 or the iPhone 16?",
+     {"product_1": ["Pixel 9", "the Pixel 9"], "product_2": ["iPhone 16", "the iPhone 16"]}),
+    ("fresh13", fn("schedule_maintenance", "Schedule server maintenance", {"server": text(), "start": text(
+        "ISO date-time"), "duration_hours": whole()}),
+     "Take db-prod-2 down for maintenance on 2026-12-06 at 01:00 for 3 hours",
+     {"server": ["db-prod-2"], "start": ["2026-12-06T01:00:00", "2026-12-06 01:00", "2026-12-06T01:00"],
+      "duration_hours": [3]}),
+    ("fresh13", fn("tip_split", "Split a bill with tip", {"total": num(), "tip_percent": num(), "people": whole()}),
+     "Our dinner came to $186.40; with an 18% tip, what does each of the 4 of us owe?",
+     {"total": [186.4], "tip_percent": [18], "people": [4]}),
+    ("fresh13", fn("get_exchange_history", "Historical exchange rates", {"base": text("Currency code"),
+                                                                        "target": text("Currency code"),
+                                                                        "days": whole()}),
+     "How has the yen moved against the dollar over the past 90 days?",
+     {"base": ["JPY", "USD"], "target": ["USD", "JPY"], "days": [90]}),
+    ("fresh13", fn("thermostat_schedule", "Set the thermostat for a period", {"temperature_f": num(),
+                                                                             "from_time": text("HH:MM"),
+                                                                             "to_time": text("HH:MM")}),
+     "Keep it at 68 degrees from 10pm to 6am",
+     {"temperature_f": [68], "from_time": ["22:00"], "to_time": ["06:00"]}),
+    ("fresh13", fn("add_to_cart", "Add a product to the cart", {"product": text(), "quantity": whole(),
+                                                               "gift_wrap": {"type": "boolean"}},
+                   ["product", "quantity"]),
+     "Add three bags of Lavazza espresso beans, gift wrapped",
+     {"product": ["Lavazza espresso beans", "bags of Lavazza espresso beans"], "quantity": [3],
+      "gift_wrap": [True]}),
+    ("fresh13", fn("find_doctor", "Find a doctor", {"specialty": text(), "zip_code": text(),
+                                                   "accepts_new_patients": {"type": "boolean"}},
+                   ["specialty", "zip_code"]),
+     "I need a dermatologist near 10025 who is taking new patients",
+     {"specialty": ["dermatologist", "dermatology"], "zip_code": ["10025"], "accepts_new_patients": [True]}),
+    ("fresh13", fn("mute_notifications", "Mute notifications for a while", {"app": text(), "hours": whole()}),
+     "Silence Slack until tomorrow morning, like 12 hours", {"app": ["Slack"], "hours": [12]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -9,12 +9,14 @@ from typing import Any
 from router.args.document import Document
 from router.args.extractors import (
     AFFIRMATION_RE,
+    STOP_VALUE,
     Candidate,
     boolean_value,
     date_candidates,
     enum_candidates,
     labelled_as_other,
     number_candidates,
+    numbered_end,
     proximity,
     request_content,
     string_candidates,
@@ -105,12 +107,44 @@ def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
     if not isinstance(items, dict):
         items = {"type": "string"}
     item = describe(param.name, {**items, "description": param.description}, param.required)
-    if item.kind in ("object", "array"):
+    if item.kind == "object":
+        return _counted_objects(doc, items)
+    if item.kind == "array":
         return []
     found = _list_candidates(doc, param, item, items)
     if item.kind == "string":
         return found + _quoted_runs(doc, param) + _aggregate(_list_after_cue(doc, param))
     return found + _aggregate(_candidates(doc, item, False))
+
+
+_ITEM_RE = re.compile(r"\s+((?:(?!(?:and|or|to|for|with|at|from|please|plus|in|on)\b)[A-Za-z][\w'-]*\s*){1,4})")
+
+
+def _counted_objects(doc: Document, items: dict[str, Any]) -> list[Candidate]:
+    """ "2 margherita pizzas and 1 caesar salad" for an array of {name, quantity} objects: one object per counted
+    thing, when the item has one whole-number property and one text property."""
+    props = items.get("properties") or {}
+    counts = [k for k, v in props.items() if isinstance(v, dict) and v.get("type") == "integer"]
+    texts = [k for k, v in props.items() if isinstance(v, dict) and v.get("type") == "string" and "enum" not in v]
+    if len(counts) != 1 or len(texts) != 1:
+        return []
+    objects: list[dict[str, Any]] = []
+    start: int | None = None
+    end = 0
+    for m in doc.of("number"):
+        if m.value != int(m.value) or m.value < 1:
+            continue
+        thing = _ITEM_RE.match(doc.text, m.start + len(m.text))
+        if not thing:
+            continue
+        if objects and not re.fullmatch(r"\s*(?:,|and|plus|&)?\s*(?:and\s+)?", doc.text[end : m.start]):
+            break  # the list ended: "... and 1 caesar salad to 12 Elm Street"
+        objects.append({texts[0]: thing.group(1).strip(), counts[0]: int(m.value)})
+        start = m.start if start is None else start
+        end = thing.end(1)
+    if not objects or start is None:
+        return []
+    return [Candidate(objects, start, end, 0.9, "span")]
 
 
 def _quoted_runs(doc: Document, param: Param) -> list[Candidate]:
@@ -290,6 +324,8 @@ def assign(
         else:
             spans.append((cand.start, cand.end))
     _fill_twins(docs[0] if docs else None, params, filled, used.get(0, []), check)
+    _fill_name_parts(docs[0] if docs else None, params, filled, used.get(0, []))
+    _fill_change(docs[0] if docs else None, params, filled, used.get(0, []), check)
     _fill_object_of_topic(docs[0] if docs else None, params, filled, used.get(0, []), check, topic)
     for name, (index, cand) in free_text.items():  # "gaming laptops, cheapest first" when sort took the tail
         inside = [start for start, _end in used.get(index, []) if cand.start < start < cand.end]
@@ -345,6 +381,52 @@ _QUESTION_SUBJECT_RE = re.compile(
     rf"|(?:is|are|was|were)\s+{_NOT_SUBJECT}{_SUBJECT})\s*\?$", re.I)
 
 
+_OLD_WORDS = frozenset({"old", "current", "original", "existing", "previous", "source", "from"})
+_NEW_WORDS = frozenset({"new", "target", "updated", "replacement", "to"})
+_CHANGE_RE = re.compile(r"(?<![\w#@.-])([#@]?\w[\w.@-]*)\s+(?:to|into|->|→)\s+([#@]?\w[\w.@-]*\w)")
+
+
+def _fill_change(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
+                 used: list[tuple[int, int]], check: SchemaCheck) -> None:
+    """ "Rename #general-chat to #announcements" for current_name / new_name: a change written "A to B" gives
+    the old value and the new one, when nothing else filled them."""
+    strings = [p for p in params if p.kind == "string" and p.name not in filled and p.role != "location"]
+    old = next((p for p in strings if set(split_words(p.name)) & _OLD_WORDS), None)
+    new = next((p for p in strings if set(split_words(p.name)) & _NEW_WORDS), None)
+    if doc is None or old is None or new is None:
+        return
+    for change in _CHANGE_RE.finditer(doc.text):
+        a, b = change.group(1), change.group(2)
+        if (a.lower() in STOP_VALUE or b.lower() in STOP_VALUE or change.start() == 0
+                or any(change.start() < e and b_ < change.end() for b_, e in used)):
+            continue
+        if check.is_valid(coerce(a, old.schema), old.schema) and check.is_valid(coerce(b, new.schema), new.schema):
+            filled[old.name] = (a, "span")
+            filled[new.name] = (b, "span")
+            return
+
+
+_FIRST_NAME = ({"first", "name"}, {"given", "name"}, {"firstname"}, {"forename"})
+_LAST_NAME = ({"last", "name"}, {"family", "name"}, {"lastname"}, {"surname"})
+
+
+def _fill_name_parts(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
+                     used: list[tuple[int, int]]) -> None:
+    """ "an account for Maria Lopez" for first_name / last_name: a full name split at its first space."""
+    def named(forms: tuple[set[str], ...]) -> Param | None:
+        return next((p for p in params if p.kind == "string" and p.name not in filled
+                     and set(split_words(p.name)) in forms), None)
+
+    first, last = named(_FIRST_NAME), named(_LAST_NAME)
+    if doc is None or first is None or last is None:
+        return
+    people = [s for s in doc.spans if len(s.value.split()) >= 2 and not any(s.start < e and b < s.end for b, e in used)]
+    if len(people) == 1:
+        given, family = people[0].value.split(None, 1)
+        filled[first.name] = (given, "span")
+        filled[last.name] = (family, "span")
+
+
 _TWIN_MARKS = ({"a", "b"}, {"1", "2"}, {"first", "second"}, {"one", "two"})
 
 
@@ -361,8 +443,9 @@ def _fill_twins(doc: Document | None, params: list[Param], filled: dict[str, tup
             names = [s for s in doc.spans if not any(s.start < e and b < s.end for b, e in used)]
             if len(names) == 2:
                 for param, span in zip((first, second), names, strict=True):
-                    if check.is_valid(coerce(span.value, param.schema), param.schema):
-                        filled[param.name] = (span.value, "span")
+                    value = doc.text[span.start : numbered_end(doc.text, span.end) or span.end]  # "Pixel 9"
+                    if check.is_valid(coerce(value, param.schema), param.schema):
+                        filled[param.name] = (value, "span")
             return
 
 
@@ -399,7 +482,7 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
 
 
 _THING_WORDS = frozenset(TITLE_WORDS | VENUE_WORDS | {"team", "league", "club", "brand", "company", "organization",
-                                                      "channel", "artist", "band", "singer"})  # "Play some Fleetwood Mac"
+                                                      "channel", "artist", "band", "singer", "app", "application"})  # "Play some Fleetwood Mac"
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "count", "number", "num", "amount"})
 
 

@@ -126,7 +126,7 @@ _ENUM_SYNONYMS = {
 
 def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
     found: list[Candidate] = []
-    steer = _pair_steer(param)
+    steer = pair_steer(param)
     numeric = [m for m in doc.of("number")]
     for value in param.enum:
         if isinstance(value, bool) or value is None:
@@ -150,7 +150,7 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
             for start, end in spans:
                 length_bonus = min(len(term), 30) / 100.0  # longest match wins
                 score = (2.0 + length_bonus + proximity(doc, param, start, end) - 0.1 * (i > 0)
-                         + steer(_after_to(doc, start)))  # "2 liters to milliliters": ml is the target
+                         + steer(after_to(doc, start)))  # "2 liters to milliliters": ml is the target
                 # "98.6 Fahrenheit": the unit of a number is the enum's value and leaves the number to another
                 unit = any(m.start < start and end <= m.end for m in numeric)
                 found.append(Candidate(value, start, end, score, "enum", shared=unit))
@@ -178,8 +178,9 @@ def boolean_value(doc: Document, param: Param) -> Candidate | None:
     cues = [_participle(c) for c in param.cues if c not in ("is", "has", "allow", "want", "need", "only")]
     if not cues:
         return None
-    # a participle cue matches any form of its verb: "allows pets" for pets_allowed
-    said = [stem(w) if stem(w) in cues else w for w in doc.words]
+    # a participle cue matches any form of its verb: "allows pets" for pets_allowed; "pet-friendly" names pets and
+    # "non-smoking" says no smoking
+    said = [_hyphened(w, cues) or _negated_form(w, cues) or (stem(w) if stem(w) in cues else w) for w in doc.words]
     positions = [i for i, w in enumerate(said) if w in cues]
     if not positions:
         return None
@@ -192,9 +193,28 @@ def boolean_value(doc: Document, param: Param) -> Candidate | None:
         if sum(c in window for c in cues) * 2 < len(cues):
             continue
         before = doc.words[max(0, pos - len(cues) - 4) : pos]
-        negated = any(w in _NEGATORS or w.endswith("n't") for w in before)
+        negated = (any(w in _NEGATORS or w.endswith("n't") for w in before)
+                   or doc.words[pos] != said[pos] and doc.words[pos].startswith(("non", "un")))
         start = doc.token_starts[pos]
         return Candidate(not negated, start, doc.token_ends[pos], 1.5, "boolean", shared=True)
+    return None
+
+
+def _hyphened(word: str, cues: list[str]) -> str | None:
+    """The cue inside a hyphened word ("non-smoking" -> "smoking", "pet-friendly" -> "pet"), if any."""
+    if "-" not in word:
+        return None
+    parts = [p for p in word.split("-") if p]
+    return next((c for p in parts for c in (singular(p), stem(p), p) if c in cues), None)
+
+
+def _negated_form(word: str, cues: list[str]) -> str | None:
+    """The cue in "unfurnished" or "nonsmoking", which say it is not so."""
+    for prefix in ("non", "un"):
+        rest = word[len(prefix):].lstrip("-") if word.startswith(prefix) else ""
+        for form in (rest, stem(rest)):
+            if form and form in cues:
+                return form
     return None
 
 
@@ -246,7 +266,7 @@ UNIT_FAMILIES = {
 def number_candidates(doc: Document, param: Param) -> list[Candidate]:
     found = []
     integer = param.kind == "integer"
-    pair = _pair_steer(param) if set(split_words(param.name)) & {"from", "to"} else None
+    pair = pair_steer(param) if set(split_words(param.name)) & {"from", "to"} else None
     described = set(param.cues) | set(re.findall(r"[a-z]+", param.description.lower()))
     for m in doc.of("number"):
         value: Any = m.value
@@ -264,7 +284,7 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = int(value) if value == int(value) else value
         score = 0.3 + proximity(doc, param, m.start, m.end) + _unit_score(m, param)
         if pair is not None:  # "from 1990 ... in 2024" for from_year / to_year
-            score += pair(_after_to(doc, m.start))
+            score += pair(after_to(doc, m.start))
         score += _out_of(doc, m, described)  # "2 items out of 8": 8 is the total, 2 the chosen
         if "year" in param.cues and re.fullmatch(r"1[5-9]\d\d|20\d\d", m.text):
             score += 0.4  # "the 1982 film": a year for a year
@@ -553,7 +573,7 @@ def _extend_place(doc: Document, span: Mention) -> tuple[str, int, int]:
     return span.value, span.start, span.end
 
 
-def _numbered_end(text: str, end: int) -> int | None:
+def numbered_end(text: str, end: int) -> int | None:
     """Where a name ending at ``end`` ends with the number right after it ("Summer 2026", "Apollo 13"); None when
     no plain number follows (not a decimal, a time or a percentage)."""
     numbered = re.match(r" (\d{1,4})\b(?![.,:]\d| ?%)", text[end:])
@@ -577,7 +597,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         link = re.match(_LINKERS, text[cue_end:], re.I)
         after = value_after(doc, cue_end + (link.end() if link else 0), param.role == "location",
                              phrase=param.role == "text")
-        numbered = _numbered_end(text, after[2]) if after and TITLE_WORDS & set(param.cues) else None
+        numbered = numbered_end(text, after[2]) if after and TITLE_WORDS & set(param.cues) else None
         if after and numbered:  # "the album Summer 2026"
             after = (text[after[1] : numbered], after[1], numbered)
         if after:
@@ -664,7 +684,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             if param.required and param.cues == ("name",):
                 score += 0.15  # add_contact(name, ...): "Add Priya Nair from Globex" names the contact first
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
-            numbered = _numbered_end(doc.text, s.end) if TITLE_WORDS & set(param.cues) else None
+            numbered = numbered_end(doc.text, s.end) if TITLE_WORDS & set(param.cues) else None
             if numbered:  # "the album Summer 2026": a title may end in a number
                 found.append(Candidate(doc.text[s.start : numbered], s.start, numbered, score + 0.05, "pattern"))
     elif param.role == "expression":  # "(5+3)*6"
@@ -675,10 +695,11 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         if "formula" in param.cues:  # a chemical formula: "H2O", "NaCl", "C6H12O6"
             for formula in _FORMULA_RE.finditer(text):
                 found.append(Candidate(formula.group(0), formula.start(), formula.end(), 0.6, "span"))
-    elif param.role == "ident" and "currency" in param.cues:  # "500 USD" is an amount in USD, not "500"
+    elif (param.role == "ident" and "currency" in param.cues) or (  # "500 USD" is an amount in USD, not "500"
+            param.role in ("ident", "generic") and re.search(r"\bcurrenc", param.description, re.I)):
         found.extend(_currency_candidates(doc, param))
     elif param.role == "ident":
-        side = _pair_steer(param)
+        side = pair_steer(param)
         for m in (m for m in doc.of("ident", "number", "acronym", "phone") if m.text.lower() not in param.cues):
             if m.kind == "number" and (m.value != int(m.value) or m.unit in _CURRENCY_CODES):
                 continue  # 19.99, $20: an amount, never an identifier
@@ -693,7 +714,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 score -= 0.3  # "my password is hunter2" names a password, not this token
             if m.kind == "number" and _YEAR_PHRASE_RE.search(doc.text[: m.end]):
                 continue  # "how did Apple do in 1999": a year, never a ticker or an ID
-            score += side(_after_to(doc, m.start))  # "Rename report.txt to report-final.txt"
+            score += side(after_to(doc, m.start))  # "Rename report.txt to report-final.txt"
             found.append(Candidate(value, m.start, m.end, score, "pattern" if m.kind == "phone" else "span"))
     if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
@@ -757,7 +778,7 @@ _CURRENCY_WORD_RE = re.compile(r"\b(" + "|".join(sorted((u for u in _CURRENCY_CO
 def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     """Currency codes: an amount's unit ("100 euros" -> EUR), a code ("USD"), a currency word ("to dollars");
     in a pair, the amount's currency is the source and one after "to" / "into" / "in" the target."""
-    steer = _pair_steer(param)
+    steer = pair_steer(param)
     found: list[Candidate] = []
     amounts = [m for m in doc.of("number") if m.unit in _CURRENCY_CODES]
     for m in amounts:
@@ -766,13 +787,14 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     taken = [(m.start, m.end) for m in amounts]
     for m in doc.of("acronym"):
         if m.text.lower() in _CURRENCY_CODES:
-            found.append(Candidate(m.text.upper(), m.start, m.end, 0.7 + steer(_after_to(doc, m.start)),
+            found.append(Candidate(m.text.upper(), m.start, m.end, 0.7 + steer(after_to(doc, m.start)),
                                    "span"))
     for w in _CURRENCY_WORD_RE.finditer(doc.text):
         if any(s <= w.start() < e for s, e in taken):
             continue  # the unit of an amount, counted above
         code = _CURRENCY_CODES[w.group(1).lower()]
-        found.append(Candidate(code, w.start(), w.end(), 0.7 + steer(_after_to(doc, w.start())), "span"))
+        against = bool(re.search(r"\b(?:against|vs\.?|versus)\s+(?:the\s+)?$", doc.text[: w.start()], re.I))
+        found.append(Candidate(code, w.start(), w.end(), 0.7 + steer(after_to(doc, w.start()) or against), "span"))
     return found
 
 
@@ -780,7 +802,7 @@ _PERSON_WORDS = frozenset({"provider", "doctor", "physician", "dentist", "therap
                            "host", "guest", "attendee", "participant", "customer", "patient", "agent", "owner"})
 
 
-def _pair_steer(param: Param) -> Callable[[bool], float]:
+def pair_steer(param: Param) -> Callable[[bool], float]:
     """For one side of a pair (from_currency / to_currency, from_unit / to_unit): how much a value said right
     after "to" / "into" / "in" (``after_to``), or not, suits the parameter."""
     words = set(split_words(param.name))
@@ -795,13 +817,13 @@ def _pair_steer(param: Param) -> Callable[[bool], float]:
     return steer
 
 
-def _after_to(doc: Document, start: int) -> bool:
+def after_to(doc: Document, start: int) -> bool:
     return bool(re.search(r"\b(?:to|into|in|make it|how many|how much)\s+$", doc.text[max(0, start - 10) : start],
                           re.I))
 
 
 _SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|me|us)(?: that)?|with the (?:text|message))"
-                        r"[:,]?(?=\s)", re.I)
+                        r"[:,]?(?=\s)|^(?:text|tell|message|email|notify|ping|let)\b[^,.;:!?]*?\bthat(?=\s)", re.I)
 _REMIND_RE = re.compile(r"\bremind(?:er)?(?:\s+(?:me|us|him|her|them))?"
                         r"(?:\s+(?:in|at|on|by|tomorrow|tonight|today)(?:\s+[\w:]+){0,2}?)?\s+(?:to|that|about)\s+(.+?)"
                         r"(?=\s+(?:every|each|at|on|in|by|tomorrow|today|tonight|next|this|before|after)\b|[,.;!?]|$)",

@@ -44,7 +44,7 @@ PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}(?!\w)"
 )
 IDENT_RE = re.compile(r"(?<![\w@])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}(?![\w@])")
-_CAP_WORD = r"(?:(?:Dr|Mr|Mrs|Ms|St|Prof|Mt|Jr)\.|[A-Z](?:[\w'&-]|\.(?=\w))*)"
+_CAP_WORD = r"(?:(?:Dr|Mr|Mrs|Ms|St|Prof|Mt|Jr)\.|[A-Z](?:[\w'&-]|\.(?=\w))*|[a-z][A-Z][a-z][\w'&-]*)"  # iPhone, eBay
 CAPITALISED_RE = re.compile(rf"(?<![\w']){_CAP_WORD}(?:(?:\s(?:of|the|de|la|van|von|del|du|des|di|da|der|den|&))?\s{_CAP_WORD})*")
 EXPRESSION_RE = re.compile(
     r"(?<![\w.])[-(]*\d+(?:\.\d+)?\)*(?:\s*[-+*/^×÷x%]\s*[(]*\s*-?\d+(?:\.\d+)?\s*\)*)+(?![\w.])"
@@ -198,6 +198,7 @@ _SENTENCE_STARTERS = {
     "rent", "order", "rate", "compare", "convert", "invite", "turn", "run", "open", "put", "schedule", "deliver",
     "start", "stop", "text", "email", "translate", "upload", "rename", "cancel", "track", "register", "donate",
     "share", "post", "block", "pause", "refund", "assign", "buy", "reserve", "list", "update", "delete", "remove",
+    "mute", "unmute", "silence", "snooze", "launch", "close", "quit", "restart", "install", "uninstall",
 }  # fmt: skip
 
 

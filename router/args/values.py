@@ -13,7 +13,9 @@ from router.args.extractors import (
     UNIT_ALIASES,
     UNIT_FAMILIES,
     Candidate,
+    after_to,
     drop_overlapping_typed,
+    pair_steer,
     proximity,
     value_after,
 )
@@ -34,6 +36,11 @@ _CUISINE_RE = re.compile(
     r"\b(?:Italian|Chinese|Mexican|Japanese|Indian|Thai|French|Greek|Spanish|Korean|Vietnamese|American|"
     r"Mediterranean|Middle Eastern|Lebanese|Turkish|Ethiopian|German|Brazilian|Peruvian|Caribbean|Cajun|Moroccan|"
     r"Vegan|Vegetarian|Sushi|Seafood|Barbecue|BBQ|Tex-Mex|Persian|Cuban|Malaysian|Indonesian|Filipino)\b", re.I)
+_ZONE_RE = re.compile(r"\b(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?\b|\b(?:[ECMP][SD]T|AK[SD]T|HST|CES?T|EES?T|WES?T|BST|IST|"
+                      r"JST|KST|SGT|HKT|AES[DT]|AWST|NZ[SD]T)\b|\b[A-Z][a-z]+/[A-Z][A-Za-z_]+(?:/[A-Z][A-Za-z_]+)?\b")
+_MACHINE_WORDS = frozenset({"server", "host", "hostname", "instance", "node", "machine", "cluster", "pod", "container",
+                            "vm", "database", "db", "bucket", "namespace", "deployment"})
+_HOST_RE = re.compile(r"(?<![\w./@#-])[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+(?![\w@/-])")
 _FLIGHT_RE = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b")  # IATA airline code + number: UA 917, B6 23
 
 
@@ -65,7 +72,7 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
     if set(param.cues) & {"hashtag", "tag"}:  # "posts tagged #travel"
         for tag in re.finditer(r"(?<![\w#])#\w+", text):
             found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
-    if param.required and param.role == "generic" and set(param.cues) & _GOODS_WORDS:
+    if param.required and param.role in ("generic", "name") and set(param.cues) & _GOODS_WORDS:
         for counted in doc.of("number"):  # "twenty five bags of coffee beans", "3 apples"
             if not counted.unit.isalpha() or len(counted.unit) < 3 or counted.unit in _NOT_GOODS:
                 continue
@@ -79,6 +86,15 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
     if "cuisine" in param.cues:  # "Find Italian restaurants"
         for dish in _CUISINE_RE.finditer(text):
             found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))
+    if set(param.cues) & {"tz", "timezone", "zone"} or re.search(r"\btime ?zone\b", param.description, re.I):
+        steer = pair_steer(param)  # "9:00 PST in CET": the zone after "in" / "to" is the target
+        for zone in _ZONE_RE.finditer(text):
+            found.append(Candidate(zone.group(0), zone.start(), zone.end(),
+                                   0.9 + steer(after_to(doc, zone.start())), "pattern"))
+    if set(param.cues) & _MACHINE_WORDS:  # "take db-prod-2 down": a host's name is lower-case words and dashes
+        for host in _HOST_RE.finditer(text):
+            found.append(Candidate(host.group(0), host.start(), host.end(),
+                                   0.7 + proximity(doc, param, host.start(), host.end()), "pattern"))
     if "flight" in param.cues and param.role == "ident":  # "flight UA 917": the airline code and the number
         for flight in _FLIGHT_RE.finditer(text):
             found.append(Candidate(flight.group(0), flight.start(), flight.end(),

@@ -1308,3 +1308,59 @@ def test_the_thing_a_question_is_about() -> None:
     health = tool({"gender": {"type": "string"}, "age": {"type": "integer"}}, ["gender", "age"],
                   name="get_health_behavior")
     assert "gender" not in fill_arguments(user("The health behavior of someone who is 75"), health).arguments
+
+
+def test_flags_said_by_adjectives() -> None:
+    room = tool({"smoking": {"type": "boolean"}, "pets": {"type": "boolean"}, "furnished": {"type": "boolean"}})
+    assert fill_arguments(user("A non-smoking, pet-friendly room"), room).arguments == {"smoking": False, "pets": True}
+    assert fill_arguments(user("Unfurnished places only"), room).arguments == {"furnished": False}
+    assert fill_arguments(user("A furnished smoking room"), room).arguments == {"smoking": True, "furnished": True}
+
+
+def test_changes_names_and_counted_objects() -> None:
+    rename = tool({"current_name": {"type": "string"}, "new_name": {"type": "string"}}, ["current_name", "new_name"])
+    assert fill_arguments(user("Rename #general-chat to #announcements"), rename).arguments == {
+        "current_name": "#general-chat", "new_name": "#announcements"
+    }
+    account = tool({"profile": {"type": "object", "properties": {
+        "first_name": {"type": "string"}, "last_name": {"type": "string"}, "email": {"type": "string"}}}})
+    said = user("Create an account for Maria Lopez, maria.lopez@example.com")
+    assert fill_arguments(said, account).arguments == {
+        "profile": {"first_name": "Maria", "last_name": "Lopez", "email": "maria.lopez@example.com"}
+    }
+    order = tool({"items": {"type": "array", "items": {"type": "object", "properties": {
+        "name": {"type": "string"}, "quantity": {"type": "integer"}}}}, "address": {"type": "string"}},
+        ["items", "address"])
+    assert fill_arguments(user("Order 2 margherita pizzas and 1 caesar salad to 12 Elm Street"), order).arguments == {
+        "items": [{"name": "margherita pizzas", "quantity": 2}, {"name": "caesar salad", "quantity": 1}],
+        "address": "12 Elm Street",
+    }
+    meeting = tool({"with_person": {"type": "string"}}, ["with_person"])
+    assert fill_arguments(user("Move my meeting with Dana"), meeting).arguments == {"with_person": "Dana"}
+
+
+def test_zones_hosts_currencies_products_and_messages() -> None:
+    zones = tool({"time": {"type": "string"}, "from_tz": {"type": "string"}, "to_tz": {"type": "string"}},
+                 ["time", "from_tz", "to_tz"])
+    assert fill_arguments(user("What's 9:00 PST in CET?"), zones).arguments == {
+        "time": "09:00", "from_tz": "PST", "to_tz": "CET"
+    }
+    server = tool({"server": {"type": "string"}, "duration_hours": {"type": "integer"}}, ["server"])
+    assert fill_arguments(user("Take db-prod-2 down for 3 hours"), server).arguments == {
+        "server": "db-prod-2", "duration_hours": 3
+    }
+    rates = tool({"base": {"type": "string", "description": "Currency code"},
+                  "target": {"type": "string", "description": "Currency code"}}, ["base", "target"])
+    assert fill_arguments(user("How has the yen moved against the dollar?"), rates).arguments == {
+        "base": "JPY", "target": "USD"
+    }
+    versus = tool({"product_1": {"type": "string"}, "product_2": {"type": "string"}}, ["product_1", "product_2"])
+    assert fill_arguments(user("Which is better, the Pixel 9 or the iPhone 16?"), versus).arguments == {
+        "product_1": "Pixel 9", "product_2": "iPhone 16"
+    }
+    sms = tool({"phone": {"type": "string"}, "body": {"type": "string"}}, ["phone", "body"])
+    assert fill_arguments(user("Text +1 415 555 0199 that the package arrived"), sms).arguments == {
+        "phone": "+1 415 555 0199", "body": "the package arrived"
+    }
+    mute = tool({"app": {"type": "string"}, "hours": {"type": "integer"}}, ["app"])
+    assert fill_arguments(user("Silence Slack for 12 hours"), mute).arguments == {"app": "Slack", "hours": 12}
