@@ -38,7 +38,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
   session) and scored once: long requests with numbers that fill no parameter, "City, ST" places, optional
   filters, named things (species, teams, compounds, genes);
 - ``fresh13``: 20 rows written after the fresh12 fixes and scored once: a value changed from an old one to a new one,
-  flags said by adjectives ("non-smoking"), lists of objects, nested objects, ranges, phone numbers, time zones.
+  flags said by adjectives ("non-smoking"), lists of objects, nested objects, ranges, phone numbers, time zones;
+- ``fresh14``: 20 rows written after the fresh13 fixes and scored once: chatty requests as people type them, with
+  greetings, reasons and asides around the values.
 """
 
 from __future__ import annotations
@@ -1040,6 +1042,91 @@ ROWS += [
      {"specialty": ["dermatologist", "dermatology"], "zip_code": ["10025"], "accepts_new_patients": [True]}),
     ("fresh13", fn("mute_notifications", "Mute notifications for a while", {"app": text(), "hours": whole()}),
      "Silence Slack until tomorrow morning, like 12 hours", {"app": ["Slack"], "hours": [12]}),
+]
+# written after the fresh13 fixes, and scored once (thirteenth session): chatty requests as people type them, with
+# greetings, reasons and asides around the values
+ROWS += [
+    ("fresh14", fn("order_flowers", "Order a flower delivery", {"flower": text(), "quantity": whole(),
+                                                               "address": text(), "delivery_date": DATE},
+                   ["flower", "quantity", "address"]),
+     "hey! my sister's birthday is coming up so could you send a dozen red roses to 55 Pine Ave, Springfield on "
+     "2026-12-14? thanks!!",
+     {"flower": ["red roses", "roses"], "quantity": [12], "address": ["55 Pine Ave, Springfield", "55 Pine Ave"],
+      "delivery_date": ["2026-12-14"]}),
+    ("fresh14", fn("check_visa", "Visa requirements for a trip", {"citizenship": text("Country of citizenship"),
+                                                                 "destination": text("Country")}),
+     "I'm a Canadian citizen thinking about a trip to Vietnam next spring, do I need a visa?",
+     {"citizenship": ["Canada", "Canadian"], "destination": ["Vietnam"]}),
+    ("fresh14", fn("find_vet", "Find an open veterinary clinic", {"city": text(), "emergency": {"type": "boolean"}},
+                   ["city"]),
+     "ugh my dog just ate chocolate, is there an emergency vet open in Portland right now??",
+     {"city": ["Portland"], "emergency": [True]}),
+    ("fresh14", fn("book_haircut", "Book a haircut", {"salon": text(), "date": DATE, "time": text("HH:MM")}),
+     "so I've got a wedding on saturday lol - can you get me in at Salon Bleu on 2026-12-04 around 2:15pm?",
+     {"salon": ["Salon Bleu"], "date": ["2026-12-04"], "time": ["14:15"]}),
+    ("fresh14", fn("return_item", "Start a return", {"order_id": text(), "reason": text()}),
+     "The jacket from order 88213 doesn't fit at all, way too small. I'd like to send it back.",
+     {"order_id": ["88213"], "reason": ["doesn't fit", "too small", "way too small", "doesn't fit at all",
+                                         "The jacket doesn't fit at all, way too small"]}),
+    ("fresh14", fn("car_loan", "Monthly car loan payment", {"price": num(), "down_payment": num(), "apr": num(),
+                                                           "months": whole()}),
+     "Looking at a car for $32,000, I can put $5,000 down. If the APR is 6.9% over 60 months what's my payment?",
+     {"price": [32000], "down_payment": [5000], "apr": [6.9], "months": [60]}),
+    ("fresh14", fn("pet_food_amount", "Daily food for a pet", {"species": {"type": "string", "enum": ["dog", "cat"]},
+                                                              "weight_kg": num()}),
+     "How much should I feed my cat? She's about 4.5 kg and pretty lazy haha",
+     {"species": ["cat"], "weight_kg": [4.5]}),
+    ("fresh14", fn("report_outage", "Report a service outage", {"service": {"type": "string", "enum": [
+        "internet", "power", "water", "gas"]}, "address": text()}),
+     "our power has been out since 6am at 410 Oak Street, can you report it?",
+     {"service": ["power"], "address": ["410 Oak Street"]}),
+    ("fresh14", fn("reading_time", "Reading time of a text", {"word_count": whole(), "wpm": whole(
+        "Reading speed in words per minute")}, ["word_count"]),
+     "My essay is 2,400 words. I read around 250 wpm, how long to read it out loud?",
+     {"word_count": [2400], "wpm": [250]}),
+    ("fresh14", fn("find_event_tickets", "Search event tickets", {"performer": text(), "city": text(),
+                                                                 "max_price": num()}, ["performer"]),
+     "omg Taylor Swift is touring again!! any tickets in Chicago under 200 bucks?",
+     {"performer": ["Taylor Swift"], "city": ["Chicago"], "max_price": [200]}),
+    ("fresh14", fn("set_savings_goal", "Create a savings goal", {"name": text(), "target_amount": num(),
+                                                                "deadline": DATE}),
+     "I want to start saving for a trip to Japan, like $4,000 by 2027-06-01",
+     {"name": ["trip to Japan", "Japan trip", "a trip to Japan", "Japan"], "target_amount": [4000],
+      "deadline": ["2027-06-01"]}),
+    ("fresh14", fn("water_reminder", "Remind to drink water", {"interval_minutes": whole(), "start_time": text(
+        "HH:MM"), "end_time": text("HH:MM")}),
+     "I keep forgetting to drink water at work. Remind me every 45 minutes from 9am to 5pm please",
+     {"interval_minutes": [45], "start_time": ["09:00"], "end_time": ["17:00"]}),
+    ("fresh14", fn("gift_ideas", "Gift ideas", {"recipient": text(), "budget": num(), "interests": listing(
+        "string")}, ["recipient"]),
+     "Need a gift for my dad, he's into golf and grilling, maybe $100 max",
+     {"recipient": ["dad", "my dad"], "budget": [100], "interests": [["golf", "grilling"]]}),
+    ("fresh14", fn("parking_fine", "Pay a parking ticket", {"ticket_number": text(), "amount": num()}),
+     "Got a parking ticket, number PT-559201, it's $45. Can I pay it here?",
+     {"ticket_number": ["PT-559201"], "amount": [45]}),
+    ("fresh14", fn("book_massage", "Book a massage", {"type": {"type": "string", "enum": [
+        "swedish", "deep_tissue", "hot_stone"]}, "minutes": whole(), "therapist_gender": {
+        "type": "string", "enum": ["any", "female", "male"]}}, ["type", "minutes"]),
+     "my back is killing me, I'd love a 60 min deep tissue massage, preferably with a female therapist",
+     {"type": ["deep_tissue"], "minutes": [60], "therapist_gender": ["female"]}),
+    ("fresh14", fn("calc_overtime", "Overtime pay", {"hourly_rate": num(), "overtime_hours": num(),
+                                                    "multiplier": num()}, ["hourly_rate", "overtime_hours"]),
+     "I make $22 an hour and worked 6 extra hours this week at time and a half. What's my overtime?",
+     {"hourly_rate": [22], "overtime_hours": [6], "multiplier": [1.5]}),
+    ("fresh14", fn("track_flight", "Track a flight", {"flight_number": text(), "date": DATE}, ["flight_number"]),
+     "my mom is flying in on DL 1492 today, is it on time?",
+     {"flight_number": ["DL 1492", "DL1492"], "date": ["2026-11-28", ""]}),
+    ("fresh14", fn("unit_price", "Price per unit", {"price": num(), "units": num()}),
+     "is a 24-pack of water for $6.99 a good deal? what's that per bottle",
+     {"price": [6.99], "units": [24]}),
+    ("fresh14", fn("plan_workout", "Plan a workout", {"goal": {"type": "string", "enum": [
+        "strength", "endurance", "weight_loss", "flexibility"]}, "days_per_week": whole()}),
+     "trying to lose about 10 pounds before summer, can you plan workouts 4 days a week?",
+     {"goal": ["weight_loss"], "days_per_week": [4]}),
+    ("fresh14", fn("cancel_subscription", "Cancel a subscription", {"service": text(), "effective": {
+        "type": "string", "enum": ["immediately", "end_of_period"]}}, ["service"]),
+     "honestly I never use Hulu anymore, cancel it but let me finish out the month",
+     {"service": ["Hulu"], "effective": ["end_of_period"]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

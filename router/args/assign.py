@@ -25,7 +25,7 @@ from router.args.extractors import (
 )
 from router.args.params import TITLE_WORDS, VENUE_WORDS, Param, describe, singular, split_words
 from router.args.validate import SchemaCheck, coerce
-from router.args.values import shaped_values
+from router.args.values import counted_things, shaped_values
 
 OPTIONAL_MIN_SCORE = 0.6  # evidence an optional value needs (at least the caller's min_score)
 TURN_DECAY = 0.8  # score factor per user turn back
@@ -272,6 +272,8 @@ def assign(
                 continue
             threshold = min_score if param.required else max(min_score, OPTIONAL_MIN_SCORE)
             found = _candidates(doc, param, index == 0 and param.name in asked)
+            if param.kind == "string" and param.required and singular(param.name.lower()) in topic:
+                found += counted_things(doc)  # order_flowers(flower): "a dozen red roses"
             alone = len({(c.start, c.end) for c in found}) == 1  # one span, however many readings of it
             if alone and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
                 for cand in found:
@@ -482,7 +484,8 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
 
 
 _THING_WORDS = frozenset(TITLE_WORDS | VENUE_WORDS | {"team", "league", "club", "brand", "company", "organization",
-                                                      "channel", "artist", "band", "singer", "app", "application"})  # "Play some Fleetwood Mac"
+                                                      "channel", "artist", "band", "singer", "performer", "app", "application",
+                                                      "service"})  # "Play some Fleetwood Mac"
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "count", "number", "num", "amount"})
 
 

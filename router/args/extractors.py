@@ -268,7 +268,10 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
     integer = param.kind == "integer"
     pair = pair_steer(param) if set(split_words(param.name)) & {"from", "to"} else None
     described = set(param.cues) | set(re.findall(r"[a-z]+", param.description.lower()))
+    streets = [street.start() for street in STREET_RE.finditer(doc.text)]
     for m in doc.of("number"):
+        if m.start in streets and not set(param.cues) & {"street", "house", "building", "address"}:
+            continue  # "55 Pine Ave": a house number, part of an address
         value: Any = m.value
         if integer:
             if value != int(value):
@@ -286,6 +289,9 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if pair is not None:  # "from 1990 ... in 2024" for from_year / to_year
             score += pair(after_to(doc, m.start))
         score += _out_of(doc, m, described)  # "2 items out of 8": 8 is the total, 2 the chosen
+        if set(param.cues) & {"hourly", "wage"} and re.match(r"\s*(?:an|a|per|/)\s*(?:hour|hr|h)\b",
+                                                              doc.text[_said_end(doc, m):], re.I):
+            score += 0.4  # "$22 an hour" for hourly_rate
         if "year" in param.cues and re.fullmatch(r"1[5-9]\d\d|20\d\d", m.text):
             score += 0.4  # "the 1982 film": a year for a year
         if set(param.cues) & _PARTY_WORDS and re.match(r"\s*of\s+us\b", doc.text[m.start + len(m.text) :], re.I):
@@ -381,6 +387,8 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
     nears = [proximity(doc, param, d.start, d.end) for d in mentions]
     labelled = any(near >= 0.5 for near in nears)
     for index, m in enumerate(mentions):
+        if m.kind == "date" and wants_time_only:
+            continue  # a day has no time of its own: "on saturday" is no "00:00"
         if m.kind == "time" and not wants_time_only:
             if "time" not in param.cues and "hour" not in param.cues:
                 continue
@@ -401,6 +409,8 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
             value = format_value(m, param.date_format, str(fmt) if fmt else None)
         start, end = _part_span(doc, m, wants_time_only, wants_date_only)
         score = 0.6 + nears[index]  # a borrowed date keeps the time mention's span
+        if re.search(r"\d", m.text):
+            score += 0.05  # "on saturday ... on 2026-12-04": the date written out is the one meant
         cues = set(param.cues)
         first, last = index == 0, index == len(mentions) - 1
         # order decides a range ("from X to Y") only when no date is labelled with the parameter's own

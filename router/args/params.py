@@ -61,7 +61,7 @@ VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", 
                          "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
                          "airline", "bank", "pharmacy", "library", "park", "stadium"})
 CODE_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "path", "filepath", "filename", "file"})  # codes, paths
-PRODUCT_WORDS = frozenset({"product", "brand", "model", "app", "application"})  # (app_version is a version)  # "the price of AirPods Pro": a product is named
+PRODUCT_WORDS = frozenset({"product", "brand", "model", "app", "application", "service"})  # (app_version is a version)  # "the price of AirPods Pro": a product is named
 # who something goes to: "send €50 to Maria", "assign ticket #4821 to Carlos"
 PAYEE_WORDS = frozenset({"recipient", "receiver", "payee", "beneficiary", "addressee", "assignee", "contact",
                          "charity", "organization", "organisation"})
@@ -156,6 +156,7 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
     )  # "user_name" is also written "username"
     aliases += tuple(_COMPOUND_PARTS[w] for w in (*cues, *aliases) if w in _COMPOUND_PARTS)
     aliases += tuple(s for w in cues for s in _SAME_AS.get(w, ()))
+    aliases += tuple(w[:-4] for w in cues if w.endswith("ship") and len(w) > 7)  # citizenship: "a Canadian citizen"
     if len(words) > 1 and words[0] in ("with", "for", "by"):  # with_person: "a meeting with Dana"
         aliases += (words[0],)
     lowered = f"{name} {description}".lower()

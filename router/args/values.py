@@ -10,6 +10,7 @@ from router.args.document import Document
 from router.args.extractors import (
     LOGIN_WORDS,
     STOP_VALUE,
+    STREET_RE,
     UNIT_ALIASES,
     UNIT_FAMILIES,
     Candidate,
@@ -44,6 +45,25 @@ _HOST_RE = re.compile(r"(?<![\w./@#-])[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+(?![\w@/-
 _FLIGHT_RE = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b")  # IATA airline code + number: UA 917, B6 23
 
 
+def counted_things(doc: Document) -> list[Candidate]:
+    """What a count counts: "twenty five bags of coffee beans" -> "coffee beans", "3 apples" -> "apples"."""
+    text = doc.text
+    found: list[Candidate] = []
+    streets = {street.start() for street in STREET_RE.finditer(text)}
+    for counted in doc.of("number"):
+        if (not counted.unit.isalpha() or len(counted.unit) < 3 or counted.unit in _NOT_GOODS
+                or counted.start in streets):  # "55 Pine Ave" counts nothing
+            continue
+        thing = _COUNTED_RE.match(text, counted.end)
+        lead = thing.group(1).lower().split()[0] if thing else ""
+        if thing and lead not in STOP_VALUE and lead not in _PREPOSITIONS:  # "bags of coffee beans"
+            found.append(Candidate(thing.group(1), thing.start(1), thing.end(1), 0.6, "span"))
+        elif counted.unit not in UNIT_ALIASES and counted.unit not in UNIT_FAMILIES:
+            start = counted.end - len(counted.unit)  # "3 apples": the unit is the thing
+            found.append(Candidate(text[start:counted.end], start, counted.end, 0.6, "span", shared=True))
+    return found
+
+
 def shaped_values(doc: Document, param: Param) -> list[Candidate]:
     """Candidates for a string parameter from the shapes and phrases above (none for most parameters)."""
     text = doc.text
@@ -69,20 +89,16 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
             after = value_after(doc, said_from.end())
             if after:
                 found.append(Candidate(after[0], after[1], after[2], 0.7, "span"))
+    if param.role != "location" and set(split_words(param.name)) & {"recipient", "receiver", "beneficiary", "for"}:
+        for said_for in re.finditer(r"\b(?:for|to)\s+(?=(?:my|our|his|her)\s)", text):  # "a gift for my dad"
+            after = value_after(doc, said_for.end())
+            if after:
+                found.append(Candidate(after[0], after[1], after[2], 0.7, "span"))
     if set(param.cues) & {"hashtag", "tag"}:  # "posts tagged #travel"
         for tag in re.finditer(r"(?<![\w#])#\w+", text):
             found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
     if param.required and param.role in ("generic", "name") and set(param.cues) & _GOODS_WORDS:
-        for counted in doc.of("number"):  # "twenty five bags of coffee beans", "3 apples"
-            if not counted.unit.isalpha() or len(counted.unit) < 3 or counted.unit in _NOT_GOODS:
-                continue
-            thing = _COUNTED_RE.match(text, counted.end)
-            lead = thing.group(1).lower().split()[0] if thing else ""
-            if thing and lead not in STOP_VALUE and lead not in _PREPOSITIONS:  # "bags of coffee beans"
-                found.append(Candidate(thing.group(1), thing.start(1), thing.end(1), 0.6, "span"))
-            elif counted.unit not in UNIT_ALIASES and counted.unit not in UNIT_FAMILIES:
-                start = counted.end - len(counted.unit)  # "3 apples": the unit is the thing
-                found.append(Candidate(text[start:counted.end], start, counted.end, 0.6, "span", shared=True))
+        found.extend(counted_things(doc))
     if "cuisine" in param.cues:  # "Find Italian restaurants"
         for dish in _CUISINE_RE.finditer(text):
             found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))

@@ -1364,3 +1364,34 @@ def test_zones_hosts_currencies_products_and_messages() -> None:
     }
     mute = tool({"app": {"type": "string"}, "hours": {"type": "integer"}}, ["app"])
     assert fill_arguments(user("Silence Slack for 12 hours"), mute).arguments == {"app": "Slack", "hours": 12}
+
+
+def test_values_in_chatty_requests() -> None:
+    haircut = tool({"salon": {"type": "string"}, "date": {"type": "string", "format": "date"},
+                    "time": {"type": "string", "description": "HH:MM"}}, ["salon", "date", "time"])
+    said = user("so I've got a wedding on saturday lol - can you get me in at Salon Bleu on 2026-12-04 around 2:15pm?")
+    assert fill_arguments(said, haircut, today=TODAY).arguments == {
+        "salon": "Salon Bleu", "date": "2026-12-04", "time": "14:15"
+    }
+    flowers = tool({"flower": {"type": "string"}, "quantity": {"type": "integer"}, "address": {"type": "string"}},
+                   ["flower", "quantity", "address"], name="order_flowers")
+    said = user("could you send a dozen red roses to 55 Pine Ave, Springfield? thanks!!")
+    assert fill_arguments(said, flowers).arguments == {
+        "flower": "roses", "quantity": 12, "address": "55 Pine Ave, Springfield"
+    }
+    visa = tool({"citizenship": {"type": "string"}, "destination": {"type": "string"}}, ["citizenship", "destination"])
+    said = user("I'm a Canadian citizen thinking about a trip to Vietnam, do I need a visa?")
+    assert fill_arguments(said, visa).arguments == {"citizenship": "Canadian", "destination": "Vietnam"}
+    tickets = tool({"performer": {"type": "string"}, "city": {"type": "string"}}, ["performer"])
+    said = user("omg Taylor Swift is touring again!! any tickets in Chicago?")
+    assert fill_arguments(said, tickets).arguments == {"performer": "Taylor Swift", "city": "Chicago"}
+    gift = tool({"recipient": {"type": "string"}, "budget": {"type": "number"}}, ["recipient"])
+    assert fill_arguments(user("Need a gift for my dad, maybe $100 max"), gift).arguments == {
+        "recipient": "dad", "budget": 100
+    }
+    pay = tool({"hourly_rate": {"type": "number"}, "overtime_hours": {"type": "number"}},
+               ["hourly_rate", "overtime_hours"])
+    said = user("I make $22 an hour and worked 6 extra hours this week")
+    assert fill_arguments(said, pay).arguments == {"hourly_rate": 22, "overtime_hours": 6}
+    cancel = tool({"service": {"type": "string"}}, ["service"])
+    assert fill_arguments(user("honestly I never use Hulu anymore, cancel it"), cancel).arguments == {"service": "Hulu"}
