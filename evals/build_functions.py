@@ -7,7 +7,8 @@ similar to its own (all-MiniLM-L6-v2 cosine), to measure the choice among near-t
 
 Requests for the kind of function a developer declares in an OpenAI request: math and science helpers,
 finance formulas, conversions, lookups, bookings. Each row offers its function and two others of the set
-(drawn with ``random.Random(row index)``), and lists the acceptable values of every argument (``""``: may be
+(drawn with ``random.Random(row index)`` from the functions of its own part and the parts before it, so a part
+added later leaves earlier rows as they were), and lists the acceptable values of every argument (``""``: may be
 left out), so ``toolproxy eval`` scores the route and the locally filled arguments (``args_coverage``,
 ``args_exact``). Written by hand for this project (2026-11-28), nothing taken from a benchmark, in two parts
 (``category``):
@@ -40,7 +41,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh13``: 20 rows written after the fresh12 fixes and scored once: a value changed from an old one to a new one,
   flags said by adjectives ("non-smoking"), lists of objects, nested objects, ranges, phone numbers, time zones;
 - ``fresh14``: 20 rows written after the fresh13 fixes and scored once: chatty requests as people type them, with
-  greetings, reasons and asides around the values.
+  greetings, reasons and asides around the values;
+- ``fresh15``: 20 rows written after the fresh14 fixes and scored once: numbers, times and dates said in words
+  ("two hundred and fifty", "a quarter past three", "the fifth of May", "3 grand", "a couple of").
 """
 
 from __future__ import annotations
@@ -1128,6 +1131,56 @@ ROWS += [
      "honestly I never use Hulu anymore, cancel it but let me finish out the month",
      {"service": ["Hulu"], "effective": ["end_of_period"]}),
 ]
+# written after the fresh14 fixes, and scored once (thirteenth session): numbers, times and dates said in words
+# ("two hundred and fifty", "a quarter past three", "the fifth of May", "3 grand", "a couple of")
+ROWS += [
+    ("fresh15", fn("pay_bill", "Pay a bill", {"payee": text(), "amount": num()}),
+     "Pay the electric company two hundred and fifty dollars", {"payee": ["the electric company", "electric company"],
+                                                                "amount": [250]}),
+    ("fresh15", fn("set_meeting_time", "Set a meeting time", {"time": text("HH:MM")}),
+     "Let's meet at a quarter past three in the afternoon", {"time": ["15:15"]}),
+    ("fresh15", fn("birthday_reminder", "Remember a birthday", {"person": text(), "date": text("MM-DD")}),
+     "Jake's birthday is on the fifth of May", {"person": ["Jake"], "date": ["05-05"]}),
+    ("fresh15", fn("budget_item", "Add a budget line", {"category": text(), "amount": num()}),
+     "Put 3 grand toward the kitchen renovation", {"category": ["kitchen renovation", "the kitchen renovation"],
+                                                   "amount": [3000]}),
+    ("fresh15", fn("buy_stock", "Buy shares", {"ticker": text(), "shares": whole()}),
+     "Buy a couple of shares of NVDA", {"ticker": ["NVDA"], "shares": [2]}),
+    ("fresh15", fn("set_wakeup", "Set a wake-up alarm", {"time": text("HH:MM")}),
+     "Wake me up at half past six", {"time": ["06:30"]}),
+    ("fresh15", fn("donation", "Make a donation", {"charity": text(), "amount": num()}),
+     "Donate fifteen hundred dollars to the Red Cross", {"charity": ["Red Cross", "the Red Cross"],
+                                                         "amount": [1500]}),
+    ("fresh15", fn("repeat_task", "Create a repeating task", {"task": text(), "times_per_week": whole()}),
+     "Remind me to water the ferns twice a week", {"task": ["water the ferns"], "times_per_week": [2]}),
+    ("fresh15", fn("loan_quote", "Quote a personal loan", {"amount": num(), "years": whole()}),
+     "What would a 1.5k loan over two years cost me?", {"amount": [1500], "years": [2]}),
+    ("fresh15", fn("due_date", "Set a due date", {"task": text(), "date": DATE}),
+     "The tax filing is due on the 3rd of April 2027", {"task": ["tax filing", "The tax filing", "the tax filing"],
+                                                         "date": ["2027-04-03"]}),
+    ("fresh15", fn("noon_alarm", "Set an alarm", {"time": text("HH:MM"), "label": text()}, ["time"]),
+     "Set an alarm at noon labelled lunch", {"time": ["12:00"], "label": ["lunch"]}),
+    ("fresh15", fn("split_payment", "Split a payment", {"total": num(), "people": whole()}),
+     "Split ninety-six fifty between three of us", {"total": [96.5], "people": [3]}),
+    ("fresh15", fn("set_temperature_c", "Set the oven temperature", {"celsius": whole()}),
+     "Preheat the oven to one eighty", {"celsius": [180]}),
+    ("fresh15", fn("start_stopwatch_laps", "Start a lap timer", {"laps": whole(), "lap_seconds": whole()}),
+     "Time ten laps of forty five seconds each", {"laps": [10], "lap_seconds": [45]}),
+    ("fresh15", fn("calendar_block", "Block time on the calendar", {"date": DATE, "start": text("HH:MM"),
+                                                                   "end": text("HH:MM")}),
+     "Block 2026-12-09 from nine to eleven thirty", {"date": ["2026-12-09"], "start": ["09:00"], "end": ["11:30"]}),
+    ("fresh15", fn("rent_increase", "Rent after an increase", {"rent": num(), "increase_percent": num()}),
+     "My rent is twelve hundred and it's going up five percent", {"rent": [1200], "increase_percent": [5]}),
+    ("fresh15", fn("buy_tickets", "Buy tickets", {"event": text(), "tickets": whole()}),
+     "Get me a pair of tickets for Hamilton", {"event": ["Hamilton"], "tickets": [2]}),
+    ("fresh15", fn("quarter_report", "Quarterly report", {"year": whole(), "quarter": {"type": "integer",
+                                                                                       "enum": [1, 2, 3, 4]}}),
+     "Pull up the Q3 2025 numbers", {"year": [2025], "quarter": [3]}),
+    ("fresh15", fn("cooking_timer", "Kitchen timer", {"minutes": whole()}),
+     "Set a timer for an hour and a half", {"minutes": [90]}),
+    ("fresh15", fn("book_stay", "Book a stay", {"city": text(), "nights": whole()}),
+     "A long weekend in Savannah, three nights", {"city": ["Savannah"], "nights": [3]}),
+]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [
     ("fresh3", "What's the capital of Australia?", ["calculate_average", "get_current_weather", "translate"]),
@@ -1166,13 +1219,15 @@ def nearest_functions(functions: list[dict[str, Any]]) -> dict[str, list[str]]:
 
 
 def write_near(functions: list[dict[str, Any]]) -> None:
-    """The same requests, each next to the two functions of the set most similar to its own: the choice among
-    near-twins (``get_weather`` / ``get_current_weather`` / ``weather_history``) rather than among strangers."""
+    """The same requests, each next to the two functions of the set most similar to its own (of its part and the
+    parts before it): the choice among near-twins (``get_weather`` / ``get_current_weather`` /
+    ``weather_history``) rather than among strangers."""
     named = {f["function"]["name"]: f for f in functions}
     nearest = nearest_functions(functions)
+    known = {part: {f["function"]["name"] for f in listed} for part, listed in known_by_part().items()}
     with OUT_NEAR.open("w", encoding="utf-8") as handle:
         for index, (category, function, request, arguments) in enumerate(ROWS):
-            others = [named[n] for n in nearest[function["function"]["name"]][:2]]
+            others = [named[n] for n in nearest[function["function"]["name"]] if n in known[category]][:2]
             handle.write(_call_row(index, category, function, request, arguments, others))
     print(f"wrote {len(ROWS)} rows to {OUT_NEAR}")
 
@@ -1188,11 +1243,23 @@ def _call_row(index: int, category: str, function: dict[str, Any], request: Any,
     return json.dumps(row, ensure_ascii=False) + "\n"
 
 
+def known_by_part() -> dict[str, list[dict[str, Any]]]:
+    """Per part, the functions of that part and the parts written before it (one per name, in order of first
+    appearance): a row's others are drawn from these, so a part added later never changes an earlier row."""
+    parts = list(dict.fromkeys(category for category, _, _, _ in ROWS))
+    known: dict[str, list[dict[str, Any]]] = {}
+    for part in parts:
+        written = parts[: parts.index(part) + 1]
+        known[part] = list({f["function"]["name"]: f for c, f, _, _ in ROWS if c in written}.values())
+    return known
+
+
 def main() -> None:
     functions = list({f["function"]["name"]: f for _, f, _, _ in ROWS}.values())  # one per name
+    known = known_by_part()
     with OUT.open("w", encoding="utf-8") as handle:
         for index, (category, function, request, arguments) in enumerate(ROWS):
-            others = [f for f in functions if f["function"]["name"] != function["function"]["name"]]
+            others = [f for f in known[category] if f["function"]["name"] != function["function"]["name"]]
             drawn = random.Random(index).sample(others, 2)
             handle.write(_call_row(index, category, function, request, arguments, drawn))
         named = {f["function"]["name"]: f for f in functions}
