@@ -9,6 +9,7 @@ from typing import Any
 from router.args.document import Document
 from router.args.extractors import (
     AFFIRMATION_RE,
+    MONEY_WORDS,
     STOP_VALUE,
     Candidate,
     boolean_value,
@@ -288,6 +289,11 @@ def assign(
                     if (cand.source in ("span", "pattern") and re.sub(r"^the\s+", "", str(cand.value))[:1].isupper()
                             and not labelled_as_other(doc, param, cand.start)):  # "the director is X": not a title
                         cand.score += 0.15
+            if param.kind in ("integer", "number") and MONEY_WORDS & set(param.cues):
+                for cand in found:  # "a 1.5k loan" for loan_quote(amount): the number the tool is about
+                    said = re.findall(r"[a-z]+", docs[index].text[cand.start:cand.end].lower())
+                    if any(singular(w) in topic for w in said):
+                        cand.score += 0.3
             if param.kind == "integer" and _QUANTITY_WORDS & set(param.cues):
                 for cand in found:  # "order 2 large pepperoni pizzas" for order_pizza: 2 pizzas
                     digits = re.match(r"\d[\d,]*", doc.text[cand.start:cand.end])

@@ -23,7 +23,12 @@ _WEEKDAYS = {
 }  # fmt: skip
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAY_RE = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
-_ORD = r"(\d{1,2})(?:st|nd|rd|th)?"
+_DAY_WORDS = {w: i + 1 for i, w in enumerate(
+    ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"])}
+_DAY_WORDS |= {f"twenty{sep}{w}": 20 + i for sep in (" ", "-") for w, i in _DAY_WORDS.items() if i < 10}
+_DAY_WORDS |= {"thirtieth": 30, "thirty-first": 31, "thirty first": 31}
+_DAY_WORD_RE = "|".join(sorted((re.escape(w) for w in _DAY_WORDS), key=len, reverse=True))
+_ORD = rf"(\d{{1,2}}(?=st|nd|rd|th|\b)|{_DAY_WORD_RE})(?:st|nd|rd|th)?"
 _UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7, "fortnight": 14}
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -82,6 +87,11 @@ _SMALL = {
 }
 
 
+def _day(text: str) -> int:
+    """ "5" or "fifth" -> 5."""
+    return int(text) if text.isdigit() else _DAY_WORDS[text.lower()]
+
+
 def _count(word: str) -> int:
     return int(word) if word.isdigit() else _SMALL[word.lower()]
 
@@ -106,9 +116,11 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date) -> dt.date | dt.datetime
         month, day = (second, first) if first > 12 else (first, second)
         return dt.date(_year(g[2], ref), month, day)
     if kind == "month_day":
-        return dt.date(_year(g[2], ref), _MONTHS[g[0].lower()], int(g[1]))
+        if not g[1].isdigit() and g[0].islower():
+            return None  # "you may first check": a verb, not May 1st
+        return dt.date(_year(g[2], ref), _MONTHS[g[0].lower()], _day(g[1]))
     if kind == "day_month":
-        return dt.date(_year(g[2], ref), _MONTHS[g[1].lower()], int(g[0]))
+        return dt.date(_year(g[2], ref), _MONTHS[g[1].lower()], _day(g[0]))
     if kind == "month_year":
         return dt.date(int(g[1]), _MONTHS[g[0].lower()], 1)
     if kind == "relative_day":
@@ -161,6 +173,39 @@ def _time_of(m: re.Match[str]) -> dt.time | None:
         hour = int(g[0]) % 12 + (12 if g[3].lower() == "p" else 0)
         return dt.time(hour, int(g[1] or 0), int(g[2] or 0))
     return dt.time(int(g[4]), int(g[5]), int(g[6] or 0))
+
+
+# "ten to eleven" may be a range (10-11) as well as 10:50: only "quarter to" counts back
+_PAST_TO_RE = re.compile(rf"\b(?:a\s+)?(?:(quarter|half|ten|five|twenty|twenty[- ]five)\s+(past|after)|(quarter)\s+(to))\s+"
+                         rf"({_HOUR_WORD_RE}|\d{{1,2}})\b(?:\s*([ap])\.?\s?m\b\.?)?", re.I)
+_PAST_MINUTES = {"quarter": 15, "half": 30, "ten": 10, "five": 5, "twenty": 20, "twenty five": 25, "twenty-five": 25}
+_RANGE_START_RE = re.compile(rf"\bfrom\s+({_HOUR_WORD_RE}|\d{{1,2}})(?=\s+(?:to|until|till|-)\s+)", re.I)
+
+
+def _clock_phrases(text: str) -> list[Mention]:
+    """ "a quarter past three" (15 minutes past), "half past six", "ten to five"; and a bare hour that starts a
+    range of times ("from nine to eleven thirty"), taken to be in the same half of the day as its end."""
+    found: list[Mention] = []
+    for m in _PAST_TO_RE.finditer(text):
+        said_hour, half_of_day = m.group(5), (m.group(6) or "").lower()
+        hour = int(said_hour) if said_hour.isdigit() else _HOUR_WORDS[said_hour.lower()]
+        minutes = _PAST_MINUTES[(m.group(1) or m.group(3)).lower().replace("-", " ")]
+        if m.group(4):  # "a quarter to five": 4:45
+            hour, minutes = (hour - 1) % 12 or 12, 60 - minutes
+        if not 1 <= hour <= 12:
+            continue
+        hour = hour % 12 + (12 if half_of_day == "p" or _LATER_RE.match(text, m.end()) else 0)
+        found.append(Mention("time", dt.time(hour, minutes), m.start(), m.end(), m.group(0)))
+    for m in _RANGE_START_RE.finditer(text):
+        hour = int(m.group(1)) if m.group(1).isdigit() else _HOUR_WORDS[m.group(1).lower()]
+        end = _TIME_RE.search(text, m.end())
+        end_time = _time_of(end) if end and re.fullmatch(r"\s+(?:to|until|till|-)\s+", text[m.end():end.start()]) else None
+        if end_time is None or not 1 <= hour <= 12:
+            continue
+        if end_time.hour >= 12 and hour + 12 <= end_time.hour:
+            hour += 12  # "from 2 to 4pm"
+        found.append(Mention("time", dt.time(hour % 24, 0), m.start(1), m.end(1), m.group(1)))
+    return found
 
 
 _LATER_RE = re.compile(r"\s+(?:in\s+the\s+(?:evening|afternoon)|at\s+night|tonight)\b", re.I)
@@ -220,9 +265,9 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
                 yearless.add(len(dates) - 1)
     _borrow_years_backward(dates, yearless)
     _roll_ranges_forward(dates, yearless)
-    times: list[Mention] = []
+    times = _clock_phrases(text)
     for m in _TIME_RE.finditer(text):
-        if any(d.start < m.end() and m.start() < d.end for d in dates):
+        if any(d.start < m.end() and m.start() < d.end for d in [*dates, *times]):
             continue
         try:
             value_t = _time_of(m)
@@ -259,7 +304,8 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
 _STRFTIME_RE = re.compile(r"%[YmdHMSIpbBaAyj]")
 _TOKEN_FORMATS = [("YYYY", "%Y"), ("MM", "%m"), ("DD", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S")]
 _TOKEN_FORMAT_RE = re.compile(
-    r"\b(YYYY[-/.]MM[-/.]DD(?:[ T]HH:(?:mm|MM)(?::(?:ss|SS))?)?|HH:(?:mm|MM)(?::(?:ss|SS))?|MM/DD/YYYY|DD/MM/YYYY)\b"
+    r"\b(YYYY[-/.]MM[-/.]DD(?:[ T]HH:(?:mm|MM)(?::(?:ss|SS))?)?|HH:(?:mm|MM)(?::(?:ss|SS))?|MM/DD/YYYY|DD/MM/YYYY"
+    r"|MM[-/]DD|DD[-/]MM)\b"
 )
 
 

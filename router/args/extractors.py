@@ -137,6 +137,7 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
                     found.append(
                         Candidate(value, m.start, m.end, 1.2 + proximity(doc, param, m.start, m.end), "enum")
                     )
+            found.extend(c for c in _quarters(doc, param) if c.value == value)
             continue
         terms = [str(value)] + list(_ENUM_SYNONYMS.get(str(value).lower(), ()))
         terms += _LANGUAGE_NAMES.get(str(value).lower(), [])  # ["en", "de", ...]: "German" is "de"
@@ -292,6 +293,11 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if set(param.cues) & {"hourly", "wage"} and re.match(r"\s*(?:an|a|per|/)\s*(?:hour|hr|h)\b",
                                                               doc.text[_said_end(doc, m):], re.I):
             score += 0.4  # "$22 an hour" for hourly_rate
+        per = _per_unit(param)
+        if per and re.match(rf"\s*(?:a|an|per|each|every)\s+{per}s?\b", doc.text[_said_end(doc, m):], re.I):
+            score += 0.4  # "twice a week" for times_per_week: 2
+        elif per and singular(m.unit) == per and re.match(r"(?:a|an|one)\b", m.text, re.I):
+            continue  # the "a week" of "twice a week" is the unit of the rate, not a count
         if "year" in param.cues and re.fullmatch(r"1[5-9]\d\d|20\d\d", m.text):
             score += 0.4  # "the 1982 film": a year for a year
         if set(param.cues) & _PARTY_WORDS and re.match(r"\s*of\s+us\b", doc.text[m.start + len(m.text) :], re.I):
@@ -302,6 +308,7 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         unit = doc.text[digits_end:m.end].strip()
         named = unit[:1].isupper() and not unit.isupper()  # "5 Thai places": "Thai" is no unit, it may be a value
         found.append(Candidate(value, m.start, digits_end if named else m.end, score, "number"))
+    found.extend(_quarters(doc, param))
     wanted = _duration_unit(param)
     if wanted:  # "two weeks" for a number of days, "a week" for days: the duration in the parameter's unit
         for m in doc.of("number"):
@@ -329,6 +336,21 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 _DURATION_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
                      "week": 604800, "fortnight": 1209600, "month": 2592000}
+
+
+def _quarters(doc: Document, param: Param) -> list[Candidate]:
+    """ "the Q3 2025 numbers" for a quarter parameter: 3."""
+    if "quarter" not in param.cues:
+        return []
+    return [Candidate(int(q.group(1)), q.start(), q.end(), 1.2, "number")
+            for q in re.finditer(r"\bQ([1-4])\b", doc.text)]
+
+
+def _per_unit(param: Param) -> str | None:
+    """The unit a rate parameter counts per: "week" for times_per_week, "day" for meals_per_day."""
+    words = split_words(param.name)
+    at = words.index("per") if "per" in words else -1
+    return singular(words[at + 1]) if 0 <= at < len(words) - 1 else None
 
 
 def _duration_unit(param: Param) -> str | None:
@@ -400,14 +422,16 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
                     day.value if not isinstance(day.value, dt.datetime) else day.value.date(), m.value
                 )
                 m = Mention("datetime", stamp, m.start, m.end, m.text)
+        time_only, date_only = wants_time_only, wants_date_only
         if param.date_raw:
             wants_time = "time" in param.cues and not set(param.cues) & {"date", "day"}
             value = (m.time_part if wants_time else m.part) or m.text
             if wants_time and m.kind == "date":
                 continue
+            time_only, date_only = wants_time, not wants_time  # "twenty fifth may at five pm": a part each
         else:
             value = format_value(m, param.date_format, str(fmt) if fmt else None)
-        start, end = _part_span(doc, m, wants_time_only, wants_date_only)
+        start, end = _part_span(doc, m, time_only, date_only)
         score = 0.6 + nears[index]  # a borrowed date keeps the time mention's span
         if re.search(r"\d", m.text):
             score += 0.05  # "on saturday ... on 2026-12-04": the date written out is the one meant
@@ -429,6 +453,12 @@ def _part_span(doc: Document, m: Mention, time_only: bool, date_only: bool) -> t
     part for a time, the rest for a date, so that one parameter of each fills from it."""
     if m.kind != "datetime" or not (time_only or date_only):
         return m.start, m.end
+    at = doc.text.find(m.time_part, m.start, m.end) if m.time_part else -1
+    if at >= 0:  # merged from a date and a time ("twenty fifth may at five pm"): the time as it was said
+        clock_start, clock_end = at, at + len(m.time_part)
+        if time_only:
+            return clock_start, clock_end
+        return max((m.start, clock_start), (clock_end, m.end), key=lambda span: span[1] - span[0])
     clocks = list(_CLOCK_RE.finditer(doc.text, m.start, m.end))
     if not clocks:
         return m.start, m.end
@@ -467,7 +497,7 @@ _CURRENCY_CODES = {
                               "krw", "mxn", "brl", "zar", "rub", "try", "pln")},
 }
 # parameter name words of a string amount / a string rate
-_MONEY_WORDS = frozenset({"amount", "price", "cost", "budget", "fee", "salary", "payment", "installment", "value",
+MONEY_WORDS = frozenset({"amount", "price", "cost", "budget", "fee", "salary", "payment", "installment", "value",
                           "total"})
 _RATE_WORDS = frozenset({"rate", "percent", "percentage"})
 # language names a "language" parameter takes, with their ISO 639-1 codes
@@ -691,6 +721,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 score += 0.3  # "send €1.2k to Maria", "a call with Dr. Chen": the person follows "to" / "with"
             if _HONORIFIC_RE.match(s.value) and set(param.cues) & _PERSON_WORDS:
                 score += 0.2  # "an appointment with Dr. Alvarez" for provider_name: a person by title
+            owner = re.match(r"(.+)['’]s$", s.value)
+            if set(param.cues) & (_PERSON_WORDS - {"name"}) and owner:  # "Jake's birthday" for person: Jake
+                found.append(Candidate(owner.group(1), s.start, s.end, score + 0.2, "span"))
             if param.required and param.cues == ("name",):
                 score += 0.15  # add_contact(name, ...): "Add Priya Nair from Globex" names the contact first
             found.append(Candidate(s.value, s.start, s.end, score, "span"))
@@ -726,7 +759,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 continue  # "how did Apple do in 1999": a year, never a ticker or an ID
             score += side(after_to(doc, m.start))  # "Rename report.txt to report-final.txt"
             found.append(Candidate(value, m.start, m.end, score, "pattern" if m.kind == "phone" else "span"))
-    if param.role != "ident" and set(param.cues) & (_MONEY_WORDS | _RATE_WORDS):
+    if param.role != "ident" and set(param.cues) & (MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
         wanted = {"%"} if set(param.cues) & _RATE_WORDS else _CURRENCY_CODES.keys()
         for m in doc.of("number"):
@@ -761,6 +794,11 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 # "titled" says title, "called" / "named" say name: the verb that fits the parameter wins
                 fits = named.group(1).endswith("titled") == ("title" in param.cues)
                 found.append(Candidate(after[0], after[1], after[2], 0.9 if fits else 0.6, "span"))
+    if {"label", "tag", "title", "name"} & set(param.cues):
+        for labelled in re.finditer(r"\b(?:labell?ed|tagged|marked)(?:\s+(?:as|with))?\s+", text, re.I):
+            after = value_after(doc, labelled.end())  # "an alarm at noon labelled lunch"
+            if after:
+                found.append(Candidate(after[0], after[1], after[2], 0.8, "span"))
     if {"task", "reminder", "message", "text", "note", "title", "content", "description"} & set(param.cues):
         for task in _REMIND_RE.finditer(text):  # "remind me to water the plants every Sunday": what to do
             found.append(Candidate(task.group(1), task.start(1), task.end(1), 0.7, "span"))
@@ -836,7 +874,8 @@ _SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|m
                         r"[:,]?(?=\s)|^(?:text|tell|message|email|notify|ping|let)\b[^,.;:!?]*?\bthat(?=\s)", re.I)
 _REMIND_RE = re.compile(r"\bremind(?:er)?(?:\s+(?:me|us|him|her|them))?"
                         r"(?:\s+(?:in|at|on|by|tomorrow|tonight|today)(?:\s+[\w:]+){0,2}?)?\s+(?:to|that|about)\s+(.+?)"
-                        r"(?=\s+(?:every|each|at|on|in|by|tomorrow|today|tonight|next|this|before|after)\b|[,.;!?]|$)",
+                        r"(?=\s+(?:every|each|at|on|in|by|tomorrow|today|tonight|next|this|before|after|once|twice|"
+                        r"thrice|daily|weekly|monthly)\b|[,.;!?]|$)",
                         re.I)
 _SEARCH_FOR_RE = re.compile(r"\bsearch(?:\s+\w+){0,3}?\s+for\s+(.+?)(?=\s*[,.;!?]|$)", re.I)
 

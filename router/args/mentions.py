@@ -13,7 +13,8 @@ _WORD_NUMBERS = {
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2, "a pair of": 2, "single": 1,
+    "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2, "a pair of": 2, "single": 1, "twice": 2,
+    "thrice": 3,
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}
 _SUFFIX_SCALES = {"k": 1000, "m": 1_000_000, "bn": 1_000_000_000}
@@ -84,7 +85,13 @@ def words_to_number(text: str) -> float | None:
         if word == "and":
             continue
         if word in _WORD_NUMBERS:
-            current += _WORD_NUMBERS[word]
+            said = _WORD_NUMBERS[word]
+            if current == 1 and said >= 20:
+                current = 100 + said  # "one eighty": 180 (no one says 81 so)
+                continue
+            if 0 < current % 100 < 10 and said >= 20 or current % 100 >= 10 and said >= 10:
+                return None  # "two fifty", "ninety-six fifty", "nineteen ninety": a price or a year, not a sum
+            current += said
         elif word in _SCALES:
             current = max(current, 1.0) * _SCALES[word]
             if _SCALES[word] >= 1000:
@@ -98,7 +105,7 @@ def words_to_number(text: str) -> float | None:
 _PER_RE = re.compile(r"\s+per\s+(second|sec|s|hour|hr|h)\b", re.I)
 _SPEED_UNITS = {"meter": "m", "meters": "m", "metre": "m", "metres": "m", "m": "m", "kilometer": "km",
                 "kilometers": "km", "km": "km", "mile": "mi", "miles": "mi"}
-SCALE_WORDS = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+SCALE_WORDS = {"thousand": 1e3, "grand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
 def find_numbers(text: str) -> list[Mention]:
@@ -175,9 +182,10 @@ def find_capitalised(text: str) -> list[Mention]:
         value = match.group(0).rstrip(".'")
         before = text[: match.start()].rstrip()
         sentence_start = not before or before[-1] in '.!?:"“'
-        if sentence_start and " " not in value:
-            continue
-        if sentence_start:
+        owner = re.match(r"(\w+)['’]s$", value)
+        if sentence_start and " " not in value and not (owner and owner.group(1).lower() not in _NOT_OWNERS):
+            continue  # (a possessive is a name wherever it stands: "Jake's birthday"; "It's" is no possessive)
+        if sentence_start and " " in value:
             first, rest = value.split(" ", 1)
             if first.lower() in _SENTENCE_STARTERS:
                 value = rest
@@ -190,6 +198,8 @@ def find_capitalised(text: str) -> list[Mention]:
     return found
 
 
+_NOT_OWNERS = frozenset({"it", "that", "what", "here", "there", "let", "he", "she", "who", "where", "how", "when",
+                         "why", "this", "today", "tomorrow", "everyone", "everybody", "nobody", "somebody", "one"})
 _SENTENCE_STARTERS = {
     "please", "can", "could", "would", "will", "what", "what's", "whats", "how", "when", "where", "who",
     "which", "why", "is", "are", "do", "does", "did", "tell", "show", "find", "get", "give", "i", "i'm",

@@ -1395,3 +1395,38 @@ def test_values_in_chatty_requests() -> None:
     assert fill_arguments(said, pay).arguments == {"hourly_rate": 22, "overtime_hours": 6}
     cancel = tool({"service": {"type": "string"}}, ["service"])
     assert fill_arguments(user("honestly I never use Hulu anymore, cancel it"), cancel).arguments == {"service": "Hulu"}
+
+
+def test_numbers_times_and_dates_said_in_words() -> None:
+    meet = tool({"time": {"type": "string", "description": "HH:MM"}}, ["time"])
+    assert fill_arguments(user("Let's meet at a quarter past three in the afternoon"), meet).arguments == {
+        "time": "15:15"}
+    assert fill_arguments(user("Wake me up at half past six"), meet).arguments == {"time": "06:30"}
+    assert fill_arguments(user("Call at a quarter to five pm"), meet).arguments == {"time": "16:45"}
+    block = tool({"start": {"type": "string", "description": "HH:MM"}, "end": {"type": "string",
+                                                                             "description": "HH:MM"}},
+                 ["start", "end"])
+    assert fill_arguments(user("Block it from nine to eleven thirty"), block).arguments == {
+        "start": "09:00", "end": "11:30"}
+    birthday = tool({"person": {"type": "string"}, "date": {"type": "string", "description": "MM-DD"}},
+                    ["person", "date"])
+    assert fill_arguments(user("Jake's birthday is on the fifth of May"), birthday).arguments == {
+        "person": "Jake", "date": "05-05"}
+    assert fill_arguments(user("It's on the fifth of May"), birthday).arguments == {"date": "05-05"}
+    oven = tool({"celsius": {"type": "integer"}}, ["celsius"])
+    assert fill_arguments(user("Preheat the oven to one eighty"), oven).arguments == {"celsius": 180}
+    split = tool({"total": {"type": "number"}, "people": {"type": "integer"}}, ["total", "people"])
+    assert "total" not in fill_arguments(user("Split ninety-six fifty between three of us"), split).arguments
+    budget = tool({"amount": {"type": "number"}}, ["amount"])
+    assert fill_arguments(user("Put 3 grand toward the kitchen"), budget).arguments == {"amount": 3000}
+    loan = tool({"amount": {"type": "number"}, "years": {"type": "integer"}}, ["amount", "years"], name="loan_quote")
+    assert fill_arguments(user("What would a 1.5k loan over two years cost me?"), loan).arguments == {
+        "amount": 1500, "years": 2}
+    task = tool({"task": {"type": "string"}, "times_per_week": {"type": "integer"}}, ["task", "times_per_week"])
+    assert fill_arguments(user("Remind me to water the ferns twice a week"), task).arguments == {
+        "task": "water the ferns", "times_per_week": 2}
+    alarm = tool({"time": {"type": "string", "description": "HH:MM"}, "label": {"type": "string"}}, ["time"])
+    assert fill_arguments(user("Set an alarm at noon labelled lunch"), alarm).arguments == {
+        "time": "12:00", "label": "lunch"}
+    report = tool({"year": {"type": "integer"}, "quarter": {"type": "integer", "enum": [1, 2, 3, 4]}})
+    assert fill_arguments(user("Pull up the Q3 2025 numbers"), report).arguments == {"year": 2025, "quarter": 3}
