@@ -11,6 +11,7 @@ from router.args.extractors import (
     AFFIRMATION_RE,
     MONEY_WORDS,
     STOP_VALUE,
+    STREET_RE,
     Candidate,
     boolean_value,
     date_candidates,
@@ -24,7 +25,15 @@ from router.args.extractors import (
     typed_candidates,
     value_after,
 )
-from router.args.params import TITLE_WORDS, VENUE_WORDS, Param, describe, singular, split_words
+from router.args.params import (
+    PRODUCT_WORDS,
+    TITLE_WORDS,
+    VENUE_WORDS,
+    Param,
+    describe,
+    singular,
+    split_words,
+)
 from router.args.validate import SchemaCheck, coerce
 from router.args.values import counted_things, shaped_values
 
@@ -118,7 +127,8 @@ def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found + _aggregate(_candidates(doc, item, False))
 
 
-_ITEM_RE = re.compile(r"\s+((?:(?!(?:and|or|to|for|with|at|from|please|plus|in|on)\b)[A-Za-z][\w'-]*\s*){1,4})")
+_ITEM_RE = re.compile(r"\s+((?:(?!(?:and|or|to|for|with|at|from|please|plus|in|on|during|each|per|of)\b)"
+                      r"[A-Za-z][\w'-]*\s*){1,4})")
 
 
 def _counted_objects(doc: Document, items: dict[str, Any]) -> list[Candidate]:
@@ -127,13 +137,14 @@ def _counted_objects(doc: Document, items: dict[str, Any]) -> list[Candidate]:
     props = items.get("properties") or {}
     counts = [k for k, v in props.items() if isinstance(v, dict) and v.get("type") == "integer"]
     texts = [k for k, v in props.items() if isinstance(v, dict) and v.get("type") == "string" and "enum" not in v]
-    if len(counts) != 1 or len(texts) != 1:
-        return []
+    if len(counts) != 1 or len(texts) != 1 or set(split_words(texts[0])) & {"id", "code", "sku", "type"}:
+        return []  # an item's ID or type is never the words after its count
     objects: list[dict[str, Any]] = []
     start: int | None = None
     end = 0
+    streets = {street.start() for street in STREET_RE.finditer(doc.text)}
     for m in doc.of("number"):
-        if m.value != int(m.value) or m.value < 1:
+        if m.value != int(m.value) or m.value < 1 or m.start in streets:
             continue
         thing = _ITEM_RE.match(doc.text, m.start + len(m.text))
         if not thing:
@@ -334,7 +345,7 @@ def assign(
     _fill_twins(docs[0] if docs else None, params, filled, used.get(0, []), check)
     _fill_name_parts(docs[0] if docs else None, params, filled, used.get(0, []))
     _fill_change(docs[0] if docs else None, params, filled, used.get(0, []), check)
-    _fill_object_of_topic(docs[0] if docs else None, params, filled, used.get(0, []), check, topic)
+    _fill_object_of_topic(docs, params, filled, used, check, topic)
     for name, (index, cand) in free_text.items():  # "gaming laptops, cheapest first" when sort took the tail
         inside = [start for start, _end in used.get(index, []) if cand.start < start < cand.end]
         head = _trim_tail(docs[index].text[cand.start : min(inside)]) if inside else ""
@@ -349,35 +360,39 @@ _ANY_OBJECT = frozenset({"search", "find", "get", "look", "check", "show", "fetc
                          "lookup", "send", "make", "create", "add", "set", "update", "ask", "help"})
 
 
-def _fill_object_of_topic(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
-                          used: list[tuple[int, int]], check: SchemaCheck, topic: frozenset[str]) -> None:
+def _fill_object_of_topic(docs: list[Document], params: list[Param], filled: dict[str, tuple[Any, str]],
+                          used: dict[int, list[tuple[int, int]]], check: SchemaCheck, topic: frozenset[str]) -> None:
     """The tool's one required string parameter, when nothing else filled it, takes what the request is about:
-    what follows a word of the tool's name and a preposition ("words that rhyme with orange" for
-    word_rhymes(word), "synonyms for happy"), else the subject of a question ("What do red pandas eat?")."""
+    what follows a word of the tool's name and a preposition or a colon ("words that rhyme with orange" for
+    word_rhymes(word), "the price of AirPods Pro", "Add a task: renew passport" in an earlier turn), else the
+    subject of a question ("What do red pandas eat?")."""
     strings = [p for p in params if p.required and p.kind == "string"]
-    missing = [p for p in strings if p.name not in filled and p.role == "generic" and not p.enum]
-    if doc is None or len(strings) != 1 or len(missing) != 1:
+    missing = [p for p in strings if p.name not in filled and not p.enum and (
+        p.role == "generic" or p.role == "name" and set(p.cues) & (PRODUCT_WORDS | TITLE_WORDS | {"title"}))]
+    if len(strings) != 1 or len(missing) != 1:
         return
-    found: list[tuple[str, int, int]] = []
-    for said in re.finditer(rf"\b([a-z]+)\s+{_OBJECT_LINKS}\s+", doc.text, re.I):
-        word = said.group(1).lower()
-        if word in _ANY_OBJECT or (singular(word) not in topic and word not in topic):
-            continue  # "search for diseases related to nausea": what a search is for need not be the value
-        after = value_after(doc, said.end())
-        if after and after[0].split()[-1].lower() not in ("who", "which", "that", "whose"):  # "of someone who is"
-            found.append(after)
-    asked = _QUESTION_SUBJECT_RE.match(doc.text.strip())
-    if asked:
-        subject = re.sub(r"^(?:the|a|an|my|your|our)\s+", "", (asked.group(1) or asked.group(2)).strip(), flags=re.I)
-        start = doc.text.find(subject)
-        found.append((subject, start, start + len(subject)))
-    for value, start, end in found:
-        if (not any(start < e and b < end for b, e in used)
-                and not {singular(w) for w in split_words(value)} & topic  # "an update about my order status"
-                and not any(singular(value.lower()) in p.cue_words for p in params)  # "data for the region"
-                and check.is_valid(coerce(value, missing[0].schema), missing[0].schema)):
-            filled[missing[0].name] = (value, "span")
-            return
+    for index, doc in enumerate(docs):
+        found: list[tuple[str, int, int]] = []
+        for said in re.finditer(rf"\b([a-z]+)(?:\s+{_OBJECT_LINKS}\s+|\s*:\s*)", doc.text, re.I):
+            word = said.group(1).lower()
+            if word in _ANY_OBJECT or (singular(word) not in topic and word not in topic):
+                continue  # "search for diseases related to nausea": what a search is for need not be the value
+            after = value_after(doc, said.end())
+            if after and after[0].split()[-1].lower() not in ("who", "which", "that", "whose"):  # "of someone who"
+                found.append(after)
+        asked = _QUESTION_SUBJECT_RE.match(doc.text.strip())
+        if asked:
+            subject = re.sub(r"^(?:the|a|an|my|your|our)\s+", "", (asked.group(1) or asked.group(2)).strip(),
+                             flags=re.I)
+            start = doc.text.find(subject)
+            found.append((subject, start, start + len(subject)))
+        for value, start, end in found:
+            if (not any(start < e and b < end for b, e in used.get(index, []))
+                    and not {singular(w) for w in split_words(value)} & topic  # "an update about my order status"
+                    and not any(singular(value.lower()) in p.cue_words for p in params)  # "data for the region"
+                    and check.is_valid(coerce(value, missing[0].schema), missing[0].schema)):
+                filled[missing[0].name] = (value, "span" if index == 0 else "context")
+                return
 
 
 # "What do red pandas eat?", "How tall is the Eiffel Tower?", "Where do koalas live?": the thing asked about

@@ -18,6 +18,7 @@ from router.args.mentions import EXPRESSION_RE, SCALE_WORDS, Mention
 from router.args.params import (
     CREATOR_WORDS,
     PAYEE_WORDS,
+    SAME_AS,
     TITLE_WORDS,
     VENUE_WORDS,
     Param,
@@ -181,7 +182,9 @@ def boolean_value(doc: Document, param: Param) -> Candidate | None:
         return None
     # a participle cue matches any form of its verb: "allows pets" for pets_allowed; "pet-friendly" names pets and
     # "non-smoking" says no smoking
-    said = [_hyphened(w, cues) or _negated_form(w, cues) or (stem(w) if stem(w) in cues else w) for w in doc.words]
+    same = {alt: c for c in cues for alt in SAME_AS.get(c, ())}  # "nonstop" for direct_only
+    said = [same.get(w) or _hyphened(w, cues) or _negated_form(w, cues) or (stem(w) if stem(w) in cues else w)
+            for w in doc.words]
     positions = [i for i, w in enumerate(said) if w in cues]
     if not positions:
         return None
@@ -195,7 +198,7 @@ def boolean_value(doc: Document, param: Param) -> Candidate | None:
             continue
         before = doc.words[max(0, pos - len(cues) - 4) : pos]
         negated = (any(w in _NEGATORS or w.endswith("n't") for w in before)
-                   or doc.words[pos] != said[pos] and doc.words[pos].startswith(("non", "un")))
+                   or _negated_form(doc.words[pos], cues) is not None or doc.words[pos].startswith("non-"))
         start = doc.token_starts[pos]
         return Candidate(not negated, start, doc.token_ends[pos], 1.5, "boolean", shared=True)
     return None
@@ -347,10 +350,16 @@ def _quarters(doc: Document, param: Param) -> list[Candidate]:
 
 
 def _per_unit(param: Param) -> str | None:
-    """The unit a rate parameter counts per: "week" for times_per_week, "day" for meals_per_day."""
+    """The unit a rate parameter counts per: "week" for times_per_week, "month" for monthly_debts."""
     words = split_words(param.name)
     at = words.index("per") if "per" in words else -1
-    return singular(words[at + 1]) if 0 <= at < len(words) - 1 else None
+    if 0 <= at < len(words) - 1:
+        return singular(words[at + 1])
+    return next((_PER_WORDS[w] for w in words if w in _PER_WORDS), None)  # monthly_debts: "$600 a month"
+
+
+_PER_WORDS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year",
+              "annual": "year", "annually": "year"}
 
 
 def _duration_unit(param: Param) -> str | None:
@@ -630,7 +639,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         # a quoted title, not a login, and not the person who made it ("'Bohemian Rhapsody' by Queen")
         titled = param.role == "name" and not ({"user", "username"} & set(param.cues) or creator)
         bonus = 0.2 if param.role == "text" or titled else 0.0
-        found.append(Candidate(q.value, q.start, q.end, 0.35 + bonus + near, "quoted"))
+        inner = q.text[1:-1].strip().rstrip(",;") if len(q.text) > 2 and q.text[-1] in "\"'”’" else ""
+        value = inner if param.role == "text" and inner.startswith(q.value) else q.value  # a text keeps its full stop
+        found.append(Candidate(value, q.start, q.end, 0.35 + bonus + near, "quoted"))
     # "<cue> is X", "<cue>: X", "named X": the strongest free-text signal
     for pos in cue_positions:
         cue_end = doc.token_ends[pos]

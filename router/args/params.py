@@ -71,7 +71,8 @@ EXPRESSION_WORDS = {"formula", "expression", "equation", "calculation", "math", 
 SYMBOL_WORDS = {"symbol", "ticker", "iata", "icao", "abbreviation", "acronym", "currency", "airport"}
 
 
-_SAME_AS = {"income": ("salary", "earning", "wage"), "salary": ("income", "wage")}  # said in other words
+SAME_AS = {"income": ("salary", "earning", "wage"), "salary": ("income", "wage"),
+            "direct": ("nonstop", "non-stop")}  # said in other words
 _COMPOUND_PARTS = {"username": "user", "userid": "user", "filename": "file", "hostname": "host"}
 
 
@@ -155,7 +156,7 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
         ("".join(words),) if len(words) > 1 else ()
     )  # "user_name" is also written "username"
     aliases += tuple(_COMPOUND_PARTS[w] for w in (*cues, *aliases) if w in _COMPOUND_PARTS)
-    aliases += tuple(s for w in cues for s in _SAME_AS.get(w, ()))
+    aliases += tuple(s for w in cues for s in SAME_AS.get(w, ()))
     aliases += tuple(w[:-4] for w in cues if w.endswith("ship") and len(w) > 7)  # citizenship: "a Canadian citizen"
     if len(words) > 1 and words[0] in ("with", "for", "by"):  # with_person: "a meeting with Dana"
         aliases += (words[0],)

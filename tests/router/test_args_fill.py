@@ -1430,3 +1430,27 @@ def test_numbers_times_and_dates_said_in_words() -> None:
         "time": "12:00", "label": "lunch"}
     report = tool({"year": {"type": "integer"}, "quarter": {"type": "integer", "enum": [1, 2, 3, 4]}})
     assert fill_arguments(user("Pull up the Q3 2025 numbers"), report).arguments == {"year": 2025, "quarter": 3}
+
+
+def test_rates_synonyms_quoted_texts_and_earlier_subjects() -> None:
+    mortgage = tool({"annual_income": {"type": "number"}, "monthly_debts": {"type": "number"},
+                     "down_payment": {"type": "number"}}, ["annual_income", "monthly_debts", "down_payment"])
+    said = user("I make $95k a year, pay $600 a month in debts and have $40,000 saved for a down payment")
+    assert fill_arguments(said, mortgage).arguments == {
+        "annual_income": 95000, "monthly_debts": 600, "down_payment": 40000}
+    flights = tool({"origin": {"type": "string"}, "direct_only": {"type": "boolean"}}, ["origin"])
+    assert fill_arguments(user("Nonstop only, from Austin"), flights).arguments == {
+        "origin": "Austin", "direct_only": True}
+    words = tool({"text": {"type": "string"}}, ["text"], name="word_count")
+    said = user("Here's my intro: 'Hello everyone, welcome to the show.' How many words is that?")
+    assert fill_arguments(said, words).arguments == {"text": "Hello everyone, welcome to the show."}
+    prices = tool({"product": {"type": "string"}, "stores": {"type": "array", "items": {"type": "string"}}},
+                  ["product", "stores"], name="compare_prices")
+    said = user("Compare the price of AirPods Pro at Amazon, Best Buy and Walmart")
+    assert fill_arguments(said, prices).arguments == {"product": "AirPods Pro",
+                                                      "stores": ["Amazon", "Best Buy", "Walmart"]}
+    task = tool({"title": {"type": "string"}, "due_date": {"type": "string", "format": "date"}},
+                ["title", "due_date"], name="create_task")
+    chat = [{"role": "user", "content": "Add a task: renew passport"},
+            {"role": "assistant", "content": "When is it due?"}, {"role": "user", "content": "By 2027-01-31"}]
+    assert fill_arguments(chat, task).arguments == {"title": "renew passport", "due_date": "2027-01-31"}
