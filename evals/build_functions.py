@@ -43,7 +43,10 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh14``: 20 rows written after the fresh13 fixes and scored once: chatty requests as people type them, with
   greetings, reasons and asides around the values;
 - ``fresh15``: 20 rows written after the fresh14 fixes and scored once: numbers, times and dates said in words
-  ("two hundred and fifty", "a quarter past three", "the fifth of May", "3 grand", "a couple of").
+  ("two hundred and fifty", "a quarter past three", "the fifth of May", "3 grand", "a couple of");
+- ``fresh16``: 20 rows written after the fresh15 fixes and scored once: arguments written by name ("city=Paris",
+  "unit: F", a call written out), bounds ("at least", "no more than", "between 10 and 20"), negative numbers,
+  exclusions.
 """
 
 from __future__ import annotations
@@ -1180,6 +1183,68 @@ ROWS += [
      "Set a timer for an hour and a half", {"minutes": [90]}),
     ("fresh15", fn("book_stay", "Book a stay", {"city": text(), "nights": whole()}),
      "A long weekend in Savannah, three nights", {"city": ["Savannah"], "nights": [3]}),
+]
+# written after the fresh15 fixes, and scored once (thirteenth session): arguments written by name ("city=Paris",
+# "unit: F"), bounds ("at least", "no more than", "between 10 and 20"), negative numbers, exclusions
+ROWS += [
+    ("fresh16", fn("weather_now", "Current weather", {"city": text(), "units": {"type": "string", "enum": [
+        "metric", "imperial"]}}),
+     "weather_now city=Paris units=metric", {"city": ["Paris"], "units": ["metric"]}),
+    ("fresh16", fn("get_quote", "Stock quote", {"symbol": text(), "exchange": text()}, ["symbol"]),
+     "symbol: TSLA, exchange: NASDAQ", {"symbol": ["TSLA"], "exchange": ["NASDAQ"]}),
+    ("fresh16", fn("search_cars", "Search used cars", {"make": text(), "min_year": whole(), "max_price": num()},
+                   ["make"]),
+     "Toyotas from 2018 or newer, no more than $20k", {"make": ["Toyota", "Toyotas"], "min_year": [2018],
+                                                       "max_price": [20000]}),
+    ("fresh16", fn("filter_products", "Filter products by price", {"min_price": num(), "max_price": num()}),
+     "Show products between $10 and $25", {"min_price": [10], "max_price": [25]}),
+    ("fresh16", fn("freezer_alert", "Alert on freezer temperature", {"threshold_c": num()}),
+     "Alert me if the freezer goes above -15 C", {"threshold_c": [-15]}),
+    ("fresh16", fn("list_users", "List users", {"role": {"type": "string", "enum": ["admin", "editor", "viewer"]},
+                                               "active": {"type": "boolean"}, "limit": whole()}, []),
+     "List up to 25 active editors", {"role": ["editor"], "active": [True], "limit": [25]}),
+    ("fresh16", fn("send_newsletter", "Send a newsletter", {"segment": text(), "exclude": listing("string")},
+                   ["segment"]),
+     "Send the newsletter to all subscribers except Canada and Mexico",
+     {"segment": ["all subscribers", "all"], "exclude": [["Canada", "Mexico"]]}),
+    ("fresh16", fn("set_range", "Set a comfort range", {"low_f": num(), "high_f": num()}),
+     "Keep the house between 66 and 72 degrees", {"low_f": [66], "high_f": [72]}),
+    ("fresh16", fn("create_invoice", "Create an invoice", {"client": text(), "amount": num(), "currency": text(
+        "ISO code"), "due_days": whole()}),
+     'create_invoice(client="Acme Corp", amount=1250, currency="EUR", due_days=30)',
+     {"client": ["Acme Corp"], "amount": [1250], "currency": ["EUR"], "due_days": [30]}),
+    ("fresh16", fn("min_rating_search", "Find places with a minimum rating", {"query": text(), "min_rating": num()}),
+     "coffee shops rated at least 4.5", {"query": ["coffee shops", "coffee shop"], "min_rating": [4.5]}),
+    ("fresh16", fn("elevation_diff", "Difference in elevation", {"from_m": num(), "to_m": num()}),
+     "From 120 m below sea level up to 850 m, what's the climb?", {"from_m": [-120], "to_m": [850]}),
+    ("fresh16", fn("schedule_report", "Schedule a report", {"report": text(), "frequency": {
+        "type": "string", "enum": ["daily", "weekly", "monthly"]}, "recipients": listing("string")}),
+     "Email the sales report every Monday to ops@acme.io and cfo@acme.io",
+     {"report": ["sales report", "the sales report", "sales"], "frequency": ["weekly"],
+      "recipients": [["ops@acme.io", "cfo@acme.io"]]}),
+    ("fresh16", fn("search_books", "Search books", {"author": text(), "published_after": whole(),
+                                                   "max_pages": whole()}, ["author"]),
+     "Books by Ursula K. Le Guin published after 1970, under 300 pages",
+     {"author": ["Ursula K. Le Guin"], "published_after": [1970], "max_pages": [300]}),
+    ("fresh16", fn("update_stock", "Adjust inventory", {"sku": text(), "delta": whole(
+        "Change in units; negative to remove")}),
+     "Remove 12 units of SKU-7781 from inventory", {"sku": ["SKU-7781"], "delta": [-12]}),
+    ("fresh16", fn("set_volume_level", "Set volume", {"level": whole("0-100")}),
+     "volume to 35 pls", {"level": [35]}),
+    ("fresh16", fn("geo_box", "Search inside a bounding box", {"lat_min": num(), "lat_max": num(),
+                                                              "lon_min": num(), "lon_max": num()}),
+     "lat 40.5 to 40.9, lon -74.3 to -73.7",
+     {"lat_min": [40.5], "lat_max": [40.9], "lon_min": [-74.3], "lon_max": [-73.7]}),
+    ("fresh16", fn("bulk_discount", "Discount for a bulk order", {"quantity": whole(), "percent": num()}),
+     "If they buy at least 50, give them 12 percent off", {"quantity": [50], "percent": [12]}),
+    ("fresh16", fn("age_filter", "Filter people by age", {"min_age": whole(), "max_age": whole()}),
+     "Only people aged 18 to 34", {"min_age": [18], "max_age": [34]}),
+    ("fresh16", fn("playlist_shuffle", "Play a playlist", {"playlist": text(), "shuffle": {"type": "boolean"}}),
+     "Play my Road Trip playlist, no shuffle", {"playlist": ["Road Trip", "my Road Trip"], "shuffle": [False]}),
+    ("fresh16", fn("mark_emails", "Mark emails", {"folder": text(), "state": {"type": "string", "enum": [
+        "read", "unread"]}, "older_than_days": whole()}),
+     "Mark everything in Promotions older than 2 weeks as read",
+     {"folder": ["Promotions"], "state": ["read"], "older_than_days": [14]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -27,6 +27,7 @@ from router.args.extractors import (
 )
 from router.args.params import (
     PRODUCT_WORDS,
+    RECIPIENT_WORDS,
     TITLE_WORDS,
     VENUE_WORDS,
     Param,
@@ -78,6 +79,22 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
     if asked:
         for c in found:
             c.score += 0.4
+    if kind in ("string", "enum", "integer", "number", "boolean"):  # dates keep their own reading
+        found += _written_by_name(doc, param)
+    return found
+
+
+def _written_by_name(doc: Document, param: Param) -> list[Candidate]:
+    """ "city=Paris", "unit: F", 'client="Acme Corp"', "due days: 30": a value written after the parameter's own
+    name and "=" or ":" (the developer's way of asking)."""
+    words = split_words(param.name)
+    names = {re.escape(param.name), r"[\s_-]?".join(re.escape(w) for w in words)}
+    pattern = (rf"(?<![\w.])(?:{'|'.join(sorted(names, key=len, reverse=True))})\s*[=:]\s*"
+               r"(?:\"([^\"]*)\"|'([^']*)'|([^,;)\s\"'][^,;)\n\"]*?)(?=\s*(?:[,;)\n]|$|\s+\w+\s*[=:])))")
+    found = []
+    for said in re.finditer(pattern, doc.text, re.I):
+        group = next(i for i in (1, 2, 3) if said.group(i) is not None)
+        found.append(Candidate(said.group(group).strip(), said.start(group), said.end(group), 2.5, "span"))
     return found
 
 
@@ -121,12 +138,37 @@ def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
         return _counted_objects(doc, items)
     if item.kind == "array":
         return []
-    found = _list_candidates(doc, param, item, items)
+    found = _list_candidates(doc, param, item, items) + _excepted(doc, param, item)
+    emails = doc.of("email")
+    if len(emails) > 1 and item.kind in ("string", "email") and (
+            item.kind == "email" or set(param.cues) & (RECIPIENT_WORDS | _PEOPLE_WORDS)):
+        found.append(Candidate([e.value for e in emails], emails[0].start, emails[-1].end, 0.9, "email"))
     if item.kind == "string":
         return found + _quoted_runs(doc, param) + _aggregate(_list_after_cue(doc, param))
     return found + _aggregate(_candidates(doc, item, False))
 
 
+_EXCLUDE_WORDS = frozenset({"exclude", "excluding", "except", "exception", "skip", "ignore", "blacklist", "omit",
+                            "excluded", "without", "blocked", "block"})
+_EXCEPT_RE = re.compile(r"\b(?:except(?: for)?|excluding|but not|other than|besides|apart from|without)\s+"
+                        r"((?:the\s+)?[^,.;!?]+?(?:(?:,\s*|\s+(?:and|or)\s+)[^,.;!?]+?)*)(?=[.;!?]|$)", re.I)
+
+
+def _excepted(doc: Document, param: Param, item: Param) -> list[Candidate]:
+    """ "all subscribers except Canada and Mexico" for exclude: ["Canada", "Mexico"]."""
+    if item.kind != "string" or not set(split_words(param.name)) & _EXCLUDE_WORDS:
+        return []
+    found = []
+    for said in _EXCEPT_RE.finditer(doc.text):
+        parts = [re.sub(r"^(?:the|a|an)\s+", "", p.strip(), flags=re.I)
+                 for p in re.split(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", said.group(1))]
+        parts = [p for p in parts if p]
+        if parts:
+            found.append(Candidate(parts, said.start(1), said.end(1), 0.9, "span"))
+    return found
+
+
+_PEOPLE_WORDS = frozenset({"email", "attendee", "invitee", "participant", "guest", "member", "subscriber", "user"})
 _ITEM_RE = re.compile(r"\s+((?:(?!(?:and|or|to|for|with|at|from|please|plus|in|on|during|each|per|of)\b)"
                       r"[A-Za-z][\w'-]*\s*){1,4})")
 

@@ -108,7 +108,8 @@ class Document:
                                                                                     and k.text[:1].isupper())
                        for k in kept)
         ]
-        lists = [m for m in find_lists(text) if not any(j.overlaps(m) for j in by_kind.get("json", []))]
+        whole = by_kind.get("json", []) + by_kind.get("email", []) + by_kind.get("url", [])  # no list inside these
+        lists = [m for m in find_lists(text) if not any(j.overlaps(m) for j in whole)]
         return cls(text, [t.start() for t in tokens], [t.end() for t in tokens], words, by_kind, spans, lists)
 
     def of(self, *kinds: str) -> list[Mention]:

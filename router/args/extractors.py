@@ -106,7 +106,12 @@ def find_term(text: str, term: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
 
 
+_WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ENUM_SYNONYMS = {
+    "daily": ("every day", "each day", "once a day", "every morning", "every evening", "every night"),
+    "weekly": ("every week", "each week", "once a week", *(f"every {d}" for d in _WEEKDAY_NAMES)),
+    "monthly": ("every month", "each month", "once a month"), "hourly": ("every hour", "each hour"),
+    "yearly": ("every year", "each year", "once a year"), "annually": ("every year", "each year", "once a year"),
     "celsius": ("c", "°c", "centigrade", "metric"), "fahrenheit": ("f", "°f", "imperial"),
     "asc": ("ascending", "oldest first", "lowest first"), "desc": ("descending", "newest first", "highest first"),
     "ascending": ("asc",), "descending": ("desc",), "true": ("yes",), "false": ("no",),
@@ -296,6 +301,9 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if set(param.cues) & {"hourly", "wage"} and re.match(r"\s*(?:an|a|per|/)\s*(?:hour|hr|h)\b",
                                                               doc.text[_said_end(doc, m):], re.I):
             score += 0.4  # "$22 an hour" for hourly_rate
+        score += _bound(doc, m, param)  # "up to 25" for limit, "at least 4.5" for min_rating
+        if value > 0 and _said_negative(doc, param):
+            value = -value  # delta "negative to remove": "Remove 12 units" is -12
         per = _per_unit(param)
         if per and re.match(rf"\s*(?:a|an|per|each|every)\s+{per}s?\b", doc.text[_said_end(doc, m):], re.I):
             score += 0.4  # "twice a week" for times_per_week: 2
@@ -339,6 +347,39 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 _DURATION_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
                      "week": 604800, "fortnight": 1209600, "month": 2592000}
+
+
+_UPPER_NAMES = frozenset({"max", "maximum", "most", "limit", "high", "upper", "cap", "top", "under", "below"})
+_LOWER_NAMES = frozenset({"min", "minimum", "least", "low", "lower", "floor", "over", "above"})
+_UPPER_BEFORE = re.compile(r"(?:up to|at most|no more than|not more than|max(?:imum)?(?: of)?|under|below|less than|"
+                           r"fewer than|within|cheaper than|a maximum of)\s*$", re.I)
+_UPPER_AFTER = re.compile(r"\s*(?:or (?:less|fewer|under|below|cheaper)|max\b|tops\b|at most\b)", re.I)
+_LOWER_BEFORE = re.compile(r"(?:at least|minimum(?: of)?|min(?: of)?|no less than|not less than|more than|over|"
+                           r"above|a minimum of|rated)\s*$", re.I)
+_LOWER_AFTER = re.compile(r"\s*(?:or (?:more|newer|later|higher|above|better|over)|\+|and up\b|at least\b)", re.I)
+
+
+_NEGATIVE_FOR_RE = re.compile(r"\bnegative\s+(?:to|for|means|=|when)\s+(?:an?\s+)?(\w+)", re.I)
+
+
+def _said_negative(doc: Document, param: Param) -> bool:
+    """The description says what a negative value means ("negative to remove") and the request does it."""
+    said = _NEGATIVE_FOR_RE.search(param.description)
+    return said is not None and stem(said.group(1).lower()) in {stem(w) for w in doc.words}
+
+
+def _bound(doc: Document, m: Mention, param: Param) -> float:
+    """How a bound said around a number ("up to 25", "4.5 or better") suits a min_ / max_ parameter."""
+    words = set(split_words(param.name))
+    upper, lower = bool(words & _UPPER_NAMES), bool(words & _LOWER_NAMES)
+    if upper == lower:
+        return 0.0
+    before, after = doc.text[max(0, m.start - 24) : m.start], doc.text[_said_end(doc, m) :]
+    says_upper = bool(_UPPER_BEFORE.search(before) or _UPPER_AFTER.match(after))
+    says_lower = bool(_LOWER_BEFORE.search(before) or _LOWER_AFTER.match(after))
+    if says_upper == says_lower:
+        return 0.0
+    return 0.4 if says_upper == upper else -0.2
 
 
 def _quarters(doc: Document, param: Param) -> list[Candidate]:

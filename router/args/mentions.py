@@ -157,8 +157,13 @@ def find_numbers(text: str) -> list[Mention]:
         )
         if match["pct"]:
             num_end = match.end("pct")
+        if value > 0 and _BELOW_ZERO_RE.match(text, max(end, num_end)):
+            value = -value  # "120 m below sea level", "5 below zero"
         found.append(Mention("number", value, start, max(end, num_end), text[start:num_end], unit))
     return found
+
+
+_BELOW_ZERO_RE = re.compile(r"\s*(?:below|under)\s+(?:sea level|zero)\b", re.I)
 
 
 def find_quoted(text: str) -> list[Mention]:

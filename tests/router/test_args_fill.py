@@ -1454,3 +1454,37 @@ def test_rates_synonyms_quoted_texts_and_earlier_subjects() -> None:
     chat = [{"role": "user", "content": "Add a task: renew passport"},
             {"role": "assistant", "content": "When is it due?"}, {"role": "user", "content": "By 2027-01-31"}]
     assert fill_arguments(chat, task).arguments == {"title": "renew passport", "due_date": "2027-01-31"}
+
+
+def test_values_written_by_name_bounds_signs_and_exclusions() -> None:
+    invoice = tool({"client": {"type": "string"}, "amount": {"type": "number"}, "currency": {"type": "string"},
+                    "due_days": {"type": "integer"}}, ["client", "amount", "currency", "due_days"])
+    said = user('create_invoice(client="Acme Corp", amount=1250, currency="EUR", due_days=30)')
+    assert fill_arguments(said, invoice).arguments == {
+        "client": "Acme Corp", "amount": 1250, "currency": "EUR", "due_days": 30}
+    quote = tool({"symbol": {"type": "string"}, "exchange": {"type": "string"}}, ["symbol"])
+    assert fill_arguments(user("symbol: TSLA, exchange: NASDAQ"), quote).arguments == {
+        "symbol": "TSLA", "exchange": "NASDAQ"}
+    users = tool({"role": {"type": "string", "enum": ["admin", "editor"]}, "active": {"type": "boolean"},
+                  "limit": {"type": "integer"}})
+    assert fill_arguments(user("List up to 25 active editors"), users).arguments == {
+        "role": "editor", "active": True, "limit": 25}
+    rating = tool({"min_rating": {"type": "number"}, "max_distance_km": {"type": "number"}})
+    assert fill_arguments(user("rated at least 4.5, within 3 km"), rating).arguments == {
+        "min_rating": 4.5, "max_distance_km": 3}
+    climb = tool({"from_m": {"type": "number"}, "to_m": {"type": "number"}}, ["from_m", "to_m"])
+    assert fill_arguments(user("From 120 m below sea level up to 850 m"), climb).arguments == {
+        "from_m": -120, "to_m": 850}
+    stock = tool({"sku": {"type": "string"}, "delta": {"type": "integer",
+                                                       "description": "Change in units; negative to remove"}},
+                 ["sku", "delta"])
+    assert fill_arguments(user("Remove 12 units of SKU-7781"), stock).arguments == {"sku": "SKU-7781", "delta": -12}
+    assert fill_arguments(user("Add 12 units of SKU-7781"), stock).arguments == {"sku": "SKU-7781", "delta": 12}
+    news = tool({"segment": {"type": "string"}, "exclude": {"type": "array", "items": {"type": "string"}}})
+    assert fill_arguments(user("Send it to all subscribers except Canada and Mexico"), news).arguments[
+        "exclude"] == ["Canada", "Mexico"]
+    report = tool({"frequency": {"type": "string", "enum": ["daily", "weekly"]},
+                   "recipients": {"type": "array", "items": {"type": "string"}}}, ["frequency", "recipients"])
+    said = user("Email the sales report every Monday to ops@acme.io and cfo@acme.io")
+    assert fill_arguments(said, report).arguments == {"frequency": "weekly",
+                                                      "recipients": ["ops@acme.io", "cfo@acme.io"]}
