@@ -46,7 +46,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
   ("two hundred and fifty", "a quarter past three", "the fifth of May", "3 grand", "a couple of");
 - ``fresh16``: 20 rows written after the fresh15 fixes and scored once: arguments written by name ("city=Paris",
   "unit: F", a call written out), bounds ("at least", "no more than", "between 10 and 20"), negative numbers,
-  exclusions.
+  exclusions;
+- ``fresh17``: 20 rows written after the fresh16 fixes and scored once: short or cryptic parameter names that only
+  their descriptions explain ("q", "cc", "n", "lat" / "lng", "tz", "dt"), as in many web APIs.
 """
 
 from __future__ import annotations
@@ -1245,6 +1247,65 @@ ROWS += [
         "read", "unread"]}, "older_than_days": whole()}),
      "Mark everything in Promotions older than 2 weeks as read",
      {"folder": ["Promotions"], "state": ["read"], "older_than_days": [14]}),
+]
+# written after the fresh16 fixes, and scored once (thirteenth session): short or cryptic parameter names that only
+# their descriptions explain ("q", "cc", "n", "lat"/"lng", "tz", "dt"), as in many web APIs
+ROWS += [
+    ("fresh17", fn("news_search", "Search news articles", {"q": text("Search query"), "lang": text(
+        "Two-letter language code"), "n": whole("Number of articles")}, ["q"]),
+     "Find 5 articles in French about the Tour de France", {"q": ["Tour de France", "the Tour de France"],
+                                                             "lang": ["fr"], "n": [5]}),
+    ("fresh17", fn("geo_weather", "Weather at coordinates", {"lat": num("Latitude"), "lng": num("Longitude")}),
+     "weather at 51.5074, -0.1278", {"lat": [51.5074], "lng": [-0.1278]}),
+    ("fresh17", fn("holidays", "Public holidays", {"cc": text("ISO country code, e.g. US, DE"), "yr": whole("Year")}),
+     "What are the public holidays in Germany in 2027?", {"cc": ["DE"], "yr": [2027]}),
+    ("fresh17", fn("tz_time", "Current time in a time zone", {"tz": text("IANA time zone, e.g. Europe/Paris")}),
+     "What time is it in Asia/Tokyo right now?", {"tz": ["Asia/Tokyo"]}),
+    ("fresh17", fn("fx", "Convert money", {"amt": num("Amount"), "frm": text("Source currency code"),
+                                           "to": text("Target currency code")}),
+     "fx 250 GBP to USD", {"amt": [250], "frm": ["GBP"], "to": ["USD"]}),
+    ("fresh17", fn("img_search", "Search images", {"s": text("Search term"), "sz": {"type": "string", "enum": [
+        "small", "medium", "large"], "description": "Image size"}}, ["s"]),
+     "large images of snow leopards", {"s": ["snow leopards", "snow leopard"], "sz": ["large"]}),
+    ("fresh17", fn("dict_lookup", "Look up a word", {"w": text("The word"), "src": text("Language code")}, ["w"]),
+     "What does 'Schadenfreude' mean in German?", {"w": ["Schadenfreude"], "src": ["de", ""]}),
+    ("fresh17", fn("ride_price", "Estimate a ride price", {"o": text("Pickup address"), "d": text(
+        "Drop-off address"), "pax": whole("Passengers")}),
+     "How much for 3 people from 10 Downing Street to Heathrow Airport?",
+     {"o": ["10 Downing Street"], "d": ["Heathrow Airport"], "pax": [3]}),
+    ("fresh17", fn("bmi", "Body mass index", {"w": num("Weight in kg"), "h": num("Height in cm")}),
+     "BMI for 70 kg and 175 cm", {"w": [70], "h": [175]}),
+    ("fresh17", fn("trk", "Track a parcel", {"id": text("Tracking number"), "carrier": {"type": "string", "enum": [
+        "ups", "fedex", "usps", "dhl"]}}),
+     "Where's my FedEx package 7749 3021 5566?", {"id": ["7749 3021 5566", "774930215566"], "carrier": ["fedex"]}),
+    ("fresh17", fn("rt", "Movie ratings", {"t": text("Movie title"), "y": whole("Release year")}, ["t"]),
+     "Ratings for Dune (2021)", {"t": ["Dune"], "y": [2021]}),
+    ("fresh17", fn("calc_cagr", "Compound annual growth rate", {"bv": num("Beginning value"), "ev": num(
+        "Ending value"), "yrs": num("Number of years")}),
+     "CAGR if it went from 10,000 to 18,500 in 5 years", {"bv": [10000], "ev": [18500], "yrs": [5]}),
+    ("fresh17", fn("poi", "Points of interest nearby", {"kw": text("Keyword"), "r": whole("Radius in meters")},
+                   ["kw"]),
+     "pharmacies within 800 meters", {"kw": ["pharmacies", "pharmacy"], "r": [800]}),
+    ("fresh17", fn("sched", "Schedule a post", {"msg": text("Post text"), "at": text("ISO 8601 date-time")}),
+     "Post 'Happy Friday!' at 2026-12-04T09:00", {"msg": ["Happy Friday!"], "at": ["2026-12-04T09:00:00",
+                                                                                 "2026-12-04T09:00"]}),
+    ("fresh17", fn("lyr", "Song lyrics", {"a": text("Artist"), "s": text("Song title")}),
+     "lyrics of Bohemian Rhapsody by Queen", {"a": ["Queen"], "s": ["Bohemian Rhapsody"]}),
+    ("fresh17", fn("vat", "Add VAT to a price", {"net": num("Net price"), "pct": num("VAT rate in percent")}),
+     "Add 20% VAT to 49.99", {"net": [49.99], "pct": [20]}),
+    ("fresh17", fn("flt", "Flight status", {"fn": text("Flight number, e.g. BA 117"), "dt": text(
+        "Date, YYYY-MM-DD")}, ["fn"]),
+     "status of LH 400 on 2026-12-20", {"fn": ["LH 400", "LH400"], "dt": ["2026-12-20"]}),
+    ("fresh17", fn("unit_conv", "Convert units", {"v": num("Value"), "u_from": text("Unit to convert from"),
+                                                  "u_to": text("Unit to convert to")}),
+     "5 miles in km?", {"v": [5], "u_from": ["miles", "mi"], "u_to": ["km"]}),
+    ("fresh17", fn("qr", "Make a QR code", {"data": text("What the code encodes"), "px": whole("Size in pixels")},
+                   ["data"]),
+     "QR code for https://example.com/menu, 300 px", {"data": ["https://example.com/menu"], "px": [300]}),
+    ("fresh17", fn("rcp", "Find recipes", {"ing": listing("string", "Ingredients to use"), "max_min": whole(
+        "Maximum cooking time in minutes")}, ["ing"]),
+     "something with chicken, rice and broccoli in under 30 minutes",
+     {"ing": [["chicken", "rice", "broccoli"]], "max_min": [30]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

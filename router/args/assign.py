@@ -6,6 +6,7 @@ import re
 from collections import Counter
 from typing import Any
 
+from router.args.countries import country_candidates
 from router.args.document import Document
 from router.args.extractors import (
     AFFIRMATION_RE,
@@ -65,6 +66,8 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
         found = typed_candidates(doc, param, kind)
     elif kind == "string":
         found = string_candidates(doc, param) + shaped_values(doc, param)
+        if "country" in param.cues and param.role == "ident":  # "in Germany" for country_code: "DE"
+            found += country_candidates(doc, param)
         if asked:
             rest = answer_value(request_content(doc.text), param)
             if rest and len(rest.split()) <= 6 and not AFFIRMATION_RE.match(rest):
@@ -387,6 +390,7 @@ def assign(
     _fill_twins(docs[0] if docs else None, params, filled, used.get(0, []), check)
     _fill_name_parts(docs[0] if docs else None, params, filled, used.get(0, []))
     _fill_change(docs[0] if docs else None, params, filled, used.get(0, []), check)
+    _fill_last_number(docs[0] if docs else None, params, filled, used.get(0, []), check)
     _fill_object_of_topic(docs, params, filled, used, check, topic)
     for name, (index, cand) in free_text.items():  # "gaming laptops, cheapest first" when sort took the tail
         inside = [start for start, _end in used.get(index, []) if cand.start < start < cand.end]
@@ -444,6 +448,20 @@ _QUESTION_SUBJECT_RE = re.compile(
     r"^(?:what|where|when|why|how(?:\s+(?:much|many|long|tall|big|old|far|fast|heavy|often))?)\s+"
     rf"(?:(?:do|does|did|can|could|should|would|will)\s+{_NOT_SUBJECT}{_SUBJECT}\s+[a-z]+"
     rf"|(?:is|are|was|were)\s+{_NOT_SUBJECT}{_SUBJECT})\s*\?$", re.I)
+
+
+def _fill_last_number(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
+                      used: list[tuple[int, int]], check: SchemaCheck) -> None:
+    """ "Add 20% VAT to 49.99" for vat(net, pct): when every other number went to its parameter, the one number
+    left is the one required numeric parameter left."""
+    missing = [p for p in params if p.required and p.kind in ("integer", "number") and p.name not in filled]
+    if doc is None or len(missing) != 1:
+        return
+    left = [m for m in doc.of("number") if not any(m.start < e and b < m.end for b, e in used) and m.unit != "%"]
+    if len(left) == 1:
+        value = int(left[0].value) if left[0].value == int(left[0].value) else left[0].value
+        if check.is_valid(coerce(value, missing[0].schema), missing[0].schema):
+            filled[missing[0].name] = (value, "number")
 
 
 _OLD_WORDS = frozenset({"old", "current", "original", "existing", "previous", "source", "from"})

@@ -275,7 +275,8 @@ UNIT_FAMILIES = {
 def number_candidates(doc: Document, param: Param) -> list[Candidate]:
     found = []
     integer = param.kind == "integer"
-    pair = pair_steer(param) if set(split_words(param.name)) & {"from", "to"} else None
+    ends = {"from", "to", "beginning", "initial", "starting", "ending", "final"}  # "from 10,000 to 18,500"
+    pair = pair_steer(param) if (set(split_words(param.name)) | set(param.cues)) & ends else None
     described = set(param.cues) | set(re.findall(r"[a-z]+", param.description.lower()))
     streets = [street.start() for street in STREET_RE.finditer(doc.text)]
     for m in doc.of("number"):
@@ -859,7 +860,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             found.append(Candidate(sought.group(1), sought.start(1), sought.end(1), 0.55, "span"))
     if param.kind == "string" and "unit" in param.cues:
         found.extend(_unit_pair_candidates(doc, param))
-    if param.role == "text" and {"topic", "subject", "theme"} & set(param.cues):
+    if param.role == "text" and {"topic", "subject", "theme", "query", "q", "keyword", "search", "term"} & set(
+            param.cues):
         for about in _ABOUT_RE.finditer(text):  # "headlines about technology": the topic, not the whole request
             found.append(Candidate(about.group(1), about.start(1), about.end(1), 0.6, "span"))
     if param.role == "text":
@@ -902,12 +904,18 @@ _PERSON_WORDS = frozenset({"provider", "doctor", "physician", "dentist", "therap
                            "host", "guest", "attendee", "participant", "customer", "patient", "agent", "owner"})
 
 
+_LEAVING_WORDS = frozenset({"from", "source", "base", "original", "sell", "input", "old", "src", "beginning", "initial",
+                            "starting"})
+_GOING_WORDS = frozenset({"to", "target", "destination", "quote", "buy", "into", "output", "new", "dest", "ending",
+                          "final"})
+
+
 def pair_steer(param: Param) -> Callable[[bool], float]:
     """For one side of a pair (from_currency / to_currency, from_unit / to_unit): how much a value said right
     after "to" / "into" / "in" (``after_to``), or not, suits the parameter."""
-    words = set(split_words(param.name))
-    leaving = bool(words & {"from", "source", "base", "original", "sell", "input", "old", "src"})
-    going = bool(words & {"to", "target", "destination", "quote", "buy", "into", "output", "new", "dest"})
+    words = set(split_words(param.name)) | set(param.cues)  # a cryptic name's cues come from its description
+    leaving = bool(words & _LEAVING_WORDS)
+    going = bool(words & _GOING_WORDS)
 
     def steer(after_to: bool) -> float:
         if after_to:
@@ -948,7 +956,7 @@ def _unit_pair_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 _ABOUT_RE = re.compile(r"\b(?:about|regarding|concerning|related to|on the (?:topic|subject) of|"
                        r"(?:report|article|essay|summary|paper|presentation|story|research|post)\s+on)\s+"
-                       r"(?:the\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
+                       r"(?:(?:the|a|an)\s+)?([^,.;!?]+?)\s*(?=[,.;!?]|$|\b(?:and|but|for|from|in|on|at|with)\b)", re.I)
 # two or more element symbols with a count or a two-letter symbol ("H2O", "NaCl"), not an acronym ("USA")
 _FORMULA_RE = re.compile(r"\b(?=[A-Z][a-z]?\d*[A-Z(])(?=[\w()]*(?:\d|[A-Z][a-z]))(?:[A-Z][a-z]?\d*|\([A-Za-z0-9]+\)\d*){2,}\b")
 LOGIN_WORDS = frozenset({"user", "username", "name", "login", "handle"})

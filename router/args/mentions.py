@@ -43,6 +43,7 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+[^\s<>\"')\].,;:!?]")
 PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{2,4}\)[\s.-]?|\d{2,4}[\s.-])\d{3,4}[\s.-]?\d{3,4}(?!\w)"
+    r"|(?<![\w+])\+\d{7,15}(?!\w|\.\d)"  # E.164: +1234567890
 )
 IDENT_RE = re.compile(r"(?<![\w@])(?=[\w-]*\d)(?=[\w-]*[A-Za-z])[A-Za-z0-9][\w-]{2,}(?![\w@])")
 _CAP_WORD = r"(?:(?:Dr|Mr|Mrs|Ms|St|Prof|Mt|Jr)\.|[A-Z](?:[\w'&-]|\.(?=\w))*|[a-z][A-Z][a-z][\w'&-]*)"  # iPhone, eBay

@@ -146,11 +146,33 @@ def _examples(description: str) -> tuple[str, ...]:
     return tuple(i for i in cleaned if i and len(i) <= 40 and i.lower() not in ("etc", "etc."))
 
 
+_SHORT_WORDS = frozenset({"id", "url", "uri", "ip", "zip", "tag", "day", "age", "key", "sku", "pin", "to", "from",
+                          "max", "min", "top", "new", "old", "end", "sum", "tax", "fee", "pet", "car", "bus", "app",
+                          "job", "vat", "art", "gas", "tip", "way", "row", "map", "fax", "sex", "cvv", "pdf", "lang",
+                          "city", "name", "date", "time", "year", "week", "text", "size", "unit", "mode", "type",
+                          "page", "sort", "rate", "code", "kind", "tone", "note", "body", "days", "hour", "area"})
+_DESCRIBED_STOP = frozenset({"the", "a", "an", "of", "to", "in", "for", "what", "which", "that", "this", "is", "be",
+                             "e", "g", "eg", "ie", "optional", "required", "default", "two", "letter", "iso"})
+
+
+def _described_words(name: str, description: str) -> list[str]:
+    """For a name of short, cryptic words ("q", "cc", "amt", "bv"), the words of its description's first clause
+    (at most four, singular): what the parameter is, said in full ("Search query", "ISO country code")."""
+    parts = [w for w in split_words(name) if w not in ("from", "to", "min", "max")]
+    if any(len(w) > 3 or w in _SHORT_WORDS for w in parts) or not description:
+        return []  # (a name that is only "to" or "from" is explained by its description too)
+    clause = re.split(r"[,.;(]|\be\.g\b", description, maxsplit=1)[0].lower()
+    said = [singular(w) for w in re.findall(r"[a-z]+", clause) if w not in _DESCRIBED_STOP]
+    return said[:4]
+
+
 def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset[str] = frozenset()) -> Param:
     """``topic``: the tool name's words ("send_email" makes a ``to`` parameter an email address)."""
     kind = schema_type(schema)
     description = str(schema.get("description") or "")
     words = [singular(w) for w in split_words(name)]
+    if kind != "boolean":  # ("on" for a switch is its own word)
+        words += [w for w in _described_words(name, description) if w not in words]  # "q": "Search query"
     cues = tuple(dict.fromkeys(w for w in words if w not in _CUE_STOP)) or tuple(words)
     aliases: tuple[str, ...] = (
         ("".join(words),) if len(words) > 1 else ()
@@ -188,7 +210,7 @@ def describe(name: str, schema: dict[str, Any], required: bool, topic: frozenset
             role = "secret"
         elif word_set & EXPRESSION_WORDS:
             role = "expression"
-        elif "currency" in word_set or word_set & CODE_WORDS:  # from_currency is a code, not a place
+        elif "currency" in word_set or word_set & CODE_WORDS or {"code"} <= word_set:  # from_currency, country_code
             role = "ident"
         elif (word_set & LOCATION_WORDS or "location" in description.lower()[:60]
               or words in (["start"], ["end"])):  # get_directions(start, end): places

@@ -1488,3 +1488,34 @@ def test_values_written_by_name_bounds_signs_and_exclusions() -> None:
     said = user("Email the sales report every Monday to ops@acme.io and cfo@acme.io")
     assert fill_arguments(said, report).arguments == {"frequency": "weekly",
                                                       "recipients": ["ops@acme.io", "cfo@acme.io"]}
+
+
+def test_cryptic_names_read_their_descriptions() -> None:
+    news = tool({"q": {"type": "string", "description": "Search query"},
+                 "lang": {"type": "string", "description": "Two-letter language code"},
+                 "n": {"type": "integer", "description": "Number of articles"}}, ["q"])
+    said = user("Find 5 articles in French about the Tour de France")
+    assert fill_arguments(said, news).arguments == {"q": "Tour de France", "lang": "fr", "n": 5}
+    holidays = tool({"cc": {"type": "string", "description": "ISO country code, e.g. US, DE"},
+                     "yr": {"type": "integer", "description": "Year"}}, ["cc", "yr"])
+    said = user("What are the public holidays in Germany in 2027?")
+    assert fill_arguments(said, holidays).arguments == {"cc": "DE", "yr": 2027}
+    three = tool({"country": {"type": "string", "description": "ISO 3166 alpha-3 code"}}, ["country"])
+    assert fill_arguments(user("Population of the USA"), three).arguments == {"country": "USA"}
+    assert fill_arguments(user("Is turkey healthy?"), three).arguments == {}
+    fx = tool({"amt": {"type": "number", "description": "Amount"},
+               "frm": {"type": "string", "description": "Source currency code"},
+               "to": {"type": "string", "description": "Target currency code"}}, ["amt", "frm", "to"])
+    assert fill_arguments(user("fx 250 GBP to USD"), fx).arguments == {"amt": 250, "frm": "GBP", "to": "USD"}
+    cagr = tool({"bv": {"type": "number", "description": "Beginning value"},
+                 "ev": {"type": "number", "description": "Ending value"},
+                 "yrs": {"type": "number", "description": "Number of years"}}, ["bv", "ev", "yrs"])
+    said = user("CAGR if it went from 10,000 to 18,500 in 5 years")
+    assert fill_arguments(said, cagr).arguments == {"bv": 10000, "ev": 18500, "yrs": 5}
+    vat = tool({"net": {"type": "number", "description": "Net price"},
+                "pct": {"type": "number", "description": "VAT rate in percent"}}, ["net", "pct"])
+    assert fill_arguments(user("Add 20% VAT to 49.99"), vat).arguments == {"net": 49.99, "pct": 20}
+    switch = tool({"on": {"type": "boolean", "description": "Whether to turn the device on or off"}}, ["on"])
+    assert fill_arguments(user("Turn it on"), switch).arguments == {"on": True}
+    sms = tool({"sms": {"type": "string", "description": "Phone number to send SMS alerts to."}}, ["sms"])
+    assert fill_arguments(user("Alert me by SMS at +1234567890."), sms).arguments == {"sms": "+1234567890"}
