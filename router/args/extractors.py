@@ -734,8 +734,8 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     for example in param.examples:
         if example.lower() in _LEADING_SKIP or example.lower() in _LOCATION_PREPS | {"and", "or", "with"}:
             continue
-        for start, end in find_term(text, example):
-            found.append(Candidate(example, start, end, 0.85, "span"))
+        for start, end in find_term(text, example):  # (a place said after "in" may still come first: 0.8)
+            found.append(Candidate(example, start, end, 0.75 if param.role == "location" else 0.85, "span"))
     if param.role == "location":
         leaving, going = bool(set(param.cues) & _ORIGIN_WORDS), bool(set(param.cues) & _DESTINATION_WORDS)
         for i, word in enumerate(doc.words):

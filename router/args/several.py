@@ -35,6 +35,7 @@ _NOT_ITEMS = frozenset([
     "I", "I'm", "I'd", "I'll", "I've", "Please", "Thanks", "Thank", "Also", "Then", "Can", "Could", "Would",
     "Will", "What", "How", "Is", "Are", "Do", "Does", "Tell", "Show", "Give", "Get", "Let",
 ])
+_PLACE = rf"{_NAME},\s*[A-Z]{{2}}\b"
 SOURCES = frozenset({"span", "quoted", "email", "enum", "number"})  # filled from the last turn's own words
 _NUMBER = r"[-+]?\d+(?:\.\d+)?(?![\d.])"
 
@@ -42,6 +43,8 @@ _NUMBER = r"[-+]?\d+(?:\.\d+)?(?![\d.])"
 def _shape(value: str) -> str | None:
     if re.fullmatch(_EMAIL, value):
         return _EMAIL
+    if re.fullmatch(_PLACE, value):  # "Boston, MA and San Francisco, CA": places with their state
+        return _PLACE
     if re.fullmatch(r"[A-Z0-9][A-Z0-9.\-]*[A-Z0-9]", value) and any(c.isalpha() for c in value):
         return _CODE
     if value[:1].isupper():

@@ -1519,3 +1519,11 @@ def test_cryptic_names_read_their_descriptions() -> None:
     assert fill_arguments(user("Turn it on"), switch).arguments == {"on": True}
     sms = tool({"sms": {"type": "string", "description": "Phone number to send SMS alerts to."}}, ["sms"])
     assert fill_arguments(user("Alert me by SMS at +1234567890."), sms).arguments == {"sms": "+1234567890"}
+
+
+def test_places_with_their_state_listed() -> None:
+    weather = tool({"location": {"type": "string", "description": "City and state, e.g. San Francisco, CA"}},
+                   ["location"], name="get_current_weather")
+    result = fill_arguments(user("What's the weather like in Boston, MA and San Francisco, CA?"), weather)
+    assert result.arguments == {"location": "Boston, MA"}
+    assert result.several == {"location": ["Boston, MA", "San Francisco, CA"]}
