@@ -48,7 +48,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
   "unit: F", a call written out), bounds ("at least", "no more than", "between 10 and 20"), negative numbers,
   exclusions;
 - ``fresh17``: 20 rows written after the fresh16 fixes and scored once: short or cryptic parameter names that only
-  their descriptions explain ("q", "cc", "n", "lat" / "lng", "tz", "dt"), as in many web APIs.
+  their descriptions explain ("q", "cc", "n", "lat" / "lng", "tz", "dt"), as in many web APIs;
+- ``fresh18``: 20 rows written after the fresh17 fixes and scored once: domain requests (sports, music, real estate,
+  health, chemistry, astronomy) with enums in other cases, lists in prose and maps of names to amounts.
 """
 
 from __future__ import annotations
@@ -1306,6 +1308,66 @@ ROWS += [
         "Maximum cooking time in minutes")}, ["ing"]),
      "something with chicken, rice and broccoli in under 30 minutes",
      {"ing": [["chicken", "rice", "broccoli"]], "max_min": [30]}),
+]
+# written after the fresh17 fixes, and scored once (thirteenth session): domain requests (sports, music, real estate,
+# health, chemistry, astronomy) with enums in other cases, lists in prose and maps of names to amounts
+ROWS += [
+    ("fresh18", fn("player_stats", "A player's season statistics", {"player": text(), "season": text(
+        "Season, e.g. 2023-24"), "stat": {"type": "string", "enum": ["points", "rebounds", "assists"]}}),
+     "How many assists did LeBron James average in the 2022-23 season?",
+     {"player": ["LeBron James"], "season": ["2022-23"], "stat": ["assists"]}),
+    ("fresh18", fn("transpose_chord", "Transpose a chord", {"chord": text(), "semitones": whole()}),
+     "Transpose C#m7 up 3 semitones", {"chord": ["C#m7"], "semitones": [3]}),
+    ("fresh18", fn("property_tax", "Estimate property tax", {"assessed_value": num(), "rate_percent": num()}),
+     "My house is assessed at $420,000 and the tax rate is 1.2%. What do I pay?",
+     {"assessed_value": [420000], "rate_percent": [1.2]}),
+    ("fresh18", fn("dose_by_weight", "Dose from body weight", {"mg_per_kg": num(), "weight_kg": num()}),
+     "Dose at 15 mg per kg for a 22 kg child", {"mg_per_kg": [15], "weight_kg": [22]}),
+    ("fresh18", fn("ph_from_concentration", "pH from hydrogen ion concentration", {"h_concentration": num(
+        "Molar concentration of H+")}),
+     "What's the pH when [H+] is 3.2e-5 M?", {"h_concentration": [3.2e-05]}),
+    ("fresh18", fn("moon_phase", "Moon phase on a date", {"date": DATE}),
+     "What phase is the moon on 2026-12-24?", {"date": ["2026-12-24"]}),
+    ("fresh18", fn("team_standings", "League standings", {"league": {"type": "string", "enum": [
+        "NBA", "NFL", "MLB", "NHL"]}, "conference": text()}, ["league"]),
+     "Show the nba standings in the western conference",
+     {"league": ["NBA"], "conference": ["western", "Western", "western conference", "Western Conference"]}),
+    ("fresh18", fn("grocery_list", "Make a grocery list", {"items": listing("string")}),
+     "I need eggs, milk, two avocados and some sourdough bread",
+     {"items": [["eggs", "milk", "two avocados", "some sourdough bread"], ["eggs", "milk", "avocados",
+                                                                           "sourdough bread"]]}),
+    ("fresh18", fn("split_expenses", "Split expenses by person", {"paid": {
+        "type": "object", "description": "Map of person to amount paid", "additionalProperties": {
+            "type": "number"}}}),
+     "Ana paid 120, Ben paid 45 and Chloe paid 80. Who owes whom?",
+     {"paid": [{"Ana": 120, "Ben": 45, "Chloe": 80}]}),
+    ("fresh18", fn("star_info", "Facts about a star", {"star": text()}),
+     "How far away is Betelgeuse?", {"star": ["Betelgeuse"]}),
+    ("fresh18", fn("metronome", "Start a metronome", {"bpm": whole(), "time_signature": text("e.g. 4/4")}),
+     "metronome at 92 bpm in 3/4", {"bpm": [92], "time_signature": ["3/4"]}),
+    ("fresh18", fn("rent_vs_buy", "Compare renting and buying", {"rent": num("Monthly rent"), "price": num(
+        "Home price"), "years": whole()}),
+     "Should I keep renting at $2,100 a month or buy a $550k condo if I stay 7 years?",
+     {"rent": [2100], "price": [550000], "years": [7]}),
+    ("fresh18", fn("heart_rate_zones", "Heart rate training zones", {"age": whole(), "resting_hr": whole()}),
+     "I'm 41 with a resting heart rate of 58, what are my zones?", {"age": [41], "resting_hr": [58]}),
+    ("fresh18", fn("element_info", "Facts about a chemical element", {"symbol": text("Element symbol")}),
+     "Tell me about element Fe", {"symbol": ["Fe"]}),
+    ("fresh18", fn("fantasy_lineup", "Set a fantasy lineup", {"players": listing("string"), "week": whole()}),
+     "Start Patrick Mahomes, Travis Kelce and Justin Jefferson in week 9",
+     {"players": [["Patrick Mahomes", "Travis Kelce", "Justin Jefferson"]], "week": [9]}),
+    ("fresh18", fn("scale_notes", "Notes of a musical scale", {"root": text(), "mode": {"type": "string", "enum": [
+        "major", "minor", "dorian", "mixolydian"]}}),
+     "What notes are in the D Dorian scale?", {"root": ["D"], "mode": ["dorian"]}),
+    ("fresh18", fn("mortgage_points", "Cost of mortgage points", {"loan_amount": num(), "points": num()}),
+     "What do 1.5 points cost on a 380k loan?", {"loan_amount": [380000], "points": [1.5]}),
+    ("fresh18", fn("sleep_cycles", "Bedtimes for a wake-up time", {"wake_time": text("HH:MM")}),
+     "I need to be up at 6:45, when should I go to bed?", {"wake_time": ["06:45"]}),
+    ("fresh18", fn("half_marathon_pace", "Pace for a target time", {"distance_km": num(), "target_minutes": num()}),
+     "What pace do I need to run 21.1 km in 1 hour 50 minutes?", {"distance_km": [21.1], "target_minutes": [110]}),
+    ("fresh18", fn("vaccine_schedule", "Vaccine schedule for a pet", {"species": {"type": "string", "enum": [
+        "dog", "cat"]}, "age_weeks": whole()}),
+     "My kitten is 10 weeks old, which shots does she need?", {"species": ["cat"], "age_weeks": [10]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

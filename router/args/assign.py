@@ -26,6 +26,7 @@ from router.args.extractors import (
     typed_candidates,
     value_after,
 )
+from router.args.mentions import SENTENCE_STARTERS
 from router.args.params import (
     PRODUCT_WORDS,
     RECIPIENT_WORDS,
@@ -76,7 +77,7 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
     elif kind == "array":
         found = _json_candidates(doc, param) or _array_candidates(doc, param)
     elif kind == "object":
-        found = _json_candidates(doc, param)
+        found = _json_candidates(doc, param) or _name_amounts(doc, param)
     else:
         found = []
     if asked:
@@ -120,6 +121,27 @@ def answer_value(rest: str, param: Param) -> str:
     if 0 < lead < len(words) - 1 and words[lead].lower() in _ANSWER_LINKS:
         return " ".join(words[lead + 1 :])
     return rest
+
+
+def _name_amounts(doc: Document, param: Param) -> list[Candidate]:
+    """ "Ana paid 120, Ben paid 45 and Chloe paid 80" for a map of names to numbers (an object whose only
+    properties are ``additionalProperties`` of a number type): {"Ana": 120, "Ben": 45, "Chloe": 80}."""
+    extra = param.schema.get("additionalProperties")
+    if param.schema.get("properties") or not isinstance(extra, dict) or extra.get("type") not in ("number", "integer"):
+        return []
+    numbers = doc.of("number")
+    pairs: dict[str, Any] = {}
+    start = None
+    for name in re.finditer(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", doc.text):  # a sentence's first word too
+        after = next((m for m in numbers if m.start >= name.end()), None)
+        if (name.group(0).split()[0].lower() in SENTENCE_STARTERS or after is None
+                or len(re.findall(r"\w+", doc.text[name.end() : after.start])) > 3):
+            continue  # the name's own amount follows it closely ("Ben paid 45", "Chloe: 80")
+        pairs[name.group(0)] = int(after.value) if after.value == int(after.value) else after.value
+        start = name.start() if start is None else start
+    if len(pairs) < 2 or start is None:
+        return []
+    return [Candidate(pairs, start, len(doc.text), 0.9, "span")]
 
 
 def _json_candidates(doc: Document, param: Param) -> list[Candidate]:
@@ -330,7 +352,9 @@ def assign(
             threshold = min_score if param.required else max(min_score, OPTIONAL_MIN_SCORE)
             found = _candidates(doc, param, index == 0 and param.name in asked)
             if param.kind == "string" and param.required and singular(param.name.lower()) in topic:
-                found += counted_things(doc)  # order_flowers(flower): "a dozen red roses"
+                others = {c for p in params if p is not param for c in p.cue_words}  # "3 semitones" counts semitones
+                found += [c for c in counted_things(doc)  # order_flowers(flower): "a dozen red roses"
+                          if not {singular(w) for w in str(c.value).lower().split()} & others]
             alone = len({(c.start, c.end) for c in found}) == 1  # one span, however many readings of it
             if alone and kinds[_family(param.kind)] == 1 and param.kind in _UNAMBIGUOUS_ALONE:
                 for cand in found:
@@ -445,7 +469,8 @@ def _fill_object_of_topic(docs: list[Document], params: list[Param], filled: dic
 _NOT_SUBJECT = r"(?!(?:i|you|we|it|they|there|this|that)\b)"
 _SUBJECT = r"((?:(?!(?:in|on|at|from|to|of|for|with|by|near|and|or)\b)[\w'-]+\s*){1,4}?)"
 _QUESTION_SUBJECT_RE = re.compile(
-    r"^(?:what|where|when|why|how(?:\s+(?:much|many|long|tall|big|old|far|fast|heavy|often))?)\s+"
+    r"^(?:what|where|when|why|how(?:\s+(?:much|many|long|tall|big|old|far|fast|heavy|often|hot|cold|deep|large)"
+    r"(?:\s+(?:away|up|down))?)?)\s+"
     rf"(?:(?:do|does|did|can|could|should|would|will)\s+{_NOT_SUBJECT}{_SUBJECT}\s+[a-z]+"
     rf"|(?:is|are|was|were)\s+{_NOT_SUBJECT}{_SUBJECT})\s*\?$", re.I)
 
@@ -566,7 +591,8 @@ def _positional(doc: Document, params: list[Param]) -> dict[str, int]:
 
 _THING_WORDS = frozenset(TITLE_WORDS | VENUE_WORDS | {"team", "league", "club", "brand", "company", "organization",
                                                       "channel", "artist", "band", "singer", "performer", "app", "application",
-                                                      "service"})  # "Play some Fleetwood Mac"
+                                                      "service", "player", "athlete", "actor", "actress",
+                                                      "celebrity", "politician"})  # "Play some Fleetwood Mac"
 _QUANTITY_WORDS = frozenset({"quantity", "qty", "count", "number", "num", "amount"})
 
 

@@ -109,6 +109,7 @@ def find_term(text: str, term: str) -> list[tuple[int, int]]:
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _ENUM_SYNONYMS = {
     "daily": ("every day", "each day", "once a day", "every morning", "every evening", "every night"),
+    "cat": ("kitten", "kitty"), "dog": ("puppy", "pup"),
     "weekly": ("every week", "each week", "once a week", *(f"every {d}" for d in _WEEKDAY_NAMES)),
     "monthly": ("every month", "each month", "once a month"), "hourly": ("every hour", "each hour"),
     "yearly": ("every year", "each year", "once a year"), "annually": ("every year", "each year", "once a year"),
@@ -303,6 +304,9 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
                                                               doc.text[_said_end(doc, m):], re.I):
             score += 0.4  # "$22 an hour" for hourly_rate
         score += _bound(doc, m, param)  # "up to 25" for limit, "at least 4.5" for min_rating
+        if "age" in param.cues and (re.search(r"\b(?:i'?m|i am|aged?|turning|he'?s|she'?s)\s+$", doc.text[:m.start], re.I)
+                                    or re.match(r"[\s-]*(?:years?[\s-]old|yo\b|y/o)", doc.text[_said_end(doc, m):], re.I)):
+            score += 0.5  # "I'm 41", "a 7-year-old": an age
         if value > 0 and _said_negative(doc, param):
             value = -value  # delta "negative to remove": "Remove 12 units" is -12
         per = _per_unit(param)
@@ -321,6 +325,11 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         named = unit[:1].isupper() and not unit.isupper()  # "5 Thai places": "Thai" is no unit, it may be a value
         found.append(Candidate(value, m.start, digits_end if named else m.end, score, "number"))
     found.extend(_quarters(doc, param))
+    counted_in = _duration_unit(param, whole_only=False)
+    for both in _HOURS_MINUTES_RE.finditer(doc.text) if counted_in else ():  # "1 hour 50 minutes": 110 minutes
+        minutes = float(both.group(1)) * 60 + float(both.group(2))
+        value = minutes * 60 / _DURATION_SECONDS[counted_in or "minute"]
+        found.append(Candidate(int(value) if value == int(value) else value, both.start(), both.end(), 2.2, "number"))
     wanted = _duration_unit(param)
     if wanted:  # "two weeks" for a number of days, "a week" for days: the duration in the parameter's unit
         for m in doc.of("number"):
@@ -346,6 +355,7 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
     return found
 
 
+_HOURS_MINUTES_RE = re.compile(r"\b(\d+)\s*(?:hours?|hrs?|h)\s*(?:and\s+)?(\d+)\s*(?:minutes?|mins?|m)\b", re.I)
 _DURATION_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
                      "week": 604800, "fortnight": 1209600, "month": 2592000}
 
@@ -404,9 +414,10 @@ _PER_WORDS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "mo
               "annual": "year", "annually": "year"}
 
 
-def _duration_unit(param: Param) -> str | None:
-    """The unit an integer duration parameter counts in, by its name ("days", "duration_minutes", "hours")."""
-    if param.kind != "integer":
+def _duration_unit(param: Param, whole_only: bool = True) -> str | None:
+    """The unit a duration parameter (an integer one, unless not ``whole_only``) counts in, by its name ("days",
+    "duration_minutes", "hours")."""
+    if whole_only and param.kind != "integer":
         return None
     named = [singular(w) for w in split_words(param.name)]
     units = [w for w in named if w in ("second", "minute", "hour", "day", "week", "month")]

@@ -193,7 +193,7 @@ def find_capitalised(text: str) -> list[Mention]:
             continue  # (a possessive is a name wherever it stands: "Jake's birthday"; "It's" is no possessive)
         if sentence_start and " " in value:
             first, rest = value.split(" ", 1)
-            if first.lower() in _SENTENCE_STARTERS:
+            if first.lower() in SENTENCE_STARTERS:
                 value = rest
                 start = match.start() + len(first) + 1
                 found.append(Mention("span", value, start, start + len(value), value))
@@ -206,7 +206,7 @@ def find_capitalised(text: str) -> list[Mention]:
 
 _NOT_OWNERS = frozenset({"it", "that", "what", "here", "there", "let", "he", "she", "who", "where", "how", "when",
                          "why", "this", "today", "tomorrow", "everyone", "everybody", "nobody", "somebody", "one"})
-_SENTENCE_STARTERS = {
+SENTENCE_STARTERS = {
     "please", "can", "could", "would", "will", "what", "what's", "whats", "how", "when", "where", "who",
     "which", "why", "is", "are", "do", "does", "did", "tell", "show", "find", "get", "give", "i", "i'm",
     "hey", "hi", "hello", "ok", "okay", "yes", "no", "and", "also", "then", "now", "let's", "set", "add",
@@ -293,7 +293,10 @@ def _is_capitalised(item: str) -> bool:
 def _clean_list(first: str, middle: list[str], last: str) -> list[str] | None:
     """Trim a raw "A, B and C" match to its items, or None when it is not a list of values."""
     last_words: list[str] = []
-    for word in last.split():
+    said = last.split()
+    while len(said) > 1 and said[0].lower() in ("a", "an", "some"):
+        said = said[1:]  # "eggs, milk and some sourdough bread": the last item is "sourdough bread"
+    for word in said:
         if word.lower() in _LIST_STOP:
             break
         last_words.append(word)
@@ -313,7 +316,7 @@ def _clean_list(first: str, middle: list[str], last: str) -> list[str] | None:
             if not _is_capitalised(word):
                 break
             tail.insert(0, word)
-        if len(tail) > 1 and tail[0].lower() in _SENTENCE_STARTERS:
+        if len(tail) > 1 and tail[0].lower() in SENTENCE_STARTERS:
             tail = tail[1:]  # "Compare TSLA and F": the verb opening the sentence is no item
         first_words = tail or first_words
     others = [*middle, " ".join(last_words)]

@@ -42,6 +42,7 @@ _ZONE_RE = re.compile(r"\b(?:UTC|GMT)(?:[+-]\d{1,2}(?::?\d{2})?)?\b|\b(?:[ECMP][
 _MACHINE_WORDS = frozenset({"server", "host", "hostname", "instance", "node", "machine", "cluster", "pod", "container",
                             "vm", "database", "db", "bucket", "namespace", "deployment"})
 _HOST_RE = re.compile(r"(?<![\w./@#-])[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+(?![\w@/-])")
+_CHORD_RE = re.compile(r"(?<![\w#])[A-G](?:#|b|♯|♭)?(?:maj|min|m|dim|aug|sus)?\d{0,2}(?:/[A-G](?:#|b)?)?(?![\w#'])")
 _FLIGHT_RE = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b")  # IATA airline code + number: UA 917, B6 23
 
 
@@ -111,6 +112,16 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
         for host in _HOST_RE.finditer(text):
             found.append(Candidate(host.group(0), host.start(), host.end(),
                                    0.7 + proximity(doc, param, host.start(), host.end()), "pattern"))
+    if "symbol" in param.cues and re.search(r"\belement\b", f"{param.name} {param.description}", re.I):
+        for element in re.finditer(r"(?<![\w'])(?!I\b|A\b)[A-Z][a-z]?(?![\w'])", text):  # "element Fe"
+            if element.start() > 0:
+                found.append(Candidate(element.group(0), element.start(), element.end(), 0.7, "pattern"))
+    if set(param.cues) & {"chord", "root", "tonic"}:  # "Transpose C#m7", "the D Dorian scale"
+        for chord in _CHORD_RE.finditer(text):
+            found.append(Candidate(chord.group(0), chord.start(), chord.end(), 0.8, "pattern"))
+    if set(param.cues) & {"signature", "ratio", "fraction", "aspect"} or re.search(r"\b\d+/\d+\b", param.description):
+        for ratio in re.finditer(r"(?<![\w/.])\d+[/:]\d+(?![\w/.:])", text):  # "in 3/4", "16:9"
+            found.append(Candidate(ratio.group(0), ratio.start(), ratio.end(), 0.9, "pattern"))
     if "flight" in param.cues and param.role == "ident":  # "flight UA 917": the airline code and the number
         for flight in _FLIGHT_RE.finditer(text):
             found.append(Candidate(flight.group(0), flight.start(), flight.end(),

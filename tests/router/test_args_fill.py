@@ -1527,3 +1527,35 @@ def test_places_with_their_state_listed() -> None:
     result = fill_arguments(user("What's the weather like in Boston, MA and San Francisco, CA?"), weather)
     assert result.arguments == {"location": "Boston, MA"}
     assert result.several == {"location": ["Boston, MA", "San Francisco, CA"]}
+
+
+def test_domain_values_people_music_durations_and_maps() -> None:
+    stats = tool({"player": {"type": "string"}, "season": {"type": "string"},
+                  "stat": {"type": "string", "enum": ["points", "assists"]}}, ["player", "season", "stat"])
+    said = user("How many assists did LeBron James average in the 2022-23 season?")
+    assert fill_arguments(said, stats).arguments == {"player": "LeBron James", "season": "2022-23", "stat": "assists"}
+    chord = tool({"chord": {"type": "string"}, "semitones": {"type": "integer"}}, ["chord", "semitones"],
+                 name="transpose_chord")
+    assert fill_arguments(user("Transpose C#m7 up 3 semitones"), chord).arguments == {"chord": "C#m7", "semitones": 3}
+    metronome = tool({"bpm": {"type": "integer"}, "time_signature": {"type": "string", "description": "e.g. 4/4"}})
+    assert fill_arguments(user("metronome at 92 bpm in 3/4"), metronome).arguments == {
+        "bpm": 92, "time_signature": "3/4"}
+    zones = tool({"age": {"type": "integer"}, "resting_hr": {"type": "integer"}}, ["age", "resting_hr"])
+    said = user("I'm 41 with a resting heart rate of 58, what are my zones?")
+    assert fill_arguments(said, zones).arguments == {"age": 41, "resting_hr": 58}
+    pace = tool({"distance_km": {"type": "number"}, "target_minutes": {"type": "number"}},
+                ["distance_km", "target_minutes"])
+    said = user("What pace do I need to run 21.1 km in 1 hour 50 minutes?")
+    assert fill_arguments(said, pace).arguments == {"distance_km": 21.1, "target_minutes": 110}
+    element = tool({"symbol": {"type": "string", "description": "Element symbol"}}, ["symbol"])
+    assert fill_arguments(user("Tell me about element Fe"), element).arguments == {"symbol": "Fe"}
+    star = tool({"star": {"type": "string"}}, ["star"], name="star_info")
+    assert fill_arguments(user("How far away is Betelgeuse?"), star).arguments == {"star": "Betelgeuse"}
+    pet = tool({"species": {"type": "string", "enum": ["dog", "cat"]}, "age_weeks": {"type": "integer"}})
+    assert fill_arguments(user("My kitten is 10 weeks old"), pet).arguments == {"species": "cat", "age_weeks": 10}
+    paid = tool({"paid": {"type": "object", "additionalProperties": {"type": "number"}}}, ["paid"])
+    said = user("Ana paid 120, Ben paid 45 and Chloe paid 80. Who owes whom?")
+    assert fill_arguments(said, paid).arguments == {"paid": {"Ana": 120, "Ben": 45, "Chloe": 80}}
+    groceries = tool({"items": {"type": "array", "items": {"type": "string"}}}, ["items"])
+    assert fill_arguments(user("I need eggs, fresh milk and some sourdough bread"), groceries).arguments == {
+        "items": ["eggs", "fresh milk", "sourdough bread"]}
