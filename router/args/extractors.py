@@ -1,7 +1,10 @@
-"""Candidate values for one parameter from one document, each with a score and a source.
+"""Candidate values for one parameter from one document, each with a score and a source: enums, booleans, dates,
+typed values (e-mail, URL, phone) and free text. Numbers are read in ``router.args.numbers``, values known by
+their shape in ``router.args.values``, country codes in ``router.args.countries``.
 
 Scores are on one scale so that candidates of all parameters can be assigned greedily: the best
-(parameter, candidate) pair first, each text span used once.
+(parameter, candidate) pair first, each text span used once (``router.args.assign``; what it leaves,
+``router.args.leftovers``).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from router.args.dates import format_value
 from router.args.document import Document
-from router.args.mentions import EXPRESSION_RE, SCALE_WORDS, Mention
+from router.args.mentions import EXPRESSION_RE, Mention
 from router.args.params import (
     CREATOR_WORDS,
     PAYEE_WORDS,
@@ -144,7 +147,7 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
                     found.append(
                         Candidate(value, m.start, m.end, 1.2 + proximity(doc, param, m.start, m.end), "enum")
                     )
-            found.extend(c for c in _quarters(doc, param) if c.value == value)
+            found.extend(c for c in quarters(doc, param) if c.value == value)
             continue
         terms = [str(value)] + list(_ENUM_SYNONYMS.get(str(value).lower(), ()))
         terms += _LANGUAGE_NAMES.get(str(value).lower(), [])  # ["en", "de", ...]: "German" is "de"
@@ -234,20 +237,6 @@ def _participle(word: str) -> str:
     return stem(word) if word.endswith("ed") else word
 
 
-def _unit_score(mention: Mention, param: Param) -> float:
-    if not mention.unit:
-        return 0.0
-    words = set(param.cues) | {singular(w) for w in re.findall(r"[a-z%]+", param.description.lower())}
-    unit = singular(mention.unit)
-    code = _CURRENCY_CODES.get(mention.unit, "").lower()  # "20000 dollar car loan": dollars are usd
-    aliases = (set(UNIT_ALIASES.get(mention.unit, ())) | set(UNIT_ALIASES.get(unit, ())) | {unit}
-               | set(UNIT_ALIASES.get(code, ())))
-    if aliases & words or stem(unit) in {stem(w) for w in words}:  # "20-sided" for sides
-        return 0.8
-    family = UNIT_FAMILIES.get(mention.unit.replace("²", "^2"), UNIT_FAMILIES.get(unit))
-    return 0.6 if family is not None and family & words else 0.0
-
-
 # what a unit measures, by the words a parameter for it is named with ("5 seconds" for time, "10 m/s" for velocity)
 _QUANTITIES = {
     "time": frozenset({"time", "duration", "period", "interval", "second", "minute", "hour", "elapsed", "delay",
@@ -273,186 +262,12 @@ UNIT_FAMILIES = {
 }  # fmt: skip
 
 
-def number_candidates(doc: Document, param: Param) -> list[Candidate]:
-    found = []
-    integer = param.kind == "integer"
-    ends = {"from", "to", "beginning", "initial", "starting", "ending", "final"}  # "from 10,000 to 18,500"
-    pair = pair_steer(param) if (set(split_words(param.name)) | set(param.cues)) & ends else None
-    described = set(param.cues) | set(re.findall(r"[a-z]+", param.description.lower()))
-    streets = [street.start() for street in STREET_RE.finditer(doc.text)]
-    for m in doc.of("number"):
-        if m.start in streets and not set(param.cues) & {"street", "house", "building", "address"}:
-            continue  # "55 Pine Ave": a house number, part of an address
-        value: Any = m.value
-        if integer:
-            if value != int(value):
-                continue
-            value = int(value)
-        elif value == int(value) and "." not in m.text:
-            value = int(value)
-        if m.unit == "%" and param.kind == "number" and _FRACTION_RE.search(param.description):
-            value = m.value / 100.0  # "4%" for a rate "as a decimal": 0.04
-        scale = re.search(r"\b(thousand|million|billion|trillion)\b", doc.text[m.start:m.end], re.I)
-        if scale and scale.group(1).lower() in param.description.lower():  # "budget in millions": 300, not 3e8
-            value = value / SCALE_WORDS[scale.group(1).lower()]
-            value = int(value) if value == int(value) else value
-        score = 0.3 + proximity(doc, param, m.start, m.end) + _unit_score(m, param)
-        if pair is not None:  # "from 1990 ... in 2024" for from_year / to_year
-            score += pair(after_to(doc, m.start))
-        score += _out_of(doc, m, described)  # "2 items out of 8": 8 is the total, 2 the chosen
-        if set(param.cues) & {"hourly", "wage"} and re.match(r"\s*(?:an|a|per|/)\s*(?:hour|hr|h)\b",
-                                                              doc.text[_said_end(doc, m):], re.I):
-            score += 0.4  # "$22 an hour" for hourly_rate
-        score += _bound(doc, m, param)  # "up to 25" for limit, "at least 4.5" for min_rating
-        if "age" in param.cues and (re.search(r"\b(?:i'?m|i am|aged?|turning|he'?s|she'?s)\s+$", doc.text[:m.start], re.I)
-                                    or re.match(r"[\s-]*(?:years?[\s-]old|yo\b|y/o)", doc.text[_said_end(doc, m):], re.I)):
-            score += 0.5  # "I'm 41", "a 7-year-old": an age
-        if value > 0 and _said_negative(doc, param):
-            value = -value  # delta "negative to remove": "Remove 12 units" is -12
-        per = _per_unit(param)
-        if per and re.match(rf"\s*(?:a|an|per|each|every)\s+{per}s?\b", doc.text[_said_end(doc, m):], re.I):
-            score += 0.4  # "twice a week" for times_per_week: 2
-        elif per and singular(m.unit) == per and re.match(r"(?:a|an|one)\b", m.text, re.I):
-            continue  # the "a week" of "twice a week" is the unit of the rate, not a count
-        if "year" in param.cues and re.fullmatch(r"1[5-9]\d\d|20\d\d", m.text):
-            score += 0.4  # "the 1982 film": a year for a year
-        if set(param.cues) & _PARTY_WORDS and re.match(r"\s*of\s+us\b", doc.text[m.start + len(m.text) :], re.I):
-            score += 0.5  # "six of us", "the four of us": how many people
-        if _COUNT_WORDS & set(param.cues) and _HOW_MANY_RE.search(doc.text[:m.start]):
-            score += 0.4  # "the top 5 headlines", "find me 5 Thai places": how many results
-        digits_end = _said_end(doc, m)
-        unit = doc.text[digits_end:m.end].strip()
-        named = unit[:1].isupper() and not unit.isupper()  # "5 Thai places": "Thai" is no unit, it may be a value
-        found.append(Candidate(value, m.start, digits_end if named else m.end, score, "number"))
-    found.extend(_quarters(doc, param))
-    counted_in = _duration_unit(param, whole_only=False)
-    for both in _HOURS_MINUTES_RE.finditer(doc.text) if counted_in else ():  # "1 hour 50 minutes": 110 minutes
-        minutes = float(both.group(1)) * 60 + float(both.group(2))
-        value = minutes * 60 / _DURATION_SECONDS[counted_in or "minute"]
-        found.append(Candidate(int(value) if value == int(value) else value, both.start(), both.end(), 2.2, "number"))
-    wanted = _duration_unit(param)
-    if wanted:  # "two weeks" for a number of days, "a week" for days: the duration in the parameter's unit
-        for m in doc.of("number"):
-            said_unit = _DURATION_SECONDS.get(singular(m.unit))
-            if said_unit and said_unit != _DURATION_SECONDS[wanted]:
-                value = m.value * said_unit / _DURATION_SECONDS[wanted]
-                if value == int(value):
-                    found.append(Candidate(int(value), m.start, m.end, 0.9 + proximity(doc, param, m.start, m.end),
-                                           "number"))
-        for one in re.finditer(r"\b(?:a|an|one)\s+(week|fortnight|day|month)\b", doc.text, re.I):
-            value = _DURATION_SECONDS[one.group(1).lower()] / _DURATION_SECONDS[wanted]
-            if value == int(value) and value >= 1:
-                found.append(Candidate(int(value), one.start(), one.end(), 0.8, "number"))
-    if "minute" in param.cues or re.search(r"\bminutes\b", param.description, re.I):
-        for said in _HOUR_PHRASE_RE.finditer(doc.text):  # "for half an hour": 30 minutes
-            score = 0.6 + proximity(doc, param, said.start(), said.end())
-            found.append(Candidate(_HOUR_PHRASES[said.group(0).lower()], said.start(), said.end(), score, "number"))
-    for m in doc.of("ident"):  # "the 12th Fibonacci number": an ordinal is a position, a whole number
-        ordinal = _ORDINAL_RE.fullmatch(m.text)
-        if ordinal:
-            score = 0.3 + proximity(doc, param, m.start, m.end)
-            found.append(Candidate(int(ordinal.group(1)), m.start, m.end, score, "number"))
-    return found
-
-
-_HOURS_MINUTES_RE = re.compile(r"\b(\d+)\s*(?:hours?|hrs?|h)\s*(?:and\s+)?(\d+)\s*(?:minutes?|mins?|m)\b", re.I)
-_DURATION_SECONDS = {"second": 1, "sec": 1, "minute": 60, "min": 60, "hour": 3600, "hr": 3600, "day": 86400,
-                     "week": 604800, "fortnight": 1209600, "month": 2592000}
-
-
-_UPPER_NAMES = frozenset({"max", "maximum", "most", "limit", "high", "upper", "cap", "top", "under", "below"})
-_LOWER_NAMES = frozenset({"min", "minimum", "least", "low", "lower", "floor", "over", "above"})
-_UPPER_BEFORE = re.compile(r"(?:up to|at most|no more than|not more than|max(?:imum)?(?: of)?|under|below|less than|"
-                           r"fewer than|within|cheaper than|a maximum of)\s*$", re.I)
-_UPPER_AFTER = re.compile(r"\s*(?:or (?:less|fewer|under|below|cheaper)|max\b|tops\b|at most\b)", re.I)
-_LOWER_BEFORE = re.compile(r"(?:at least|minimum(?: of)?|min(?: of)?|no less than|not less than|more than|over|"
-                           r"above|a minimum of|rated)\s*$", re.I)
-_LOWER_AFTER = re.compile(r"\s*(?:or (?:more|newer|later|higher|above|better|over)|\+|and up\b|at least\b)", re.I)
-
-
-_NEGATIVE_FOR_RE = re.compile(r"\bnegative\s+(?:to|for|means|=|when)\s+(?:an?\s+)?(\w+)", re.I)
-
-
-def _said_negative(doc: Document, param: Param) -> bool:
-    """The description says what a negative value means ("negative to remove") and the request does it."""
-    said = _NEGATIVE_FOR_RE.search(param.description)
-    return said is not None and stem(said.group(1).lower()) in {stem(w) for w in doc.words}
-
-
-def _bound(doc: Document, m: Mention, param: Param) -> float:
-    """How a bound said around a number ("up to 25", "4.5 or better") suits a min_ / max_ parameter."""
-    words = set(split_words(param.name))
-    upper, lower = bool(words & _UPPER_NAMES), bool(words & _LOWER_NAMES)
-    if upper == lower:
-        return 0.0
-    before, after = doc.text[max(0, m.start - 24) : m.start], doc.text[_said_end(doc, m) :]
-    says_upper = bool(_UPPER_BEFORE.search(before) or _UPPER_AFTER.match(after))
-    says_lower = bool(_LOWER_BEFORE.search(before) or _LOWER_AFTER.match(after))
-    if says_upper == says_lower:
-        return 0.0
-    return 0.4 if says_upper == upper else -0.2
-
-
-def _quarters(doc: Document, param: Param) -> list[Candidate]:
+def quarters(doc: Document, param: Param) -> list[Candidate]:
     """ "the Q3 2025 numbers" for a quarter parameter: 3."""
     if "quarter" not in param.cues:
         return []
     return [Candidate(int(q.group(1)), q.start(), q.end(), 1.2, "number")
             for q in re.finditer(r"\bQ([1-4])\b", doc.text)]
-
-
-def _per_unit(param: Param) -> str | None:
-    """The unit a rate parameter counts per: "week" for times_per_week, "month" for monthly_debts."""
-    words = split_words(param.name)
-    at = words.index("per") if "per" in words else -1
-    if 0 <= at < len(words) - 1:
-        return singular(words[at + 1])
-    return next((_PER_WORDS[w] for w in words if w in _PER_WORDS), None)  # monthly_debts: "$600 a month"
-
-
-_PER_WORDS = {"hourly": "hour", "daily": "day", "weekly": "week", "monthly": "month", "yearly": "year",
-              "annual": "year", "annually": "year"}
-
-
-def _duration_unit(param: Param, whole_only: bool = True) -> str | None:
-    """The unit a duration parameter (an integer one, unless not ``whole_only``) counts in, by its name ("days",
-    "duration_minutes", "hours")."""
-    if whole_only and param.kind != "integer":
-        return None
-    named = [singular(w) for w in split_words(param.name)]
-    units = [w for w in named if w in ("second", "minute", "hour", "day", "week", "month")]
-    return units[-1] if len(units) == 1 else None
-
-
-_HOUR_PHRASES = {"an hour and a half": 90, "half an hour": 30, "a quarter of an hour": 15, "quarter of an hour": 15,
-                 "an hour": 60}
-_HOUR_PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(_HOUR_PHRASES, key=len, reverse=True)) + r")\b", re.I)
-# a rate wanted as a fraction: "as a decimal", "a fraction", "e.g. 0.05 for 5%" (not "decimal places")
-_FRACTION_RE = re.compile(
-    r"\bfraction|\bdecimal\b(?!\s+(?:places|digits|point))|\b0\.\d+\s+(?:for|=|means)\s+\d+\s*%", re.I
-)
-_ORDINAL_RE = re.compile(r"(\d+)(?:st|nd|rd|th)", re.I)
-
-
-_TOTAL_WORDS = frozenset({"total", "trial", "population", "n", "whole", "out"})
-_CHOSEN_WORDS = frozenset({"chosen", "choose", "selected", "success", "k", "part", "favorable", "favourable"})
-
-
-def _out_of(doc: Document, m: Mention, words: set[str]) -> float:
-    """ "choose 2 items out of 8", "3 out of 10": the number after "out of" is the whole, the one before the part
-    (``words``: the parameter's cue and description words)."""
-    if re.search(r"\bout\s+of\s+$", doc.text[: m.start]):
-        return 0.3 if words & _TOTAL_WORDS else -0.2 if words & _CHOSEN_WORDS else 0.0
-    if re.match(r"(?:\s+[a-z]+)?\s+out\s+of\b", doc.text[m.start + len(m.text) :]):
-        return 0.3 if words & _CHOSEN_WORDS else -0.2 if words & _TOTAL_WORDS else 0.0
-    return 0.0
-
-
-_PARTY_WORDS = frozenset({"people", "person", "guest", "party", "diner", "traveler", "traveller", "passenger",
-                          "attendee", "adult", "size"})
-_HOW_MANY_RE = re.compile(r"\b(?:top|first|last|latest|(?:give|find|show|get|list|fetch|recommend|suggest)"
-                          r"(?:\s+me|\s+us)?)\s+$", re.I)
-_COUNT_WORDS = frozenset({"limit", "count", "max", "top", "num", "size", "result", "item", "quantity", "n", "k"})
 
 
 _START_WORDS = {"start", "from", "begin", "check", "departure", "since", "checkin", "open", "first"}
@@ -547,7 +362,7 @@ def typed_candidates(doc: Document, param: Param, kind: str) -> list[Candidate]:
 
 
 # a number's currency unit as the ISO 4217 code a "currency" parameter takes ("500 USD", "$20", "15 euros")
-_CURRENCY_CODES = {
+CURRENCY_CODES = {
     **{u: "USD" for u in ("usd", "dollar", "dollars", "buck", "bucks")},
     **{u: "EUR" for u in ("eur", "euro", "euros")},
     **{u: "GBP" for u in ("gbp", "pound", "pounds", "sterling")},
@@ -808,7 +623,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     elif param.role == "ident":
         side = pair_steer(param)
         for m in (m for m in doc.of("ident", "number", "acronym", "phone") if m.text.lower() not in param.cues):
-            if m.kind == "number" and (m.value != int(m.value) or m.unit in _CURRENCY_CODES):
+            if m.kind == "number" and (m.value != int(m.value) or m.unit in CURRENCY_CODES):
                 continue  # 19.99, $20: an amount, never an identifier
             if m.kind == "phone" and "phone" in param.cues:
                 continue  # a phone parameter takes it as a phone; an order ID "112-7788-3345" is dashed digits
@@ -825,7 +640,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             found.append(Candidate(value, m.start, m.end, score, "pattern" if m.kind == "phone" else "span"))
     if param.role != "ident" and set(param.cues) & (MONEY_WORDS | _RATE_WORDS):
         # a string amount: "a loan of 10,000 USD" -> loanAmount "10000", "2.5%" -> interestRate "2.5"
-        wanted = {"%"} if set(param.cues) & _RATE_WORDS else _CURRENCY_CODES.keys()
+        wanted = {"%"} if set(param.cues) & _RATE_WORDS else CURRENCY_CODES.keys()
         for m in doc.of("number"):
             if m.unit in wanted:
                 plain = str(int(m.value)) if m.value == int(m.value) else str(m.value)
@@ -837,7 +652,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             if near and not (m.kind == "number" and singular(param.name.lower()) == param.name.lower()
                              and {singular(w) for w in split_words(param.name)} <= {singular(m.unit)}):
                 value = number_text(m) if m.kind == "number" else m.text
-                found.append(Candidate(value, m.start, _said_end(doc, m), 0.3 + near, "span"))
+                found.append(Candidate(value, m.start, said_end(doc, m), 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
     if "address" in param.cues and "email" not in param.cues:
         found.extend(street_candidates(doc, param))
@@ -884,7 +699,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
     return drop_overlapping_typed(doc, found)
 
 
-_CURRENCY_WORD_RE = re.compile(r"\b(" + "|".join(sorted((u for u in _CURRENCY_CODES if len(u) > 3 or u == "yen"),
+_CURRENCY_WORD_RE = re.compile(r"\b(" + "|".join(sorted((u for u in CURRENCY_CODES if len(u) > 3 or u == "yen"),
                                                           key=len, reverse=True)) + r")\b", re.I)
 
 
@@ -893,19 +708,19 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
     in a pair, the amount's currency is the source and one after "to" / "into" / "in" the target."""
     steer = pair_steer(param)
     found: list[Candidate] = []
-    amounts = [m for m in doc.of("number") if m.unit in _CURRENCY_CODES]
+    amounts = [m for m in doc.of("number") if m.unit in CURRENCY_CODES]
     for m in amounts:
-        found.append(Candidate(_CURRENCY_CODES[m.unit], m.start, m.end, 0.8 + steer(False), "span",
+        found.append(Candidate(CURRENCY_CODES[m.unit], m.start, m.end, 0.8 + steer(False), "span",
                                shared=True))
     taken = [(m.start, m.end) for m in amounts]
     for m in doc.of("acronym"):
-        if m.text.lower() in _CURRENCY_CODES:
+        if m.text.lower() in CURRENCY_CODES:
             found.append(Candidate(m.text.upper(), m.start, m.end, 0.7 + steer(after_to(doc, m.start)),
                                    "span"))
     for w in _CURRENCY_WORD_RE.finditer(doc.text):
         if any(s <= w.start() < e for s, e in taken):
             continue  # the unit of an amount, counted above
-        code = _CURRENCY_CODES[w.group(1).lower()]
+        code = CURRENCY_CODES[w.group(1).lower()]
         against = bool(re.search(r"\b(?:against|vs\.?|versus)\s+(?:the\s+)?$", doc.text[: w.start()], re.I))
         found.append(Candidate(code, w.start(), w.end(), 0.7 + steer(after_to(doc, w.start()) or against), "span"))
     return found
@@ -1042,7 +857,7 @@ def _pattern_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candidate]:
     """Free-text spans must not swallow a date, number, email, URL or phone found in the text."""
-    typed = [(m.start, _said_end(doc, m), m) for m in doc.of("datetime", "date", "time", "number", "email", "url",
+    typed = [(m.start, said_end(doc, m), m) for m in doc.of("datetime", "date", "time", "number", "email", "url",
                                                               "phone")
              if not (m.kind == "number" and m.text[:1].isupper())]  # "Dune Part Two": a number word in a name
     return [
@@ -1056,7 +871,7 @@ def drop_overlapping_typed(doc: Document, found: list[Candidate]) -> list[Candid
     ]
 
 
-def _said_end(doc: Document, m: Mention) -> int:
+def said_end(doc: Document, m: Mention) -> int:
     """Where a mention's own text ends: a number's unit ("5 Thai places") may still be a value."""
     if m.kind != "number" or not m.unit:
         return m.end
