@@ -419,6 +419,7 @@ def assign(
 
 
 _TAIL_WORDS = frozenset({"and", "or", "with", "for", "from", "under", "below", "over", "above", "in", "at", "by", "to",
+                         "least", "most", "rated", "within", "near", "around", "up",
                          "of", "on", "than", "less", "more", "please", "that", "which", "the", "a", "an"})
 
 

@@ -695,6 +695,9 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         if rest and not AFFIRMATION_RE.match(rest):
             start = text.find(rest)
             score = 0.45 if _REQUEST_VERB_RE.match(_REQUEST_PREFIX_RE.sub("", text.strip())) else 0.3
+            if (param.required and set(param.cues) & _QUERY_WORDS and 2 <= len(rest.split()) <= 8
+                    and rest[:1].islower() and not re.match(r"(?:it|i|my|that|this|they|we)\b", rest, re.I)):
+                score = max(score, 0.45)  # "coffee shops rated at least 4.5": a short request is what is sought
             found.append(Candidate(rest, start, start + len(rest), score, "span", shared=True))
     return drop_overlapping_typed(doc, found)
 
@@ -877,6 +880,9 @@ def said_end(doc: Document, m: Mention) -> int:
         return m.end
     at = doc.text.find(m.text, m.start, m.end)
     return at + len(m.text) if at >= 0 else m.end
+
+
+_QUERY_WORDS = frozenset({"query", "q", "keyword", "search", "term", "kw"})
 
 
 def request_content(text: str) -> str:

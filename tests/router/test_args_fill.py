@@ -1559,3 +1559,13 @@ def test_domain_values_people_music_durations_and_maps() -> None:
     groceries = tool({"items": {"type": "array", "items": {"type": "string"}}}, ["items"])
     assert fill_arguments(user("I need eggs, fresh milk and some sourdough bread"), groceries).arguments == {
         "items": ["eggs", "fresh milk", "sourdough bread"]}
+
+
+def test_a_short_request_is_what_a_search_seeks() -> None:
+    places = tool({"kw": {"type": "string", "description": "Keyword"},
+                   "r": {"type": "integer", "description": "Radius in meters"}}, ["kw"], name="poi")
+    assert fill_arguments(user("pharmacies within 800 meters"), places).arguments == {"kw": "pharmacies", "r": 800}
+    rated = tool({"query": {"type": "string"}, "min_rating": {"type": "number"}}, ["query", "min_rating"])
+    assert fill_arguments(user("coffee shops rated at least 4.5"), rated).arguments == {
+        "query": "coffee shops", "min_rating": 4.5}
+    assert fill_arguments(user("It's F24681"), rated).arguments == {}
