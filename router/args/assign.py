@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from router.args.countries import country_candidates
@@ -88,15 +89,22 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
 def _written_by_name(doc: Document, param: Param) -> list[Candidate]:
     """ "city=Paris", "unit: F", 'client="Acme Corp"', "due days: 30": a value written after the parameter's own
     name and "=" or ":" (the developer's way of asking)."""
-    words = split_words(param.name)
-    names = {re.escape(param.name), r"[\s_-]?".join(re.escape(w) for w in words)}
-    pattern = (rf"(?<![\w.])(?:{'|'.join(sorted(names, key=len, reverse=True))})\s*[=:]\s*"
-               r"(?:\"([^\"]*)\"|'([^']*)'|([^,;)\s\"'][^,;)\n\"]*?)(?=\s*(?:[,;)\n]|$|\s+\w+\s*[=:])))")
+    if "=" not in doc.text and ":" not in doc.text:
+        return []
     found = []
-    for said in re.finditer(pattern, doc.text, re.I):
+    for said in _by_name_pattern(param.name).finditer(doc.text):
         group = next(i for i in (1, 2, 3) if said.group(i) is not None)
         found.append(Candidate(said.group(group).strip(), said.start(group), said.end(group), 2.5, "span"))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _by_name_pattern(name: str) -> re.Pattern[str]:
+    """ "<name> = value" / "<name>: value" for one parameter name (also written with spaces for "_")."""
+    names = {re.escape(name), r"[\s_-]?".join(re.escape(w) for w in split_words(name))}
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(sorted(names, key=len, reverse=True))})\s*[=:]\s*"
+                      r"(?:\"([^\"]*)\"|'([^']*)'|([^,;)\s\"'][^,;)\n\"]*?)(?=\s*(?:[,;)\n]|$|\s+\w+\s*[=:])))",
+                      re.I)
 
 
 _ANSWER_LEAD_RE = re.compile(

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from router.args.dates import format_value
@@ -102,11 +103,14 @@ def _normalise(text: str) -> str:
 
 def find_term(text: str, term: str) -> list[tuple[int, int]]:
     """Whole-word, case-insensitive occurrences of ``term`` ("last_month" also matches "last month")."""
+    pattern = _term_pattern(term)
+    return [(m.start(), m.end()) for m in pattern.finditer(text)] if pattern else []
+
+
+@lru_cache(maxsize=8192)
+def _term_pattern(term: str) -> re.Pattern[str] | None:
     words = [re.escape(w) for w in _normalise(term).split()]
-    if not words:
-        return []
-    pattern = r"(?<![\w])" + r"[\s_-]+".join(words) + r"s?(?![\w])"
-    return [(m.start(), m.end()) for m in re.finditer(pattern, text, re.I)]
+    return re.compile(r"(?<![\w])" + r"[\s_-]+".join(words) + r"s?(?![\w])", re.I) if words else None
 
 
 _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

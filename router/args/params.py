@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from router.args.dates import format_hint
@@ -245,7 +247,21 @@ def _is_date_name(words: list[str], description: str) -> bool:
 
 
 def describe_object(schema: dict[str, Any], topic: frozenset[str] = frozenset()) -> list[Param]:
-    """The properties of an object schema, in schema order (``topic``: see ``describe``)."""
+    """The properties of an object schema, in schema order (``topic``: see ``describe``); remembered per schema
+    text, since a client sends the same tools with every request."""
+    try:
+        key = json.dumps(schema)  # (in schema order: positions count)
+    except (TypeError, ValueError):
+        return _describe_object(schema, topic)
+    return list(_described(key, topic))
+
+
+@lru_cache(maxsize=2048)
+def _described(key: str, topic: frozenset[str]) -> tuple[Param, ...]:
+    return tuple(_describe_object(json.loads(key), topic))
+
+
+def _describe_object(schema: dict[str, Any], topic: frozenset[str]) -> list[Param]:
     properties = schema.get("properties") or {}
     required = set(schema.get("required") or [])
     return [
