@@ -50,7 +50,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh17``: 20 rows written after the fresh16 fixes and scored once: short or cryptic parameter names that only
   their descriptions explain ("q", "cc", "n", "lat" / "lng", "tz", "dt"), as in many web APIs;
 - ``fresh18``: 20 rows written after the fresh17 fixes and scored once: domain requests (sports, music, real estate,
-  health, chemistry, astronomy) with enums in other cases, lists in prose and maps of names to amounts.
+  health, chemistry, astronomy) with enums in other cases, lists in prose and maps of names to amounts;
+- ``fresh19``: 20 conversations written after the fresh18 fixes and scored once: values over several turns, answers
+  to the assistant's questions, corrections ("actually, make it three").
 """
 
 from __future__ import annotations
@@ -1368,6 +1370,79 @@ ROWS += [
     ("fresh18", fn("vaccine_schedule", "Vaccine schedule for a pet", {"species": {"type": "string", "enum": [
         "dog", "cat"]}, "age_weeks": whole()}),
      "My kitten is 10 weeks old, which shots does she need?", {"species": ["cat"], "age_weeks": [10]}),
+]
+# written after the fresh18 fixes, and scored once (thirteenth session): conversations where values come over several
+# turns, answers to the assistant's questions, corrections ("actually, make it 3") and a changed mind
+ROWS += [
+    ("fresh19", fn("book_restaurant", "Book a restaurant", {"restaurant": text(), "party_size": whole(),
+                                                           "time": text("HH:MM")}),
+     chat("Book me a table at Lupa", "For how many?", "4", "What time?", "8pm"),
+     {"restaurant": ["Lupa"], "party_size": [4], "time": ["20:00"]}),
+    ("fresh19", fn("order_pizza_size", "Order a pizza", {"topping": text(), "size": {"type": "string", "enum": [
+        "small", "medium", "large"]}, "quantity": whole()}),
+     chat("Two medium pepperoni pizzas please", "Two medium pepperoni, got it. Anything else?",
+          "Actually, make it three"),
+     {"topping": ["pepperoni"], "size": ["medium"], "quantity": [3]}),
+    ("fresh19", fn("set_reminder_at", "Set a reminder", {"text": text(), "time": text("HH:MM")}),
+     chat("Remind me to call the dentist", "When should I remind you?", "at 10:30"),
+     {"text": ["call the dentist"], "time": ["10:30"]}),
+    ("fresh19", fn("hotel_book", "Book a hotel", {"city": text(), "check_in": DATE, "check_out": DATE}),
+     chat("I need a hotel in Madrid", "What dates?", "2026-12-10 to 2026-12-13"),
+     {"city": ["Madrid"], "check_in": ["2026-12-10"], "check_out": ["2026-12-13"]}),
+    ("fresh19", fn("transfer_funds", "Transfer money between accounts", {"from_account": text(),
+                                                                        "to_account": text(), "amount": num()}),
+     chat("Move $500 from checking", "Which account should it go to?", "savings"),
+     {"from_account": ["checking"], "to_account": ["savings"], "amount": [500]}),
+    ("fresh19", fn("weather_by_city", "Weather for a city", {"city": text(), "unit": {"type": "string", "enum": [
+        "celsius", "fahrenheit"]}}, ["city"]),
+     chat("What's the weather in Chicago?", "It's 41°F and windy.", "What about Toronto, in celsius?"),
+     {"city": ["Toronto"], "unit": ["celsius"]}),
+    ("fresh19", fn("email_send", "Send an email", {"to": text("Recipient address"), "subject": text(),
+                                                   "body": text()}),
+     chat("Email sam@work.co", "What's the subject?", "Lunch Friday", "And the message?",
+          "Are you free for lunch on Friday?"),
+     {"to": ["sam@work.co"], "subject": ["Lunch Friday"], "body": ["Are you free for lunch on Friday?"]}),
+    ("fresh19", fn("create_calendar_event", "Create a calendar event", {"title": text(), "date": DATE,
+                                                                       "duration_minutes": whole()}),
+     chat("Put 'Team retro' on my calendar for 2026-12-18", "How long should it be?", "45 minutes"),
+     {"title": ["Team retro"], "date": ["2026-12-18"], "duration_minutes": [45]}),
+    ("fresh19", fn("rent_bike", "Rent a bike", {"station": text(), "hours": whole()}),
+     chat("I want to rent a bike for 2 hours", "Which station?", "The one at Union Square"),
+     {"station": ["Union Square"], "hours": [2]}),
+    ("fresh19", fn("play_playlist", "Play a playlist", {"playlist": text(), "shuffle": {"type": "boolean"}}),
+     chat("Play my Workout playlist", "Shuffle it?", "yes"), {"playlist": ["Workout"], "shuffle": [True]}),
+    ("fresh19", fn("buy_shares", "Buy shares", {"ticker": text(), "shares": whole()}),
+     chat("Buy 10 shares of AMZN", "Confirm: 10 AMZN at market?", "No wait, make it 15"),
+     {"ticker": ["AMZN"], "shares": [15]}),
+    ("fresh19", fn("book_flight_seat", "Pick a seat", {"flight": text(), "seat": text("e.g. 14C")}),
+     chat("Change my seat on BA 283", "Which seat would you like?", "14A if it's free"),
+     {"flight": ["BA 283", "BA283"], "seat": ["14A"]}),
+    ("fresh19", fn("schedule_cleaning", "Book a home cleaning", {"date": DATE, "rooms": whole()}),
+     chat("Book a cleaning for my 3-bedroom place", "What day works?", "2026-12-05"),
+     {"date": ["2026-12-05"], "rooms": [3]}),
+    ("fresh19", fn("currency_rate", "Exchange rate", {"base": text("Currency code"), "quote": text(
+        "Currency code")}),
+     chat("What's the dollar to euro rate?", "1 USD = 0.92 EUR.", "And to yen?"),
+     {"base": ["USD"], "quote": ["JPY"]}),
+    ("fresh19", fn("add_contact_entry", "Add a contact", {"name": text(), "phone": text(), "email": text()},
+                   ["name"]),
+     chat("Add a new contact", "What's their name?", "Priya Shah", "Phone or email?", "priya@shah.dev"),
+     {"name": ["Priya Shah"], "email": ["priya@shah.dev"], "phone": [""]}),
+    ("fresh19", fn("timer_set", "Set a timer", {"minutes": whole(), "label": text()}, ["minutes"]),
+     chat("Set a timer for the pasta", "For how long?", "11 minutes"), {"minutes": [11], "label": ["pasta",
+                                                                                                   "the pasta"]}),
+    ("fresh19", fn("search_recipes_diet", "Search recipes", {"dish": text(), "diet": {"type": "string", "enum": [
+        "none", "vegetarian", "vegan", "gluten_free"]}}, ["dish"]),
+     chat("Find me a lasagna recipe", "Any dietary needs?", "I'm vegan"), {"dish": ["lasagna"], "diet": ["vegan"]}),
+    ("fresh19", fn("book_tee_time", "Book a golf tee time", {"course": text(), "date": DATE, "players": whole()}),
+     chat("Tee time at Pebble Beach on 2026-12-12", "How many players?", "just me and my brother"),
+     {"course": ["Pebble Beach"], "date": ["2026-12-12"], "players": [2]}),
+    ("fresh19", fn("update_address", "Update a shipping address", {"street": text(), "city": text(), "zip": text()}),
+     chat("I moved, please update my address", "What's the new address?", "22 Baker Lane, Denver 80203"),
+     {"street": ["22 Baker Lane"], "city": ["Denver"], "zip": ["80203"]}),
+    ("fresh19", fn("translate_phrase", "Translate a phrase", {"text": text(), "target_language": text()}),
+     chat("How do you say 'where is the train station' in Italian?"),
+     {"text": ["where is the train station"], "target_language": ["Italian"]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -50,10 +50,19 @@ def asked_params(params: list[Param], question: str) -> set[str]:
     asking = [s for s in re.split(r"(?<=[.!?])\s+", question) if s.rstrip().endswith("?")]
     text = " ".join(asking) if asking else question
     words = {w.rstrip("s") for w in re.findall(r"[a-z]+", text.lower())}
-    return {p.name for p in params if any(c.rstrip("s") in words for c in p.cues)}
+    asked = {p.name for p in params if any(c.rstrip("s") in words for c in p.cues)}
+    # "Which account should it go to?" asks for to_account, not from_account
+    side = "to" if re.search(r"\bto\?*$|\b(?:go|send|move|transfer)\b.*\bto\b", text.rstrip(" ?"), re.I) else (
+        "from" if re.search(r"\bfrom\b", text, re.I) else "")
+    ends = {p.name: set(split_words(p.name)) & {"from", "to"} for p in params if p.name in asked}
+    if side and any(side in e for e in ends.values()):
+        asked = {name for name in asked if not ends[name] or side in ends[name]}
+    return asked
 
 
-def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
+def _candidates(doc: Document, param: Param, asked: bool, answer: bool = True) -> list[Candidate]:
+    """Every candidate value of ``param`` in ``doc``; an ``asked`` parameter's candidates count more, and (with
+    ``answer``: the last turn only) a short reply is itself a candidate ("Lisbon" to "Which city?")."""
     kind = param.kind
     if kind == "enum":
         found = enum_candidates(doc, param)
@@ -67,7 +76,7 @@ def _candidates(doc: Document, param: Param, asked: bool) -> list[Candidate]:
         found = string_candidates(doc, param) + shaped_values(doc, param)
         if "country" in param.cues and param.role == "ident":  # "in Germany" for country_code: "DE"
             found += country_candidates(doc, param)
-        if asked:
+        if asked and answer:
             rest = answer_value(request_content(doc.text), param)
             if rest and len(rest.split()) <= 6 and not AFFIRMATION_RE.match(rest):
                 start = doc.text.find(rest)
@@ -107,18 +116,23 @@ def _by_name_pattern(name: str) -> re.Pattern[str]:
                       re.I)
 
 
+_YES_NO_RE = re.compile(r"^(?:(yes|yeah|yep|yup|sure|please do|of course|definitely|ok|okay)|(no|nope|nah|don't|do not|"
+                        r"not really))\b", re.I)
 _ANSWER_LEAD_RE = re.compile(
-    r"^(?:i'?m|i am|we'?re|we are|i live|we live|i'?ll be|we'?ll be|it'?s|it is)\s+"
-    r"(?:currently\s+|now\s+|based\s+|staying\s+)?(?:in|at|near|from)\s+",
+    r"^(?:(?:i'?m|i am|we'?re|we are|i live|we live|i'?ll be|we'?ll be|it'?s|it is)\s+"
+    r"(?:currently\s+|now\s+|based\s+|staying\s+)?(?:in|at|near|from)\s+"
+    r"|(?:the one|the station|the store|the place)\s+(?:at|on|in|near|by)\s+)",  # "The one at Union Square"
     re.I,
 )
+_ANSWER_TAIL_RE = re.compile(r"\s*(?:,\s*)?\b(?:if (?:it'?s|that'?s|possible|available|you can)|please|thanks?)\b.*$",
+                             re.I)  # "14A if it's free"
 _ANSWER_LINKS = frozenset({"on", "in", "at", "to", "for", "is", "are", "of", "would", "should"})
 
 
 def answer_value(rest: str, param: Param) -> str:
     """The value in a short answer to the assistant's question: "I'm currently in Lisbon" -> "Lisbon",
     "focus on Europe" (for region_focus) -> "Europe"."""
-    rest = _ANSWER_LEAD_RE.sub("", rest)
+    rest = _ANSWER_TAIL_RE.sub("", _ANSWER_LEAD_RE.sub("", rest)) or rest
     words = rest.split()
     lead = 0
     while lead < len(words) and singular(words[lead].lower().strip(",.:")) in param.cue_words:
@@ -328,7 +342,7 @@ def names_topic(value: str, topic: frozenset[str]) -> bool:
 
 
 def assign(
-    docs: list[Document], params: list[Param], asked: set[str], check: SchemaCheck, min_score: float,
+    docs: list[Document], params: list[Param], asked: list[set[str]], check: SchemaCheck, min_score: float,
     topic: frozenset[str] = frozenset(),
 ) -> dict[str, tuple[Any, str]]:
     """Greedy assignment over all turns: best (parameter, candidate) pairs first, each span used once.
@@ -351,11 +365,14 @@ def assign(
             if param.kind == "boolean":
                 if param.name not in filled:
                     flag = boolean_value(doc, param)
-                    if flag is not None:
+                    said = _YES_NO_RE.match(doc.text.strip())
+                    if flag is None and said and index < len(asked) and param.name in asked[index]:
+                        filled[param.name] = (said.group(1) is not None, "boolean")  # "Shuffle it?" "yes"
+                    elif flag is not None:
                         filled[param.name] = (flag.value, "boolean" if index == 0 else "context")
                 continue
             threshold = min_score if param.required else max(min_score, OPTIONAL_MIN_SCORE)
-            found = _candidates(doc, param, index == 0 and param.name in asked)
+            found = _candidates(doc, param, index < len(asked) and param.name in asked[index], answer=index == 0)
             if param.kind == "string" and param.required and singular(param.name.lower()) in topic:
                 others = {c for p in params if p is not param for c in p.cue_words}  # "3 semitones" counts semitones
                 found += [c for c in counted_things(doc)  # order_flowers(flower): "a dozen red roses"
@@ -376,8 +393,8 @@ def assign(
                         cand.score += 0.15
             if param.kind in ("integer", "number") and MONEY_WORDS & set(param.cues):
                 for cand in found:  # "a 1.5k loan" for loan_quote(amount): the number the tool is about
-                    said = re.findall(r"[a-z]+", docs[index].text[cand.start:cand.end].lower())
-                    if any(singular(w) in topic for w in said):
+                    written = re.findall(r"[a-z]+", docs[index].text[cand.start:cand.end].lower())
+                    if any(singular(w) in topic for w in written):
                         cand.score += 0.3
             if param.kind == "integer" and _QUANTITY_WORDS & set(param.cues):
                 for cand in found:  # "order 2 large pepperoni pizzas" for order_pizza: 2 pizzas

@@ -35,18 +35,15 @@ def user_turns(messages: list[dict[str, Any]]) -> list[str]:
     return [content_text(m) for m in reversed(messages) if m.get("role") == "user" and content_text(m)]
 
 
-def question_before_last_user(messages: list[dict[str, Any]]) -> str:
-    """The assistant text right before the last user turn ("Which city?"), or ""."""
-    seen_user = False
-    for message in reversed(messages):
-        role = message.get("role")
-        if role == "user":
-            if seen_user:
-                return ""
-            seen_user = True
-        elif role == "assistant" and seen_user:
-            return content_text(message)
-    return ""
+def questions_before_users(messages: list[dict[str, Any]]) -> list[str]:
+    """For each user turn, newest first (as :func:`user_turns`), the assistant text right before it ("Which
+    city?"), or "" when another kind of message precedes it."""
+    questions = []
+    for i, message in enumerate(messages):
+        if message.get("role") == "user" and content_text(message):
+            before = messages[i - 1] if i > 0 else {}
+            questions.append(content_text(before) if before.get("role") == "assistant" else "")
+    return questions[::-1]
 
 
 def tool_outputs(messages: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:

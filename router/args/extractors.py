@@ -403,9 +403,16 @@ STREET_RE = re.compile(
 
 
 def street_candidates(doc: Document, param: Param) -> list[Candidate]:
-    """ "update my address to 456 Old Road" -> "456 Old Road" (not the number alone)."""
-    return [Candidate(m.group(0).rstrip("."), m.start(), m.end(), 0.9 + proximity(doc, param, m.start(), m.end()),
-                      "span", shared=True) for m in STREET_RE.finditer(doc.text)]
+    """ "update my address to 456 Old Road" -> "456 Old Road" (not the number alone); a street parameter stops
+    before the town ("22 Baker Lane, Denver 80203": "22 Baker Lane")."""
+    found = []
+    for m in STREET_RE.finditer(doc.text):
+        value = m.group(0).rstrip(".")
+        if "street" in param.cues and "address" not in param.cues:
+            value = value.split(",")[0]
+        found.append(Candidate(value, m.start(), m.start() + len(value),
+                               0.9 + proximity(doc, param, m.start(), m.end()), "span", shared=True))
+    return found
 
 
 def language_candidates(doc: Document, param: Param) -> list[Candidate]:
@@ -589,6 +596,12 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
             found.append(
                 Candidate(s.value, s.start, s.end, 0.2 + 0.5 * proximity(doc, param, s.start, s.end), "span")
             )
+            if _FOLLOW_UP_RE.fullmatch(text[: s.start]):  # "What about Toronto, in celsius?": the new place
+                found.append(Candidate(s.value, s.start, s.end, 0.75, "span"))
+            if set(param.cues) & {"city", "town"} and re.search(r"\b(?:Street|St|Road|Rd|Avenue|Ave|Boulevard|Blvd|"
+                                                               r"Lane|Ln|Drive|Dr|Way|Court|Ct|Place|Pl)\.?,\s*$",
+                                                               text[: s.start]):
+                found.append(Candidate(s.value, s.start, s.end, 0.7, "span"))  # "22 Baker Lane, Denver 80203"
     elif param.role == "name":
         for s in doc.spans:
             # "a song by Queen", "written by Jane Austen": the maker of a work follows "by"
@@ -626,9 +639,16 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         found.extend(_currency_candidates(doc, param))
     elif param.role == "ident":
         side = pair_steer(param)
+        streets = {street.start() for street in STREET_RE.finditer(text)}
         for m in (m for m in doc.of("ident", "number", "acronym", "phone") if m.text.lower() not in param.cues):
-            if m.kind == "number" and (m.value != int(m.value) or m.unit in CURRENCY_CODES):
-                continue  # 19.99, $20: an amount, never an identifier
+            if (m.kind == "number" and set(param.cues) & {"zip", "zipcode", "postal", "postcode"}
+                    and (not re.fullmatch(r"\d{5}(?:-\d{4})?", m.text) or m.start in streets)):
+                continue  # a ZIP code has five digits; "22 Baker Lane" is a house number
+            if m.kind == "number" and (m.value != int(m.value) or m.unit in CURRENCY_CODES
+                                       or CORRECTION_RE.search(doc.text[: m.start])
+                                       or (len(m.unit) > 3 and m.unit.isalpha() and m.unit.endswith("s")
+                                           and singular(m.unit) not in param.cues)):
+                continue  # 19.99, $20: an amount, never an identifier; nor "make it 15" or "10 shares": counts
             if m.kind == "phone" and "phone" in param.cues:
                 continue  # a phone parameter takes it as a phone; an order ID "112-7788-3345" is dashed digits
             value = number_text(m) if m.kind == "number" else m.text
@@ -658,7 +678,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
                 value = number_text(m) if m.kind == "number" else m.text
                 found.append(Candidate(value, m.start, said_end(doc, m), 0.3 + near, "span"))
     found.extend(_pattern_candidates(doc, param))
-    if "address" in param.cues and "email" not in param.cues:
+    if set(param.cues) & {"address", "street"} and "email" not in param.cues:
         found.extend(street_candidates(doc, param))
     if param.cues and param.cues[-1] in ("language", "lang", "locale"):  # not language_level
         found.extend(language_candidates(doc, param))
@@ -886,6 +906,11 @@ def said_end(doc: Document, m: Mention) -> int:
     return at + len(m.text) if at >= 0 else m.end
 
 
+# "No wait, make it 15": what comes next replaces a value said before
+CORRECTION_RE = re.compile(r"(?:^|[.,!;]\s*)(?:no,?\s+|wait,?\s+|actually,?\s+|sorry,?\s+)*"
+                           r"(?:make (?:it|that)|change (?:it|that) to|let'?s (?:do|say)|instead)\s+$", re.I)
+_FOLLOW_UP_RE = re.compile(r"\s*(?:and\s+)?(?:what|how)\s+about\s+(?:in\s+)?|\s*and\s+(?:in\s+|for\s+)?|\s*same for\s+",
+                           re.I)
 _QUERY_WORDS = frozenset({"query", "q", "keyword", "search", "term", "kw"})
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from router.args.assign import asked_params, assign
 from router.args.context import fill_defaults, fill_from_facts, from_tool_outputs
 from router.args.conversation import (
-    question_before_last_user,
+    questions_before_users,
     reference_date,
     system_facts,
     user_turns,
@@ -59,14 +59,14 @@ def fill_arguments(
     ref = reference_date(messages, today)
     turns = user_turns(messages)
     docs = [Document.parse(text, ref) for text in turns[:MAX_TURNS]]
-    question = question_before_last_user(messages)
+    questions = questions_before_users(messages)[:MAX_TURNS]
     from_tools = from_tool_outputs(schema, messages, check)
     remaining = {
         **schema,
         "properties": {k: v for k, v in (schema.get("properties") or {}).items() if k not in from_tools},
     }
     topic = frozenset(singular(w) for w in split_words(tool.name))
-    arguments, sources = fill_object(remaining, docs, check, question, min_score, topic)
+    arguments, sources = fill_object(remaining, docs, check, questions, min_score, topic)
     for name, value in from_tools.items():
         arguments[name] = value
         sources[name] = "context"
@@ -89,7 +89,7 @@ def fill_object(
     schema: dict[str, Any],
     docs: list[Document],
     check: SchemaCheck,
-    question: str = "",
+    questions: Sequence[str] = (),
     min_score: float = REQUIRED_MIN_SCORE,
     topic: frozenset[str] = frozenset(),
 ) -> tuple[dict[str, Any], dict[str, str]]:
@@ -98,7 +98,7 @@ def fill_object(
     params = describe_object(schema, topic)
     arguments: dict[str, Any] = {}
     sources: dict[str, str] = {}
-    asked = asked_params(params, question)
+    asked = [asked_params(params, question) for question in questions]  # per turn, as ``docs``
     for name, (value, source) in assign(docs, params, asked, check, min_score, topic).items():
         arguments[name] = value
         sources[name] = source
@@ -106,7 +106,7 @@ def fill_object(
         if param.name in arguments:
             continue
         if param.kind == "object" and param.schema.get("properties"):
-            nested, nested_sources = fill_object(param.schema, docs, check, "", min_score, topic)
+            nested, nested_sources = fill_object(param.schema, docs, check, (), min_score, topic)
             if nested:
                 arguments[param.name] = nested
                 sources[param.name] = _summarise(nested_sources)

@@ -51,6 +51,9 @@ def _fill_object_of_topic(docs: list[Document], params: list[Param], filled: dic
             after = value_after(doc, said.end())
             if after and after[0].split()[-1].lower() not in ("who", "which", "that", "whose"):  # "of someone who"
                 found.append(after)
+        for said in _BEFORE_NOUN_RE.finditer(doc.text):  # "Find me a lasagna recipe" for search_recipes(dish)
+            if singular(said.group(2).lower()) in topic and said.group(1).lower() not in STOP_VALUE:
+                found.append((said.group(1), said.start(1), said.end(1)))
         asked = _QUESTION_SUBJECT_RE.match(doc.text.strip())
         if asked:
             subject = re.sub(r"^(?:the|a|an|my|your|our)\s+", "", (asked.group(1) or asked.group(2)).strip(),
@@ -66,6 +69,7 @@ def _fill_object_of_topic(docs: list[Document], params: list[Param], filled: dic
                 return
 
 
+_BEFORE_NOUN_RE = re.compile(r"\b(?:a|an|the|my|some|any)\s+((?:[a-z][\w-]*\s)?[a-z][\w-]*)\s+([a-z]+)\b", re.I)
 # "What do red pandas eat?", "How tall is the Eiffel Tower?", "Where do koalas live?": the thing asked about
 _NOT_SUBJECT = r"(?!(?:i|you|we|it|they|there|this|that)\b)"
 _SUBJECT = r"((?:(?!(?:in|on|at|from|to|of|for|with|by|near|and|or)\b)[\w'-]+\s*){1,4}?)"

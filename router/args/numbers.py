@@ -8,6 +8,7 @@ from typing import Any
 
 from router.args.document import Document
 from router.args.extractors import (
+    CORRECTION_RE,
     CURRENCY_CODES,
     STREET_RE,
     UNIT_ALIASES,
@@ -70,6 +71,8 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
                                                               doc.text[said_end(doc, m):], re.I):
             score += 0.4  # "$22 an hour" for hourly_rate
         score += _bound(doc, m, param)  # "up to 25" for limit, "at least 4.5" for min_rating
+        if CORRECTION_RE.search(doc.text[: m.start]):
+            score += 2.0  # "No wait, make it 15": the new value of what was said before, over it
         if "age" in param.cues and (re.search(r"\b(?:i'?m|i am|aged?|turning|he'?s|she'?s)\s+$", doc.text[:m.start], re.I)
                                     or re.match(r"[\s-]*(?:years?[\s-]old|yo\b|y/o)", doc.text[said_end(doc, m):], re.I)):
             score += 0.5  # "I'm 41", "a 7-year-old": an age

@@ -122,7 +122,7 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
     if set(param.cues) & {"signature", "ratio", "fraction", "aspect"} or re.search(r"\b\d+/\d+\b", param.description):
         for ratio in re.finditer(r"(?<![\w/.])\d+[/:]\d+(?![\w/.:])", text):  # "in 3/4", "16:9"
             found.append(Candidate(ratio.group(0), ratio.start(), ratio.end(), 0.9, "pattern"))
-    if "flight" in param.cues and param.role == "ident":  # "flight UA 917": the airline code and the number
+    if "flight" in param.cues and param.role in ("ident", "generic"):  # "flight UA 917": airline code and number
         for flight in _FLIGHT_RE.finditer(text):
             found.append(Candidate(flight.group(0), flight.start(), flight.end(),
                                    0.8 + proximity(doc, param, flight.start(), flight.end()), "pattern"))

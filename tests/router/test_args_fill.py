@@ -1569,3 +1569,40 @@ def test_a_short_request_is_what_a_search_seeks() -> None:
     assert fill_arguments(user("coffee shops rated at least 4.5"), rated).arguments == {
         "query": "coffee shops", "min_rating": 4.5}
     assert fill_arguments(user("It's F24681"), rated).arguments == {}
+
+
+def chat(*turns: str) -> list[dict[str, Any]]:
+    return [{"role": "user" if i % 2 == 0 else "assistant", "content": t} for i, t in enumerate(turns)]
+
+
+def test_conversations_answers_and_corrections() -> None:
+    transfer = tool({"from_account": {"type": "string"}, "to_account": {"type": "string"},
+                     "amount": {"type": "number"}}, ["from_account", "to_account", "amount"])
+    said = chat("Move $500 from checking", "Which account should it go to?", "savings")
+    assert fill_arguments(said, transfer).arguments["to_account"] == "savings"
+    contact = tool({"name": {"type": "string"}, "email": {"type": "string"}}, ["name"])
+    said = chat("Add a new contact", "What's their name?", "Priya Shah", "Phone or email?", "priya@shah.dev")
+    assert fill_arguments(said, contact).arguments == {"name": "Priya Shah", "email": "priya@shah.dev"}
+    bike = tool({"station": {"type": "string"}, "hours": {"type": "integer"}}, ["station", "hours"])
+    said = chat("I want to rent a bike for 2 hours", "Which station?", "The one at Union Square")
+    assert fill_arguments(said, bike).arguments == {"station": "Union Square", "hours": 2}
+    playlist = tool({"playlist": {"type": "string"}, "shuffle": {"type": "boolean"}}, ["playlist"])
+    assert fill_arguments(chat("Play my Workout playlist", "Shuffle it?", "yes"), playlist).arguments == {
+        "playlist": "Workout", "shuffle": True}
+    assert fill_arguments(chat("Play my Workout playlist", "Shuffle it?", "no thanks"), playlist).arguments == {
+        "playlist": "Workout", "shuffle": False}
+    shares = tool({"ticker": {"type": "string"}, "shares": {"type": "integer"}}, ["ticker", "shares"])
+    said = chat("Buy 10 shares of AMZN", "Confirm: 10 AMZN at market?", "No wait, make it 15")
+    assert fill_arguments(said, shares).arguments == {"ticker": "AMZN", "shares": 15}
+    weather = tool({"city": {"type": "string"}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+                   ["city"])
+    said = chat("What's the weather in Chicago?", "It's 41°F and windy.", "What about Toronto, in celsius?")
+    assert fill_arguments(said, weather).arguments == {"city": "Toronto", "unit": "celsius"}
+    recipes = tool({"dish": {"type": "string"}, "diet": {"type": "string", "enum": ["none", "vegan"]}}, ["dish"],
+                   name="search_recipes")
+    said = chat("Find me a lasagna recipe", "Any dietary needs?", "I'm vegan")
+    assert fill_arguments(said, recipes).arguments == {"dish": "lasagna", "diet": "vegan"}
+    address = tool({"street": {"type": "string"}, "city": {"type": "string"}, "zip": {"type": "string"}},
+                   ["street", "city", "zip"])
+    said = chat("Please update my address", "What's the new address?", "22 Baker Lane, Denver 80203")
+    assert fill_arguments(said, address).arguments == {"street": "22 Baker Lane", "city": "Denver", "zip": "80203"}
