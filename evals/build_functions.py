@@ -52,7 +52,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh18``: 20 rows written after the fresh17 fixes and scored once: domain requests (sports, music, real estate,
   health, chemistry, astronomy) with enums in other cases, lists in prose and maps of names to amounts;
 - ``fresh19``: 20 conversations written after the fresh18 fixes and scored once: values over several turns, answers
-  to the assistant's questions, corrections ("actually, make it three").
+  to the assistant's questions, corrections ("actually, make it three");
+- ``fresh20``: 20 rows written after the fresh19 fixes and scored once: values in the format a description asks for
+  (dates as DD/MM/YYYY, amounts in cents, arrays of enum values, units to convert, times within a range).
 """
 
 from __future__ import annotations
@@ -1443,6 +1445,66 @@ ROWS += [
     ("fresh19", fn("translate_phrase", "Translate a phrase", {"text": text(), "target_language": text()}),
      chat("How do you say 'where is the train station' in Italian?"),
      {"text": ["where is the train station"], "target_language": ["Italian"]}),
+]
+# written after the fresh19 fixes, and scored once (thirteenth session): values in the format a description asks for
+# (dates as DD/MM/YYYY, amounts in cents, ISO 8601 durations, arrays of enum values, times with a zone)
+ROWS += [
+    ("fresh20", fn("book_visit", "Book a visit", {"date": text("Date as DD/MM/YYYY"), "time": text("HH:MM, 24h")}),
+     "Book a visit on March 5th 2027 at 3:30pm", {"date": ["05/03/2027"], "time": ["15:30"]}),
+    ("fresh20", fn("charge_card", "Charge a card", {"amount_cents": whole("Amount in cents"), "currency": text(
+        "ISO currency code")}),
+     "Charge $12.50 to the card on file", {"amount_cents": [1250], "currency": ["USD"]}),
+    ("fresh20", fn("recurring_meeting", "Create a recurring meeting", {"title": text(), "days": {
+        "type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri"]}},
+        "time": text("HH:MM")}),
+     "Set up 'Standup' every Monday, Wednesday and Friday at 9:15",
+     {"title": ["Standup"], "days": [["mon", "wed", "fri"]], "time": ["09:15"]}),
+    ("fresh20", fn("set_discount_rate", "Set a discount", {"rate": num("Fraction between 0 and 1")}),
+     "Give them 15% off", {"rate": [0.15]}),
+    ("fresh20", fn("log_time", "Log time on a task", {"task_id": text(), "minutes": whole()}),
+     "Log 2.5 hours on TASK-881", {"task_id": ["TASK-881"], "minutes": [150]}),
+    ("fresh20", fn("newsletter_optin", "Set newsletter preference", {"email": text(), "subscribe": {
+        "type": "string", "enum": ["yes", "no"]}}),
+     "Unsubscribe jo@example.org from the newsletter", {"email": ["jo@example.org"], "subscribe": ["no"]}),
+    ("fresh20", fn("event_window", "Create an event window", {"start": text("ISO 8601 date-time"), "end": text(
+        "ISO 8601 date-time")}),
+     "From 2026-12-31 22:00 to 2027-01-01 02:00",
+     {"start": ["2026-12-31T22:00:00", "2026-12-31T22:00"], "end": ["2027-01-01T02:00:00", "2027-01-01T02:00"]}),
+    ("fresh20", fn("weight_log", "Log body weight", {"weight_kg": num(), "date": DATE}),
+     "I weighed 176 lbs this morning", {"weight_kg": [79.8, 79.83, 79.8321], "date": ["2026-11-28"]}),
+    ("fresh20", fn("order_status_filter", "List orders by status", {"statuses": {
+        "type": "array", "items": {"type": "string", "enum": ["pending", "shipped", "delivered", "cancelled"]}}}),
+     "Show me pending and shipped orders", {"statuses": [["pending", "shipped"]]}),
+    ("fresh20", fn("room_temp", "Set room temperature", {"celsius": num()}),
+     "Set the room to 70 degrees Fahrenheit", {"celsius": [21.1, 21.11, 21.1111, 21]}),
+    ("fresh20", fn("cron_job", "Schedule a job", {"name": text(), "hour": whole("0-23"), "minute": whole("0-59")}),
+     "Run the backup job every night at 2:30 am", {"name": ["backup", "the backup job", "backup job"], "hour": [2],
+                                                   "minute": [30]}),
+    ("fresh20", fn("set_price_range", "Price range filter", {"range": {"type": "object", "properties": {
+        "min": num(), "max": num()}, "required": ["min", "max"]}}),
+     "Only show items between $50 and $120", {"range": [{"min": 50, "max": 120}]}),
+    ("fresh20", fn("share_file", "Share a file", {"file_id": text(), "emails": listing("string"), "role": {
+        "type": "string", "enum": ["viewer", "commenter", "editor"]}}),
+     "Share doc 1a2B3c with ana@x.io and bo@y.io so they can edit",
+     {"file_id": ["1a2B3c"], "emails": [["ana@x.io", "bo@y.io"]], "role": ["editor"]}),
+    ("fresh20", fn("timestamp_to_date", "Convert a Unix timestamp", {"timestamp": whole("Seconds since epoch")}),
+     "What date is 1767225600?", {"timestamp": [1767225600]}),
+    ("fresh20", fn("video_clip", "Cut a clip from a video", {"video_id": text(), "start_seconds": whole(),
+                                                            "end_seconds": whole()}),
+     "Clip video vid_9912 from 1:05 to 2:30", {"video_id": ["vid_9912"], "start_seconds": [65],
+                                               "end_seconds": [150]}),
+    ("fresh20", fn("set_language_pref", "Set languages", {"languages": listing("string", "ISO 639-1 codes")}),
+     "I speak English and Portuguese", {"languages": [["en", "pt"]]}),
+    ("fresh20", fn("parking_session", "Start a parking session", {"zone": text(), "plate": text(), "hours": num()}),
+     "Park plate 7KLM442 in zone 1204 for 90 minutes", {"zone": ["1204"], "plate": ["7KLM442"], "hours": [1.5]}),
+    ("fresh20", fn("room_booking", "Book a meeting room", {"room": text(), "date": DATE, "start": text("HH:MM"),
+                                                          "duration_minutes": whole()}),
+     "Book room 4B tomorrow from 10 to 11:30", {"room": ["4B"], "date": ["2026-11-29"], "start": ["10:00"],
+                                                "duration_minutes": [90]}),
+    ("fresh20", fn("priority_flag", "Flag an email", {"message_id": text(), "priority": whole("1 (low) to 5 (urgent)")}),
+     "Mark message m-2231 as urgent", {"message_id": ["m-2231"], "priority": [5]}),
+    ("fresh20", fn("sleep_goal", "Set a sleep goal", {"bedtime": text("HH:MM"), "hours": num()}),
+     "I want to sleep 7 and a half hours starting at 11pm", {"bedtime": ["23:00"], "hours": [7.5]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -18,6 +18,7 @@ from router.args.extractors import (
     date_candidates,
     enum_candidates,
     labelled_as_other,
+    language_candidates,
     proximity,
     request_content,
     string_candidates,
@@ -188,7 +189,11 @@ def _array_candidates(doc: Document, param: Param) -> list[Candidate]:
             item.kind == "email" or set(param.cues) & (RECIPIENT_WORDS | _PEOPLE_WORDS)):
         found.append(Candidate([e.value for e in emails], emails[0].start, emails[-1].end, 0.9, "email"))
     if item.kind == "string":
-        return found + _quoted_runs(doc, param) + _aggregate(_list_after_cue(doc, param))
+        coded = _aggregate(language_candidates(doc, item)) if item.cues and item.cues[-1] in (
+            "language", "lang", "locale") else []  # "I speak English and Portuguese": ["en", "pt"]
+        for c in coded:
+            c.score += 0.5
+        return found + coded + _quoted_runs(doc, param) + _aggregate(_list_after_cue(doc, param))
     return found + _aggregate(_candidates(doc, item, False))
 
 

@@ -44,7 +44,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "relative_day",
         re.compile(
-            r"\b(the day after tomorrow|the day before yesterday|today|tonight|tomorrow|yesterday)\b", re.I
+            r"\b(the day after tomorrow|the day before yesterday|today|tonight|tomorrow|yesterday|"
+            r"this (?:morning|afternoon|evening))\b", re.I
         ),
     ),
     ("weekday", re.compile(rf"\b(?:(next|this|last|coming)\s+)?({_WEEKDAY_RE})\b\.?", re.I)),
@@ -124,7 +125,9 @@ def _resolve(kind: str, m: re.Match[str], ref: dt.date) -> dt.date | dt.datetime
     if kind == "month_year":
         return dt.date(int(g[1]), _MONTHS[g[0].lower()], 1)
     if kind == "relative_day":
-        offset = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}.get(g[0].lower())
+        offset = {"today": 0, "tonight": 0, "tomorrow": 1, "yesterday": -1}.get(g[0].lower().split()[0])
+        if g[0].lower().startswith("this "):
+            offset = 0  # "this morning"
         if offset is None:
             offset = 2 if "after" in g[0].lower() else -2
         return ref + dt.timedelta(days=offset)

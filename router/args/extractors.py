@@ -117,6 +117,7 @@ _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 _ENUM_SYNONYMS = {
     "daily": ("every day", "each day", "once a day", "every morning", "every evening", "every night"),
     "cat": ("kitten", "kitty"), "dog": ("puppy", "pup"),
+    **{day[:3]: (day,) for day in _WEEKDAY_NAMES}, "tues": ("tuesday",), "thur": ("thursday",), "thurs": ("thursday",),
     "weekly": ("every week", "each week", "once a week", *(f"every {d}" for d in _WEEKDAY_NAMES)),
     "monthly": ("every month", "each month", "once a month"), "hourly": ("every hour", "each hour"),
     "yearly": ("every year", "each year", "once a year"), "annually": ("every year", "each year", "once a year"),
@@ -138,8 +139,19 @@ _ENUM_SYNONYMS = {
 }  # fmt: skip
 
 
+_YES_VALUES = ("yes", "true", "on", "enabled", "y")
+_NO_VALUES = ("no", "false", "off", "disabled", "n")
+
+
 def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
     found: list[Candidate] = []
+    said = {str(v).lower(): v for v in param.enum}
+    if said and set(said) <= set(_YES_VALUES + _NO_VALUES):  # subscribe: ["yes", "no"], said as a verb
+        flag = boolean_value(doc, param)
+        if flag is not None:
+            wanted = next((said[v] for v in (_YES_VALUES if flag.value else _NO_VALUES) if v in said), None)
+            if wanted is not None:
+                found.append(Candidate(wanted, flag.start, flag.end, 1.5, "enum", shared=True))
     steer = pair_steer(param)
     numeric = [m for m in doc.of("number")]
     for value in param.enum:
@@ -169,6 +181,11 @@ def enum_candidates(doc: Document, param: Param) -> list[Candidate]:
                 # "98.6 Fahrenheit": the unit of a number is the enum's value and leaves the number to another
                 unit = any(m.start < start and end <= m.end for m in numeric)
                 found.append(Candidate(value, start, end, score, "enum", shared=unit))
+        name = str(value).lower()
+        if len(name) >= 5 and name.isalpha() and not any(c.value == value for c in found):
+            for i, word in enumerate(doc.words):  # "so they can edit" for role "editor", "view" for "viewer"
+                if len(word) >= 4 and word not in STOP_VALUE and name.startswith(word) and len(name) - len(word) <= 3:
+                    found.append(Candidate(value, doc.token_starts[i], doc.token_ends[i], 1.3, "enum"))
     return found
 
 
@@ -322,7 +339,8 @@ def date_candidates(doc: Document, param: Param) -> list[Candidate]:
         # name: "a due date of X and the current date of Y" gives due_date X
         if len(mentions) > 1 and not labelled and (cues & _START_WORDS and first or cues & _END_WORDS and last):
             score += 0.3
-        found.append(Candidate(value, start, end, score, "date"))
+        # "this evening" is a day and a part of it: a timeofday parameter may take "evening" too
+        found.append(Candidate(value, start, end, score, "date", shared=m.text.lower().startswith("this ")))
     return found
 
 
@@ -758,9 +776,9 @@ _PERSON_WORDS = frozenset({"provider", "doctor", "physician", "dentist", "therap
 
 
 _LEAVING_WORDS = frozenset({"from", "source", "base", "original", "sell", "input", "old", "src", "beginning", "initial",
-                            "starting"})
+                            "starting", "start"})
 _GOING_WORDS = frozenset({"to", "target", "destination", "quote", "buy", "into", "output", "new", "dest", "ending",
-                          "final"})
+                          "final", "end"})
 
 
 def pair_steer(param: Param) -> Callable[[bool], float]:

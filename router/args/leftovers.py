@@ -23,6 +23,8 @@ def fill_leftovers(docs: list[Document], params: list[Param], filled: dict[str, 
     _fill_name_parts(last, params, filled, taken)
     _fill_change(last, params, filled, taken, check)
     _fill_last_number(last, params, filled, taken, check)
+    _fill_clock_parts(last, params, filled, check)
+    _fill_range_length(last, params, filled, check)
     _fill_object_of_topic(docs, params, filled, used, check, topic)
 
 
@@ -92,6 +94,40 @@ def _fill_last_number(doc: Document | None, params: list[Param], filled: dict[st
         value = int(left[0].value) if left[0].value == int(left[0].value) else left[0].value
         if check.is_valid(coerce(value, missing[0].schema), missing[0].schema):
             filled[missing[0].name] = (value, "number")
+
+
+def _fill_clock_parts(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
+                      check: SchemaCheck) -> None:
+    """ "every night at 2:30 am" for cron-like hour / minute parameters: 2 and 30."""
+    named = {p.name.lower(): p for p in params if p.kind in ("integer", "number") and p.name not in filled}
+    hour, minute = named.get("hour"), named.get("minute")
+    times = [m for m in doc.of("time", "datetime")] if doc is not None and hour and minute else []
+    if hour is None or minute is None or len(times) != 1:
+        return
+    value = times[0].value
+    if check.is_valid(value.hour, hour.schema) and check.is_valid(value.minute, minute.schema):
+        filled[hour.name] = (value.hour, "date")
+        filled[minute.name] = (value.minute, "date")
+
+
+def _fill_range_length(doc: Document | None, params: list[Param], filled: dict[str, tuple[Any, str]],
+                       check: SchemaCheck) -> None:
+    """ "from 10 to 11:30" for duration_minutes: 90, the length of the one range of times said."""
+    durations = [p for p in params if p.kind in ("integer", "number") and p.name not in filled
+                 and set(split_words(p.name)) & {"duration", "length", "minutes", "hours"}]
+    times = sorted(doc.of("time", "datetime"), key=lambda m: m.start) if doc is not None and len(durations) == 1 else []
+    if len(times) != 2 or doc is None or not re.fullmatch(r"\s*(?:to|until|till|-|–)\s*",
+                                                          doc.text[times[0].end : times[1].start]):
+        return
+    start, end = (t.value.hour * 60 + t.value.minute for t in times)
+    minutes = end - start if end > start else None
+    if minutes is None:
+        return
+    wanted = durations[0]
+    value: float = minutes / 60 if "hour" in {singular(w) for w in split_words(wanted.name)} else minutes
+    value = int(value) if value == int(value) else value
+    if check.is_valid(value, wanted.schema):
+        filled[wanted.name] = (value, "date")
 
 
 _OLD_WORDS = frozenset({"old", "current", "original", "existing", "previous", "source", "from"})

@@ -160,10 +160,16 @@ def find_numbers(text: str) -> list[Mention]:
             num_end = match.end("pct")
         if value > 0 and _BELOW_ZERO_RE.match(text, max(end, num_end)):
             value = -value  # "120 m below sea level", "5 below zero"
+        half = _AND_A_HALF_RE.match(text, num_end)
+        if half:  # "7 and a half hours": 7.5 hours
+            value += 0.5
+            unit = (half.group(1) or "").lower()
+            end = num_end = half.end()
         found.append(Mention("number", value, start, max(end, num_end), text[start:num_end], unit))
     return found
 
 
+_AND_A_HALF_RE = re.compile(r"\s+and\s+a\s+half(?:\s+([a-zA-Z]+))?\b", re.I)
 _BELOW_ZERO_RE = re.compile(r"\s*(?:below|under)\s+(?:sea level|zero)\b", re.I)
 
 

@@ -94,7 +94,18 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         named = unit[:1].isupper() and not unit.isupper()  # "5 Thai places": "Thai" is no unit, it may be a value
         found.append(Candidate(value, m.start, digits_end if named else m.end, score, "number"))
     found.extend(quarters(doc, param))
+    for m in doc.of("number"):  # "176 lbs" for weight_kg, "70 degrees Fahrenheit" for celsius, "$12.50" in cents
+        converted = _in_parameter_unit(doc, m, param)
+        if converted is not None:
+            found.append(Candidate(converted, m.start, m.end, 1.4 + proximity(doc, param, m.start, m.end), "number"))
+    found.extend(_scale_labels(doc, param))
     counted_in = _duration_unit(param, whole_only=False)
+    if counted_in == "second":  # "from 1:05 to 2:30" in seconds: 65 and 150 (in minutes "11:30" is a time)
+        pair = pair_steer(param)
+        for clock in _CLOCK_DURATION_RE.finditer(doc.text):
+            value = int(clock.group(1)) * 60 + int(clock.group(2))
+            found.append(Candidate(value, clock.start(), clock.end(), 1.0 + pair(after_to(doc, clock.start())),
+                                   "number"))
     for both in _HOURS_MINUTES_RE.finditer(doc.text) if counted_in else ():  # "1 hour 50 minutes": 110 minutes
         minutes = float(both.group(1)) * 60 + float(both.group(2))
         value = minutes * 60 / _DURATION_SECONDS[counted_in or "minute"]
@@ -214,3 +225,75 @@ _PARTY_WORDS = frozenset({"people", "person", "guest", "party", "diner", "travel
 _HOW_MANY_RE = re.compile(r"\b(?:top|first|last|latest|(?:give|find|show|get|list|fetch|recommend|suggest)"
                           r"(?:\s+me|\s+us)?)\s+$", re.I)
 _COUNT_WORDS = frozenset({"limit", "count", "max", "top", "num", "size", "result", "item", "quantity", "n", "k"})
+
+
+# one unit of each kind in a base unit; a parameter named or described in one unit takes a value said in another
+_FACTORS = {
+    "mass": {"kg": 1.0, "kilogram": 1.0, "g": 0.001, "gram": 0.001, "lb": 0.45359237, "lbs": 0.45359237,
+             "pound": 0.45359237, "oz": 0.028349523, "ounce": 0.028349523},
+    "length": {"m": 1.0, "meter": 1.0, "metre": 1.0, "km": 1000.0, "kilometer": 1000.0, "kilometre": 1000.0,
+               "mi": 1609.344, "mile": 1609.344, "ft": 0.3048, "foot": 0.3048, "feet": 0.3048, "cm": 0.01,
+               "centimeter": 0.01, "in": 0.0254, "inch": 0.0254, "inches": 0.0254},
+    "time": {"s": 1.0, "sec": 1.0, "second": 1.0, "min": 60.0, "minute": 60.0, "h": 3600.0, "hr": 3600.0,
+             "hour": 3600.0, "day": 86400.0},
+    "money": {"usd": 1.0, "eur": 1.0, "gbp": 1.0, "dollar": 1.0, "cent": 0.01, "cents": 0.01},
+}
+
+
+def _unit_kind(unit: str) -> tuple[str, float] | None:
+    unit = unit.lower()
+    for kind, units in _FACTORS.items():
+        for form in (unit, singular(unit)):
+            if form in units:
+                return kind, units[form]
+    return None
+
+
+def _parameter_unit(param: Param) -> tuple[str, float] | str | None:
+    """The unit a parameter counts in, by its name's last unit word (weight_kg, duration_hours) or a description's
+    "in cents"; "c" / "f" for temperatures."""
+    words = split_words(param.name)
+    said = re.search(r"\bin cents\b", param.description, re.I)  # (other units in descriptions are too loose)
+    for word in [*reversed(words), "cents" if said else ""]:
+        if word in ("celsius", "c") or (word == "temperature" and "celsius" in param.description.lower()):
+            return "c"
+        if word in ("fahrenheit", "f"):
+            return "f"
+        kind = _unit_kind(word) if len(word) > 1 or word in ("g", "m", "s", "h") else None
+        if kind and word not in ("in", "m", "s") or (kind and words[-1] == word and len(words) > 1):
+            return kind
+    return None
+
+
+def _in_parameter_unit(doc: Document, m: Mention, param: Param) -> float | None:
+    """``m`` in the parameter's unit when it was said in another unit of the same kind, else None."""
+    wanted = _parameter_unit(param)
+    if wanted is None or not m.unit:
+        return None
+    if wanted in ("c", "f"):  # "70 degrees Fahrenheit" for celsius
+        said = re.match(r"\s*(?:degrees?|°)?\s*(celsius|fahrenheit|c|f)\b", doc.text[m.start + len(m.text):], re.I)
+        unit = (said.group(1)[0].lower() if said else m.unit[:1].lower() if m.unit in ("c", "f", "°c", "°f") else "")
+        if not unit or unit == wanted:
+            return None
+        value = (m.value - 32) * 5 / 9 if wanted == "c" else m.value * 9 / 5 + 32
+        return round(value, 2)
+    said_kind = _unit_kind(m.unit)
+    if said_kind is None or not isinstance(wanted, tuple) or said_kind[0] != wanted[0] or said_kind[1] == wanted[1]:
+        return None
+    value = m.value * said_kind[1] / wanted[1]
+    return int(round(value)) if abs(value - round(value)) < 1e-9 or param.kind == "integer" else round(value, 2)
+
+
+_CLOCK_DURATION_RE = re.compile(r"(?<![\d:])(\d{1,2}):([0-5]\d)(?![\d:]|\s*[ap]\.?m\b)", re.I)
+_SCALE_LABEL_RE = re.compile(r"(-?\d+(?:\.\d+)?)\s*\(\s*([a-z][a-z -]*?)\s*\)|(-?\d+(?:\.\d+)?)\s*[=:]\s*([a-z]+)", re.I)
+
+
+def _scale_labels(doc: Document, param: Param) -> list[Candidate]:
+    """A scale its description labels ("1 (low) to 5 (urgent)", "1 = poor"): the number of the label said."""
+    found = []
+    for label in _SCALE_LABEL_RE.finditer(param.description):
+        number, word = (label.group(1), label.group(2)) if label.group(1) else (label.group(3), label.group(4))
+        for start, end in ((m.start(), m.end()) for m in re.finditer(rf"\b{re.escape(word)}\b", doc.text, re.I)):
+            value = float(number)
+            found.append(Candidate(int(value) if value == int(value) else value, start, end, 1.2, "number"))
+    return found

@@ -1606,3 +1606,46 @@ def test_conversations_answers_and_corrections() -> None:
                    ["street", "city", "zip"])
     said = chat("Please update my address", "What's the new address?", "22 Baker Lane, Denver 80203")
     assert fill_arguments(said, address).arguments == {"street": "22 Baker Lane", "city": "Denver", "zip": "80203"}
+
+
+def test_values_in_the_format_and_unit_a_parameter_asks_for() -> None:
+    card = tool({"amount_cents": {"type": "integer", "description": "Amount in cents"},
+                 "currency": {"type": "string", "description": "ISO currency code"}}, ["amount_cents", "currency"])
+    assert fill_arguments(user("Charge $12.50 to the card on file"), card).arguments == {
+        "amount_cents": 1250, "currency": "USD"}
+    weight = tool({"weight_kg": {"type": "number"}, "date": {"type": "string", "format": "date"}},
+                  ["weight_kg", "date"])
+    assert fill_arguments(user("I weighed 176 lbs this morning"), weight, today=TODAY).arguments == {
+        "weight_kg": 79.83, "date": "2024-05-08"}
+    room = tool({"celsius": {"type": "number"}}, ["celsius"])
+    assert fill_arguments(user("Set the room to 70 degrees Fahrenheit"), room).arguments == {"celsius": 21.11}
+    parking = tool({"plate": {"type": "string"}, "hours": {"type": "number"}}, ["plate", "hours"])
+    assert fill_arguments(user("Park plate 7KLM442 for 90 minutes"), parking).arguments == {
+        "plate": "7KLM442", "hours": 1.5}
+    sleep = tool({"hours": {"type": "number"}}, ["hours"])
+    assert fill_arguments(user("I want to sleep 7 and a half hours"), sleep).arguments == {"hours": 7.5}
+    meeting = tool({"days": {"type": "array", "items": {"type": "string", "enum": ["mon", "tue", "wed", "thu", "fri"]}}},
+                   ["days"])
+    assert fill_arguments(user("every Monday, Wednesday and Friday"), meeting).arguments == {
+        "days": ["mon", "wed", "fri"]}
+    optin = tool({"email": {"type": "string"}, "subscribe": {"type": "string", "enum": ["yes", "no"]}},
+                 ["email", "subscribe"])
+    assert fill_arguments(user("Unsubscribe jo@example.org from the newsletter"), optin).arguments == {
+        "email": "jo@example.org", "subscribe": "no"}
+    share = tool({"role": {"type": "string", "enum": ["viewer", "commenter", "editor"]}}, ["role"])
+    assert fill_arguments(user("Share it so they can edit"), share).arguments == {"role": "editor"}
+    clip = tool({"start_seconds": {"type": "integer"}, "end_seconds": {"type": "integer"}},
+                ["start_seconds", "end_seconds"])
+    assert fill_arguments(user("Clip it from 1:05 to 2:30"), clip).arguments == {"start_seconds": 65,
+                                                                                  "end_seconds": 150}
+    flag = tool({"priority": {"type": "integer", "description": "1 (low) to 5 (urgent)"}}, ["priority"])
+    assert fill_arguments(user("Mark message m-2231 as urgent"), flag).arguments == {"priority": 5}
+    cron = tool({"hour": {"type": "integer"}, "minute": {"type": "integer"}}, ["hour", "minute"])
+    assert fill_arguments(user("Run it every night at 2:30 am"), cron).arguments == {"hour": 2, "minute": 30}
+    booking = tool({"start": {"type": "string", "description": "HH:MM"}, "duration_minutes": {"type": "integer"}},
+                   ["start", "duration_minutes"])
+    assert fill_arguments(user("Book room 4B from 10 to 11:30"), booking).arguments == {
+        "start": "10:00", "duration_minutes": 90}
+    languages = tool({"languages": {"type": "array", "items": {"type": "string"}, "description": "ISO 639-1 codes"}},
+                     ["languages"])
+    assert fill_arguments(user("I speak English and Portuguese"), languages).arguments == {"languages": ["en", "pt"]}
