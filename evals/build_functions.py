@@ -54,7 +54,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh19``: 20 conversations written after the fresh18 fixes and scored once: values over several turns, answers
   to the assistant's questions, corrections ("actually, make it three");
 - ``fresh20``: 20 rows written after the fresh19 fixes and scored once: values in the format a description asks for
-  (dates as DD/MM/YYYY, amounts in cents, arrays of enum values, units to convert, times within a range).
+  (dates as DD/MM/YYYY, amounts in cents, arrays of enum values, units to convert, times within a range);
+- ``fresh21``: 20 rows written after the fresh20 fixes and scored once: shopping and customer support (order numbers
+  with "#", coupon codes, sizes and colours, quantities, reasons said in other words).
 """
 
 from __future__ import annotations
@@ -1505,6 +1507,72 @@ ROWS += [
      "Mark message m-2231 as urgent", {"message_id": ["m-2231"], "priority": [5]}),
     ("fresh20", fn("sleep_goal", "Set a sleep goal", {"bedtime": text("HH:MM"), "hours": num()}),
      "I want to sleep 7 and a half hours starting at 11pm", {"bedtime": ["23:00"], "hours": [7.5]}),
+]
+# written after the fresh20 fixes, and scored once (thirteenth session): shopping and customer support (order
+# numbers with "#", coupon codes, sizes and colours, quantities, reasons said in other words)
+ROWS += [
+    ("fresh21", fn("add_item", "Add an item to the cart", {"sku": text(), "size": {"type": "string", "enum": [
+        "XS", "S", "M", "L", "XL"]}, "color": text(), "quantity": whole()}),
+     "Add 2 of SKU TEE-204 in extra large, navy", {"sku": ["TEE-204"], "size": ["XL"], "color": ["navy"],
+                                                    "quantity": [2]}),
+    ("fresh21", fn("apply_coupon", "Apply a coupon", {"order_id": text(), "code": text()}),
+     "Use coupon SAVE20 on order #48213", {"order_id": ["48213", "#48213"], "code": ["SAVE20"]}),
+    ("fresh21", fn("return_request", "Request a return", {"order_id": text(), "reason": {"type": "string", "enum": [
+        "damaged", "wrong_item", "not_as_described", "no_longer_needed"]}}),
+     "Order 77120 arrived broken, I want to send it back", {"order_id": ["77120"], "reason": ["damaged"]}),
+    ("fresh21", fn("track_shipment", "Track a shipment", {"tracking_number": text(), "carrier": text()},
+                   ["tracking_number"]),
+     "Where is my UPS package 1Z999AA10123456784?", {"tracking_number": ["1Z999AA10123456784"], "carrier": ["UPS"]}),
+    ("fresh21", fn("price_match", "Request a price match", {"product": text(), "competitor": text(), "price": num()}),
+     "Best Buy has the Sony WH-1000XM5 for $298, can you match it?",
+     {"product": ["Sony WH-1000XM5", "the Sony WH-1000XM5"], "competitor": ["Best Buy"], "price": [298]}),
+    ("fresh21", fn("open_ticket", "Open a support ticket", {"subject": text(), "priority": {"type": "string", "enum": [
+        "low", "normal", "high", "urgent"]}, "email": text()}),
+     "My account is locked and I can't log in, this is urgent. Reach me at dee@mail.com",
+     {"subject": ["My account is locked", "account is locked", "Account locked", "My account is locked and I can't log in"],
+      "priority": ["urgent"], "email": ["dee@mail.com"]}),
+    ("fresh21", fn("change_delivery", "Change a delivery date", {"order_id": text(), "new_date": DATE}),
+     "Can order 55-1234 come on 2026-12-03 instead?", {"order_id": ["55-1234"], "new_date": ["2026-12-03"]}),
+    ("fresh21", fn("gift_card_balance", "Check a gift card balance", {"card_number": text(), "pin": text()}),
+     "Check my gift card 6006 4912 3456 7890, PIN 4471",
+     {"card_number": ["6006 4912 3456 7890", "6006491234567890"], "pin": ["4471"]}),
+    ("fresh21", fn("wishlist_add", "Add to a wishlist", {"product": text(), "list_name": text()}, ["product"]),
+     "Save the Kindle Paperwhite to my Birthday list", {"product": ["Kindle Paperwhite", "the Kindle Paperwhite"],
+                                                        "list_name": ["Birthday"]}),
+    ("fresh21", fn("cancel_order_items", "Cancel items of an order", {"order_id": text(), "item_skus": listing(
+        "string")}),
+     "From order 90311 cancel SKU-11 and SKU-12", {"order_id": ["90311"], "item_skus": [["SKU-11", "SKU-12"]]}),
+    ("fresh21", fn("rate_product", "Rate a product", {"product_id": text(), "stars": whole(), "review": text()},
+                   ["product_id", "stars"]),
+     "Give product P-7781 three stars, the battery dies too fast",
+     {"product_id": ["P-7781"], "stars": [3], "review": ["the battery dies too fast", ""]}),
+    ("fresh21", fn("store_hours", "Store opening hours", {"store": text(), "day": {"type": "string", "enum": [
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]}}),
+     "Is the Target on 5th Ave open on Sunday?", {"store": ["Target on 5th Ave", "Target", "the Target on 5th Ave"],
+                                                  "day": ["sunday"]}),
+    ("fresh21", fn("exchange_item", "Exchange an item for another size", {"order_id": text(), "from_size": text(),
+                                                                         "to_size": text()}),
+     "Swap the medium from order 23001 for a large",
+     {"order_id": ["23001"], "from_size": ["medium", "M"], "to_size": ["large", "L"]}),
+    ("fresh21", fn("subscribe_restock", "Notify when back in stock", {"sku": text(), "email": text()}),
+     "Tell me at pat@home.net when BLND-9 is back", {"sku": ["BLND-9"], "email": ["pat@home.net"]}),
+    ("fresh21", fn("bulk_quote", "Quote for a bulk order", {"product": text(), "quantity": whole()}),
+     "How much for 500 branded mugs?", {"product": ["branded mugs", "mugs"], "quantity": [500]}),
+    ("fresh21", fn("loyalty_points", "Redeem loyalty points", {"points": whole(), "reward": text()}),
+     "Redeem 2,500 points for the free coffee", {"points": [2500], "reward": ["free coffee", "the free coffee"]}),
+    ("fresh21", fn("invoice_copy", "Send a copy of an invoice", {"invoice_number": text(), "email": text()}),
+     "Resend invoice INV-2026-0042 to billing@acme.co", {"invoice_number": ["INV-2026-0042"],
+                                                         "email": ["billing@acme.co"]}),
+    ("fresh21", fn("shipping_upgrade", "Upgrade shipping speed", {"order_id": text(), "speed": {"type": "string",
+                                                                                               "enum": [
+        "standard", "express", "overnight"]}}),
+     "Can you get order 66102 to me by tomorrow?", {"order_id": ["66102"], "speed": ["overnight"]}),
+    ("fresh21", fn("report_fraud", "Report a fraudulent charge", {"amount": num(), "merchant": text(), "date": DATE}),
+     "There's a $89.99 charge from QuickShopz on 2026-11-20 that I didn't make",
+     {"amount": [89.99], "merchant": ["QuickShopz"], "date": ["2026-11-20"]}),
+    ("fresh21", fn("size_guide", "Size recommendation", {"height_cm": num(), "weight_kg": num(), "fit": {
+        "type": "string", "enum": ["slim", "regular", "relaxed"]}}),
+     "I'm 180 cm, 75 kg and like a loose fit", {"height_cm": [180], "weight_kg": [75], "fit": ["relaxed"]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

@@ -40,6 +40,8 @@ _PRIORITY = (
     "ident",
     "acronym",
 )
+_NUMBERED_RE = re.compile(r"(?<![\w#-])#\d{3,}\b|(?<![\w-])\d{2,}(?:-\d{2,})+(?![\w-])")
+_CARD_RE = re.compile(r"(?<![\w-])\d{4}(?:[ -]\d{4}){3}(?![\w-])")
 _NOT_ACRONYMS = {"I", "OK", "AM", "PM", "ID", "URL", "API", "FAQ", "ASAP", "PS", "TV", "AI"}
 _TYPED_INSIDE_QUOTES = {"email": EMAIL_RE, "url": URL_RE, "phone": PHONE_RE}
 
@@ -88,6 +90,9 @@ class Document:
         found += find_dates(text, ref)
         found += find_numbers(text)
         found += find_pattern(text, "ident", IDENT_RE)
+        found += find_pattern(text, "ident", _NUMBERED_RE)  # "#48213", "55-1234"
+        cards = find_pattern(text, "ident", _CARD_RE)  # "6006 4912 3456 7890" is no phone number
+        found = [m for m in found if not (m.kind in ("phone", "number") and any(c.overlaps(m) for c in cards))] + cards
         found += [m for m in find_pattern(text, "acronym", ACRONYM_RE) if m.text not in _NOT_ACRONYMS]
         kept: list[Mention] = []
         for quoted in [m for m in found if m.kind == "quoted"]:  # phone "555-123-4567": typed too

@@ -117,6 +117,10 @@ _WEEKDAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satur
 _ENUM_SYNONYMS = {
     "daily": ("every day", "each day", "once a day", "every morning", "every evening", "every night"),
     "cat": ("kitten", "kitty"), "dog": ("puppy", "pup"),
+    "xs": ("extra small", "x-small"), "s": ("small",),
+    "xl": ("extra large", "x-large"), "xxl": ("double extra large", "2xl", "xx-large"),
+    "damaged": ("broken", "cracked", "defective", "smashed"), "relaxed": ("loose", "baggy"),
+    "slim": ("tight", "fitted", "skinny"),
     **{day[:3]: (day,) for day in _WEEKDAY_NAMES}, "tues": ("tuesday",), "thur": ("thursday",), "thurs": ("thursday",),
     "weekly": ("every week", "each week", "once a week", *(f"every {d}" for d in _WEEKDAY_NAMES)),
     "monthly": ("every month", "each month", "once a month"), "hourly": ("every hour", "each hour"),
@@ -127,8 +131,8 @@ _ENUM_SYNONYMS = {
     "metric": ("celsius", "km", "kilometers"), "imperial": ("fahrenheit", "miles"),
     "c": ("celsius", "centigrade"), "f": ("fahrenheit",), "k": ("kelvin",),  # enum ["C", "F", "K"]
     "mi": ("miles", "mile"), "ft": ("feet", "foot"), "km": ("kilometers", "kilometres", "kilometer"),
-    "m": ("meters", "metres", "meter"), "cm": ("centimeters", "centimetres"), "kg": ("kilograms", "kilogram"),
-    "lb": ("pounds", "pound"), "lbs": ("pounds", "pound"), "g": ("grams", "gram"), "l": ("liters", "litres"),
+    "m": ("meters", "metres", "meter", "medium"), "cm": ("centimeters", "centimetres"), "kg": ("kilograms", "kilogram"),
+    "lb": ("pounds", "pound"), "lbs": ("pounds", "pound"), "g": ("grams", "gram"), "l": ("liters", "litres", "large"),
     "ml": ("milliliters", "millilitres"), "oz": ("ounces", "ounce"), "yd": ("yards", "yard"),
     "cycling": ("bike", "bicycle", "cycle"), "bicycling": ("bike", "bicycle", "cycle"), "bike": ("bicycle", "cycle"),
     "female": ("woman", "women", "girl", "lady"), "male": ("man", "men", "boy", "gentleman"),

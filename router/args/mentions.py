@@ -191,7 +191,7 @@ def find_capitalised(text: str) -> list[Mention]:
     """Capitalised spans ("New York", "Jane Smith"), skipping the sentence-initial word alone."""
     found = []
     for match in CAPITALISED_RE.finditer(text):
-        value = match.group(0).rstrip(".'")
+        value = re.sub(r"\s+I(?:['’][a-z]+)?$", "", match.group(0).rstrip(".'"))  # "from QuickShopz I didn't make"
         before = text[: match.start()].rstrip()
         sentence_start = not before or before[-1] in '.!?:"“'
         owner = re.match(r"(\w+)['’]s$", value)
@@ -200,8 +200,9 @@ def find_capitalised(text: str) -> list[Mention]:
         if sentence_start and " " in value:
             first, rest = value.split(" ", 1)
             if first.lower() in SENTENCE_STARTERS:
-                value = rest
-                start = match.start() + len(first) + 1
+                joint = re.match(r"(?:the|of|&)\s+", rest)  # "Is the Target on 5th Ave open?": "Target"
+                value = rest[joint.end():] if joint else rest
+                start = match.start() + len(first) + 1 + (joint.end() if joint else 0)
                 found.append(Mention("span", value, start, start + len(value), value))
                 continue
         if value in ("I", "I'm", "I'd", "I'll", "I've"):

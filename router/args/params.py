@@ -66,7 +66,8 @@ CREATOR_WORDS = frozenset({"artist", "author", "singer", "band", "composer", "di
 # a place named by its name ("a table at Nopa"): a name, not a location to search around
 VENUE_WORDS = frozenset({"restaurant", "hotel", "store", "shop", "cafe", "bar", "venue", "gym", "salon", "clinic",
                          "hospital", "museum", "theater", "theatre", "cinema", "school", "company", "business",
-                         "airline", "bank", "pharmacy", "library", "park", "stadium", "course", "resort"})
+                         "airline", "bank", "pharmacy", "library", "park", "stadium", "course", "resort",
+                         "merchant", "vendor", "seller", "retailer", "competitor"})
 CODE_WORDS = frozenset({"zip", "zipcode", "postal", "postcode", "path", "filepath", "filename", "file"})  # codes, paths
 PRODUCT_WORDS = frozenset({"product", "brand", "model", "app", "application", "service"})  # (app_version is a version)  # "the price of AirPods Pro": a product is named
 # who something goes to: "send €50 to Maria", "assign ticket #4821 to Carlos"

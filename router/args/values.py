@@ -43,6 +43,10 @@ _MACHINE_WORDS = frozenset({"server", "host", "hostname", "instance", "node", "m
                             "vm", "database", "db", "bucket", "namespace", "deployment"})
 _HOST_RE = re.compile(r"(?<![\w./@#-])[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+(?![\w@/-])")
 _CHORD_RE = re.compile(r"(?<![\w#])[A-G](?:#|b|♯|♭)?(?:maj|min|m|dim|aug|sus)?\d{0,2}(?:/[A-G](?:#|b)?)?(?![\w#'])")
+_COLOUR_RE = re.compile(
+    r"\b(?:(?:light|dark|navy|sky|royal|forest|olive|hot)\s+)?(?:black|white|red|green|blue|yellow|orange|purple|pink|"
+    r"brown|gr[ae]y|silver|gold|beige|navy|teal|maroon|burgundy|turquoise|ivory|charcoal|khaki|olive|cream|tan|"
+    r"lavender|mint|coral|indigo)\b", re.I)
 _FLIGHT_RE = re.compile(r"\b(?:[A-Z]{2}|[A-Z]\d|\d[A-Z])\s?\d{1,4}\b")  # IATA airline code + number: UA 917, B6 23
 
 
@@ -100,6 +104,9 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
             found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
     if param.required and param.role in ("generic", "name") and set(param.cues) & _GOODS_WORDS:
         found.extend(counted_things(doc))
+    if set(param.cues) & {"color", "colour"}:  # "in extra large, navy"
+        for colour in _COLOUR_RE.finditer(text):
+            found.append(Candidate(colour.group(0), colour.start(), colour.end(), 0.8, "span"))
     if "cuisine" in param.cues:  # "Find Italian restaurants"
         for dish in _CUISINE_RE.finditer(text):
             found.append(Candidate(dish.group(0), dish.start(), dish.end(), 0.8, "span"))
