@@ -56,7 +56,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh20``: 20 rows written after the fresh19 fixes and scored once: values in the format a description asks for
   (dates as DD/MM/YYYY, amounts in cents, arrays of enum values, units to convert, times within a range);
 - ``fresh21``: 20 rows written after the fresh20 fixes and scored once: shopping and customer support (order numbers
-  with "#", coupon codes, sizes and colours, quantities, reasons said in other words).
+  with "#", coupon codes, sizes and colours, quantities, reasons said in other words);
+- ``fresh22``: 20 rows written after the fresh21 fixes and scored once: travel and banking (round trips, cabins,
+  travellers by age, accounts "ending in 4421", IBANs, "a hundred bucks", standing orders).
 """
 
 from __future__ import annotations
@@ -1573,6 +1575,81 @@ ROWS += [
     ("fresh21", fn("size_guide", "Size recommendation", {"height_cm": num(), "weight_kg": num(), "fit": {
         "type": "string", "enum": ["slim", "regular", "relaxed"]}}),
      "I'm 180 cm, 75 kg and like a loose fit", {"height_cm": [180], "weight_kg": [75], "fit": ["relaxed"]}),
+]
+# written after the fresh21 fixes, and scored once (thirteenth session): travel and banking (round trips, cabins,
+# travellers by age, accounts "ending in 4421", IBANs, "a hundred bucks", standing orders)
+ROWS += [
+    ("fresh22", fn("search_trip", "Search flights", {"origin": text("IATA code"), "destination": text("IATA code"),
+                                                    "depart": DATE, "return_date": DATE, "cabin": {
+        "type": "string", "enum": ["economy", "premium_economy", "business", "first"]}},
+                   ["origin", "destination", "depart"]),
+     "Round trip LAX to NRT, leaving 2027-03-02 and coming back 2027-03-16, business class",
+     {"origin": ["LAX"], "destination": ["NRT"], "depart": ["2027-03-02"], "return_date": ["2027-03-16"],
+      "cabin": ["business"]}),
+    ("fresh22", fn("book_passengers", "Passenger counts", {"adults": whole(), "children": whole(), "infants": whole()}),
+     "Two adults, a 7-year-old and a baby", {"adults": [2], "children": [1], "infants": [1]}),
+    ("fresh22", fn("card_freeze", "Freeze a card", {"last_four": text("Last four digits")}),
+     "Freeze my card ending in 4421", {"last_four": ["4421"]}),
+    ("fresh22", fn("wire_transfer", "Send a wire", {"iban": text(), "amount": num(), "currency": text()}),
+     "Wire 1,500 EUR to DE89 3704 0044 0532 0130 00",
+     {"iban": ["DE89 3704 0044 0532 0130 00", "DE89370400440532013000"], "amount": [1500], "currency": ["EUR"]}),
+    ("fresh22", fn("send_cash", "Send money to a friend", {"to": text(), "amount": num()}),
+     "Send Marco a hundred bucks", {"to": ["Marco"], "amount": [100]}),
+    ("fresh22", fn("standing_order", "Create a standing order", {"payee": text(), "amount": num(), "day_of_month": whole(
+        "1-28")}),
+     "Pay my landlord 1,200 on the 1st of every month", {"payee": ["landlord", "my landlord"], "amount": [1200],
+                                                          "day_of_month": [1]}),
+    ("fresh22", fn("hotel_rooms", "Search hotel rooms", {"city": text(), "check_in": DATE, "check_out": DATE,
+                                                        "rooms": whole()}),
+     "Two rooms in Kyoto, checking in 2027-04-01, out on the 5th",
+     {"city": ["Kyoto"], "check_in": ["2027-04-01"], "check_out": ["2027-04-05"], "rooms": [2]}),
+    ("fresh22", fn("baggage_add", "Add checked bags", {"booking_ref": text(), "bags": whole()}),
+     "Add one checked bag to booking QX7P2L", {"booking_ref": ["QX7P2L"], "bags": [1]}),
+    ("fresh22", fn("seat_upgrade", "Upgrade a seat", {"booking_ref": text(), "cabin": {"type": "string", "enum": [
+        "economy", "premium_economy", "business", "first"]}}),
+     "Bump booking ABC123 up to premium economy", {"booking_ref": ["ABC123"], "cabin": ["premium_economy"]}),
+    ("fresh22", fn("atm_near", "Find ATMs", {"location": text(), "fee_free": {"type": "boolean"}}, ["location"]),
+     "Any no-fee ATMs near Union Station?", {"location": ["Union Station"], "fee_free": [True]}),
+    ("fresh22", fn("budget_alert", "Alert when spending passes a limit", {"category": text(), "limit": num(),
+                                                                        "period": {"type": "string", "enum": [
+        "weekly", "monthly"]}}),
+     "Warn me if I spend over $400 a month on dining out",
+     {"category": ["dining out", "dining"], "limit": [400], "period": ["monthly"]}),
+    ("fresh22", fn("car_rental", "Rent a car", {"pickup_city": text(), "pickup_date": DATE, "days": whole(),
+                                               "automatic": {"type": "boolean"}}),
+     "Automatic car in Lisbon from 2027-05-10 for 6 days",
+     {"pickup_city": ["Lisbon"], "pickup_date": ["2027-05-10"], "days": [6], "automatic": [True]}),
+    ("fresh22", fn("visa_wait", "Visa appointment wait time", {"consulate_city": text(), "visa_type": {
+        "type": "string", "enum": ["tourist", "business", "student"]}}),
+     "How long is the wait for a student visa interview in Mumbai?",
+     {"consulate_city": ["Mumbai"], "visa_type": ["student"]}),
+    ("fresh22", fn("split_transaction", "Split a card transaction into categories", {"transaction_id": text(),
+                                                                                    "splits": {"type": "object",
+        "additionalProperties": {"type": "number"}}}),
+     "Split transaction TX-5521: 40 to Groceries and 25 to Household",
+     {"transaction_id": ["TX-5521"], "splits": [{"Groceries": 40, "Household": 25}]}),
+    ("fresh22", fn("train_times", "Train departures", {"from_station": text(), "to_station": text(),
+                                                      "after": text("HH:MM")}),
+     "Trains from Paddington to Oxford after 6pm", {"from_station": ["Paddington"], "to_station": ["Oxford"],
+                                                     "after": ["18:00"]}),
+    ("fresh22", fn("travel_insurance", "Quote travel insurance", {"destination": text(), "days": whole(),
+                                                                "travellers": whole()}),
+     "Insurance for the three of us for a 10-day trip to Peru",
+     {"destination": ["Peru"], "days": [10], "travellers": [3]}),
+    ("fresh22", fn("mortgage_overpay", "Make a mortgage overpayment", {"amount": num(), "reduce": {
+        "type": "string", "enum": ["term", "payment"]}}),
+     "Overpay 5k on the mortgage and keep the same monthly payment, shorten the term instead",
+     {"amount": [5000], "reduce": ["term"]}),
+    ("fresh22", fn("lounge_access", "Airport lounge access", {"airport": text("IATA code"), "terminal": text()},
+                   ["airport"]),
+     "Is there a lounge I can use in Terminal 5 at Heathrow (LHR)?", {"airport": ["LHR"], "terminal": ["5",
+                                                                                                     "Terminal 5"]}),
+    ("fresh22", fn("savings_interest", "Interest on savings", {"balance": num(), "apy_percent": num(),
+                                                              "months": whole()}),
+     "What will $12k earn at 4.2% APY over 18 months?", {"balance": [12000], "apy_percent": [4.2], "months": [18]}),
+    ("fresh22", fn("dispute_charge", "Dispute a card charge", {"transaction_id": text(), "reason": {
+        "type": "string", "enum": ["not_received", "duplicate", "fraud", "wrong_amount"]}}),
+     "I was charged twice for TX-8830", {"transaction_id": ["TX-8830"], "reason": ["duplicate"]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

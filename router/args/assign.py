@@ -143,22 +143,31 @@ def answer_value(rest: str, param: Param) -> str:
     return rest
 
 
+_AMOUNT_TO_NAME_RE = re.compile(r"(\d+(?:\.\d+)?)\s+(?:to|for|on|into)\s+([A-Z][\w&-]*(?:\s[A-Z][\w&-]*)?)")
+
+
 def _name_amounts(doc: Document, param: Param) -> list[Candidate]:
     """ "Ana paid 120, Ben paid 45 and Chloe paid 80" for a map of names to numbers (an object whose only
     properties are ``additionalProperties`` of a number type): {"Ana": 120, "Ben": 45, "Chloe": 80}."""
     extra = param.schema.get("additionalProperties")
     if param.schema.get("properties") or not isinstance(extra, dict) or extra.get("type") not in ("number", "integer"):
         return []
-    numbers = doc.of("number")
     pairs: dict[str, Any] = {}
     start = None
-    for name in re.finditer(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", doc.text):  # a sentence's first word too
-        after = next((m for m in numbers if m.start >= name.end()), None)
-        if (name.group(0).split()[0].lower() in SENTENCE_STARTERS or after is None
-                or len(re.findall(r"\w+", doc.text[name.end() : after.start])) > 3):
-            continue  # the name's own amount follows it closely ("Ben paid 45", "Chloe: 80")
-        pairs[name.group(0)] = int(after.value) if after.value == int(after.value) else after.value
-        start = name.start() if start is None else start
+    for said in _AMOUNT_TO_NAME_RE.finditer(doc.text):  # "40 to Groceries and 25 to Household": the amount first
+        value = float(said.group(1))
+        pairs[said.group(2)] = int(value) if value == int(value) else value
+        start = said.start() if start is None else start
+    if len(pairs) < 2:
+        numbers = doc.of("number")
+        pairs, start = {}, None
+        for name in re.finditer(r"\b[A-Z][a-z]+(?:\s[A-Z][a-z]+)?\b", doc.text):  # a sentence's first word too
+            after = next((m for m in numbers if m.start >= name.end()), None)
+            if (name.group(0).split()[0].lower() in SENTENCE_STARTERS or after is None
+                    or len(re.findall(r"\w+", doc.text[name.end() : after.start])) > 3):
+                continue  # the name's own amount follows it closely ("Ben paid 45", "Chloe: 80")
+            pairs[name.group(0)] = int(after.value) if after.value == int(after.value) else after.value
+            start = name.start() if start is None else start
     if len(pairs) < 2 or start is None:
         return []
     return [Candidate(pairs, start, len(doc.text), 0.9, "span")]

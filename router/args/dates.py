@@ -244,6 +244,28 @@ def _borrow_years_backward(dates: list[Mention], yearless: set[int]) -> None:
         yearless.discard(current)
 
 
+_DAY_ALONE_RE = re.compile(rf"\b(?:on\s+)?the\s+{_ORD}(?!\s*(?:of\b|[-/]|\w))", re.I)
+
+
+def _days_of_the_month(text: str, dates: list[Mention]) -> list[Mention]:
+    """ "checking in 2027-04-01, out on the 5th": a day of the month alone, after a full date, is that date's month
+    (the next month when the day has passed)."""
+    found = []
+    for m in _DAY_ALONE_RE.finditer(text):
+        before = [d for d in dates if d.end <= m.start() and d.kind in ("date", "datetime")]
+        if not before or any(d.start < m.end() and m.start() < d.end for d in dates):
+            continue
+        anchor = _as_date(before[-1].value)
+        try:
+            day = anchor.replace(day=_day(m.group(1)))
+            if day < anchor:
+                day = (anchor.replace(day=1) + dt.timedelta(days=32)).replace(day=day.day)
+        except ValueError:
+            continue
+        found.append(Mention("date", day, m.start(), m.end(), m.group(0)))
+    return found
+
+
 def _as_date(value: dt.date) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
@@ -266,6 +288,7 @@ def find_dates(text: str, ref: dt.date) -> list[Mention]:
             dates.append(Mention(mention_kind, value, m.start(), m.end(), m.group(0)))
             if kind in ("month_day", "day_month") and m.group(3) is None:
                 yearless.add(len(dates) - 1)
+    dates += _days_of_the_month(text, dates)
     _borrow_years_backward(dates, yearless)
     _roll_ranges_forward(dates, yearless)
     times = _clock_phrases(text)

@@ -120,6 +120,7 @@ _ENUM_SYNONYMS = {
     "xs": ("extra small", "x-small"), "s": ("small",),
     "xl": ("extra large", "x-large"), "xxl": ("double extra large", "2xl", "xx-large"),
     "damaged": ("broken", "cracked", "defective", "smashed"), "relaxed": ("loose", "baggy"),
+    "duplicate": ("twice", "double charged", "charged double", "two times"),
     "slim": ("tight", "fitted", "skinny"),
     **{day[:3]: (day,) for day in _WEEKDAY_NAMES}, "tues": ("tuesday",), "thur": ("thursday",), "thurs": ("thursday",),
     "weekly": ("every week", "each week", "once a week", *(f"every {d}" for d in _WEEKDAY_NAMES)),
@@ -214,6 +215,11 @@ def boolean_value(doc: Document, param: Param) -> Candidate | None:
     cues = [_participle(c) for c in param.cues if c not in ("is", "has", "allow", "want", "need", "only")]
     if not cues:
         return None
+    if len(cues) > 1 and cues[-1] == "free":  # fee_free, gluten_free: "no-fee ATMs", "without gluten", "fee-free"
+        thing = r"\s+|[- ]".join(re.escape(c) for c in cues[:-1])
+        said_free = re.search(rf"\b(?:no|without|zero)[- ]+(?:{thing})s?\b|\b(?:{thing})[- ]free\b", doc.text, re.I)
+        if said_free:
+            return Candidate(True, said_free.start(), said_free.end(), 1.5, "boolean", shared=True)
     # a participle cue matches any form of its verb: "allows pets" for pets_allowed; "pet-friendly" names pets and
     # "non-smoking" says no smoking
     same = {alt: c for c in cues for alt in SAME_AS.get(c, ())}  # "nonstop" for direct_only

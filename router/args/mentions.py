@@ -14,6 +14,7 @@ _WORD_NUMBERS = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "a dozen": 12, "dozen": 12, "a couple of": 2, "a couple": 2, "a pair of": 2, "single": 1, "twice": 2,
+    "a hundred": 100, "a thousand": 1000,
     "thrice": 3,
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1000, "million": 1_000_000, "billion": 1_000_000_000}

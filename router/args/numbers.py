@@ -99,6 +99,10 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         if converted is not None:
             found.append(Candidate(converted, m.start, m.end, 1.4 + proximity(doc, param, m.start, m.end), "number"))
     found.extend(_scale_labels(doc, param))
+    found.extend(_people_of_a_kind(doc, param))
+    if re.search(r"\blast[ _]?(?:four|4)\b", f"{param.name} {param.description}".replace("_", " "), re.I):
+        for ending in re.finditer(r"\b(?:ending|ends|ended)\s+(?:in|with)\s+(\d{4})\b", doc.text, re.I):
+            found.append(Candidate(int(ending.group(1)), ending.start(1), ending.end(1), 1.5, "number"))
     counted_in = _duration_unit(param, whole_only=False)
     if counted_in == "second":  # "from 1:05 to 2:30" in seconds: 65 and 150 (in minutes "11:30" is a time)
         pair = pair_steer(param)
@@ -297,3 +301,30 @@ def _scale_labels(doc: Document, param: Param) -> list[Candidate]:
             value = float(number)
             found.append(Candidate(int(value) if value == int(value) else value, start, end, 1.2, "number"))
     return found
+
+
+_PEOPLE_RE = re.compile(r"\b(a|an|one|two|three|four|five|six|\d+)\s+(?:(\d{1,2})[- ]year[- ]olds?|(babies|baby|infants?|"
+                        r"toddlers?)|(kids?|children|child|boys?|girls?)|(adults?|grown-?ups?|seniors?))\b", re.I)
+_PEOPLE_KINDS = {"infant": "infant", "baby": "infant", "child": "child", "kid": "child", "adult": "adult"}
+_SMALL_COUNTS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
+
+
+def _people_of_a_kind(doc: Document, param: Param) -> list[Candidate]:
+    """ "Two adults, a 7-year-old and a baby" for adults / children / infants: 2, 1 and 1 (an age under 2 is an
+    infant, under 18 a child)."""
+    kind = next((_PEOPLE_KINDS[singular(c)] for c in param.cues if singular(c) in _PEOPLE_KINDS), None)
+    if kind is None and "children" in param.cues:
+        kind = "child"
+    if kind is None:
+        return []
+    total, start, end = 0, None, 0
+    for said in _PEOPLE_RE.finditer(doc.text):
+        count = int(said.group(1)) if said.group(1).isdigit() else _SMALL_COUNTS[said.group(1).lower()]
+        age = int(said.group(2)) if said.group(2) else None
+        said_kind = ("infant" if said.group(3) or (age is not None and age < 2) else
+                     "child" if said.group(4) or (age is not None and age < 18) else "adult")
+        if said_kind == kind:
+            total += count
+            start = said.start() if start is None else start
+            end = said.end()
+    return [Candidate(total, start, end, 1.3, "number")] if start is not None else []

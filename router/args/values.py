@@ -43,6 +43,7 @@ _MACHINE_WORDS = frozenset({"server", "host", "hostname", "instance", "node", "m
                             "vm", "database", "db", "bucket", "namespace", "deployment"})
 _HOST_RE = re.compile(r"(?<![\w./@#-])[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)+(?![\w@/-])")
 _CHORD_RE = re.compile(r"(?<![\w#])[A-G](?:#|b|♯|♭)?(?:maj|min|m|dim|aug|sus)?\d{0,2}(?:/[A-G](?:#|b)?)?(?![\w#'])")
+_IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?\b")
 _COLOUR_RE = re.compile(
     r"\b(?:(?:light|dark|navy|sky|royal|forest|olive|hot)\s+)?(?:black|white|red|green|blue|yellow|orange|purple|pink|"
     r"brown|gr[ae]y|silver|gold|beige|navy|teal|maroon|burgundy|turquoise|ivory|charcoal|khaki|olive|cream|tan|"
@@ -104,6 +105,12 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
             found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
     if param.required and param.role in ("generic", "name") and set(param.cues) & _GOODS_WORDS:
         found.extend(counted_things(doc))
+    if re.search(r"\blast[ _]?(?:four|4)\b", f"{param.name} {param.description}".replace("_", " "), re.I):
+        for ending in re.finditer(r"\b(?:ending|ends|ended)\s+(?:in|with)\s+(\d{4})\b", text, re.I):  # "card ending in 4421"
+            found.append(Candidate(ending.group(1), ending.start(1), ending.end(1), 1.5, "pattern"))
+    if "iban" in param.cues or re.search(r"\bIBAN\b", param.description):  # "DE89 3704 0044 0532 0130 00"
+        for iban in _IBAN_RE.finditer(text):
+            found.append(Candidate(iban.group(0), iban.start(), iban.end(), 1.5, "pattern"))
     if set(param.cues) & {"color", "colour"}:  # "in extra large, navy"
         for colour in _COLOUR_RE.finditer(text):
             found.append(Candidate(colour.group(0), colour.start(), colour.end(), 0.8, "span"))

@@ -1675,3 +1675,30 @@ def test_shopping_and_support_values() -> None:
         "amount": 89.99, "merchant": "QuickShopz"}
     store = tool({"store": {"type": "string"}}, ["store"])
     assert fill_arguments(user("Is the Target on 5th Ave open on Sunday?"), store).arguments == {"store": "Target"}
+
+
+def test_travel_and_banking_values() -> None:
+    people = tool({"adults": {"type": "integer"}, "children": {"type": "integer"}, "infants": {"type": "integer"}},
+                  ["adults", "children", "infants"])
+    assert fill_arguments(user("Two adults, a 7-year-old and a baby"), people).arguments == {
+        "adults": 2, "children": 1, "infants": 1}
+    card = tool({"last_four": {"type": "string", "description": "Last four digits"}}, ["last_four"])
+    assert fill_arguments(user("Freeze my card ending in 4421"), card).arguments == {"last_four": "4421"}
+    wire = tool({"iban": {"type": "string"}, "amount": {"type": "number"}, "currency": {"type": "string"}},
+                ["iban", "amount", "currency"])
+    assert fill_arguments(user("Wire 1,500 EUR to DE89 3704 0044 0532 0130 00"), wire).arguments == {
+        "iban": "DE89 3704 0044 0532 0130 00", "amount": 1500, "currency": "EUR"}
+    cash = tool({"amount": {"type": "number"}}, ["amount"])
+    assert fill_arguments(user("Send Marco a hundred bucks"), cash).arguments == {"amount": 100}
+    rooms = tool({"check_in": {"type": "string", "format": "date"}, "check_out": {"type": "string", "format": "date"}},
+                 ["check_in", "check_out"])
+    assert fill_arguments(user("Checking in 2027-04-01, out on the 5th"), rooms).arguments == {
+        "check_in": "2027-04-01", "check_out": "2027-04-05"}
+    atm = tool({"location": {"type": "string"}, "fee_free": {"type": "boolean"}}, ["location"])
+    assert fill_arguments(user("Any no-fee ATMs near Union Station?"), atm).arguments == {
+        "location": "Union Station", "fee_free": True}
+    splits = tool({"splits": {"type": "object", "additionalProperties": {"type": "number"}}}, ["splits"])
+    said = user("Split transaction TX-5521: 40 to Groceries and 25 to Household")
+    assert fill_arguments(said, splits).arguments == {"splits": {"Groceries": 40, "Household": 25}}
+    dispute = tool({"reason": {"type": "string", "enum": ["fraud", "duplicate"]}}, ["reason"])
+    assert fill_arguments(user("I was charged twice for TX-8830"), dispute).arguments == {"reason": "duplicate"}
