@@ -58,7 +58,9 @@ left out), so ``toolproxy eval`` scores the route and the locally filled argumen
 - ``fresh21``: 20 rows written after the fresh20 fixes and scored once: shopping and customer support (order numbers
   with "#", coupon codes, sizes and colours, quantities, reasons said in other words);
 - ``fresh22``: 20 rows written after the fresh21 fixes and scored once: travel and banking (round trips, cabins,
-  travellers by age, accounts "ending in 4421", IBANs, "a hundred bucks", standing orders).
+  travellers by age, accounts "ending in 4421", IBANs, "a hundred bucks", standing orders);
+- ``fresh23``: 20 rows written after the fresh22 fixes and scored once: workplace tools (leave requests, tickets with
+  @mentions and labels, story points, "EOD", "end of next week", meeting rooms, expenses).
 """
 
 from __future__ import annotations
@@ -1650,6 +1652,78 @@ ROWS += [
     ("fresh22", fn("dispute_charge", "Dispute a card charge", {"transaction_id": text(), "reason": {
         "type": "string", "enum": ["not_received", "duplicate", "fraud", "wrong_amount"]}}),
      "I was charged twice for TX-8830", {"transaction_id": ["TX-8830"], "reason": ["duplicate"]}),
+]
+# written after the fresh22 fixes, and scored once (thirteenth session): workplace tools (leave requests, tickets with
+# @mentions and labels, story points, "EOD", "end of next week", meeting rooms, expenses)
+ROWS += [
+    ("fresh23", fn("request_leave", "Request time off", {"start_date": DATE, "end_date": DATE, "type": {
+        "type": "string", "enum": ["vacation", "sick", "personal"]}}),
+     "I'd like PTO from 2026-12-22 through 2027-01-02", {"start_date": ["2026-12-22"], "end_date": ["2027-01-02"],
+                                                         "type": ["vacation"]}),
+    ("fresh23", fn("create_ticket", "Create a tracker ticket", {"title": text(), "assignee": text(), "labels": listing(
+        "string"), "points": whole("Story points")}, ["title"]),
+     "New ticket 'Fix login redirect' for @sam, labels bug and auth, 3 points",
+     {"title": ["Fix login redirect"], "assignee": ["sam", "@sam"], "labels": [["bug", "auth"]], "points": [3]}),
+    ("fresh23", fn("call_in_sick", "Report a sick day", {"date": DATE, "note": text()}, ["date"]),
+     "I'm sick today, won't be in", {"date": ["2026-11-28"], "note": ["", "won't be in"]}),
+    ("fresh23", fn("set_status", "Set a chat status", {"text": text(), "emoji": text(), "clear_after_minutes": whole()},
+                   ["text"]),
+     "Set my status to 'In a meeting' with :calendar: for 45 minutes",
+     {"text": ["In a meeting"], "emoji": [":calendar:"], "clear_after_minutes": [45]}),
+    ("fresh23", fn("submit_expense", "Submit an expense", {"amount": num(), "category": {"type": "string", "enum": [
+        "travel", "meals", "software", "equipment"]}, "description": text()}, ["amount", "category"]),
+     "Expense $63.20 for the team lunch with the client",
+     {"amount": [63.2], "category": ["meals"], "description": ["", "team lunch with the client",
+                                                               "the team lunch with the client"]}),
+    ("fresh23", fn("due_by", "Set a task due date", {"task_id": text(), "due": DATE}),
+     "TASK-4410 is due end of next week", {"task_id": ["TASK-4410"], "due": ["2026-12-11", "2026-12-06"]}),
+    ("fresh23", fn("reassign_ticket", "Reassign a ticket", {"ticket": text(), "from_user": text(), "to_user": text()}),
+     "Move PROJ-77 from Alice to Bob", {"ticket": ["PROJ-77"], "from_user": ["Alice"], "to_user": ["Bob"]}),
+    ("fresh23", fn("book_desk", "Book a desk", {"floor": whole(), "date": DATE, "near_window": {"type": "boolean"}},
+                   ["floor", "date"]),
+     "A desk on the 3rd floor for tomorrow, by a window if possible",
+     {"floor": [3], "date": ["2026-11-29"], "near_window": [True]}),
+    ("fresh23", fn("standup_note", "Post a standup update", {"yesterday": text(), "today": text(), "blockers": text()},
+                   ["yesterday", "today"]),
+     "Yesterday: finished the API docs. Today: start on the billing page. Blockers: none",
+     {"yesterday": ["finished the API docs"], "today": ["start on the billing page"], "blockers": ["none", ""]}),
+    ("fresh23", fn("schedule_1on1", "Schedule a one-on-one", {"with_person": text(), "weekday": {
+        "type": "string", "enum": ["monday", "tuesday", "wednesday", "thursday", "friday"]}, "time": text("HH:MM")}),
+     "Set up a weekly 1:1 with Priya on Thursdays at 4", {"with_person": ["Priya"], "weekday": ["thursday"],
+                                                          "time": ["16:00", "04:00"]}),
+    ("fresh23", fn("approve_timesheet", "Approve a timesheet", {"employee": text(), "week_start": DATE}),
+     "Approve Jordan Lee's timesheet for the week of 2026-11-16",
+     {"employee": ["Jordan Lee"], "week_start": ["2026-11-16"]}),
+    ("fresh23", fn("priority_bump", "Change a ticket's priority", {"ticket": text(), "priority": {
+        "type": "string", "enum": ["p0", "p1", "p2", "p3"]}}),
+     "Bump BUG-2031 to P1", {"ticket": ["BUG-2031"], "priority": ["p1"]}),
+    ("fresh23", fn("room_finder", "Find a free meeting room", {"people": whole(), "minutes": whole(), "has_video": {
+        "type": "boolean"}}, ["people", "minutes"]),
+     "Need a room for 8 people for half an hour with video conferencing",
+     {"people": [8], "minutes": [30], "has_video": [True]}),
+    ("fresh23", fn("send_kudos", "Send kudos to a colleague", {"to": text(), "message": text()}),
+     "Give kudos to @maria for shipping the release: great job!",
+     {"to": ["maria", "@maria"], "message": ["great job!", "for shipping the release: great job!",
+                                             "for shipping the release"]}),
+    ("fresh23", fn("set_ooo", "Set an out-of-office reply", {"start": DATE, "end": DATE, "backup_contact": text()},
+                   ["start", "end"]),
+     "I'm out Dec 24-26, ping Ravi if anything is urgent",
+     {"start": ["2026-12-24"], "end": ["2026-12-26"], "backup_contact": ["Ravi"]}),
+    ("fresh23", fn("log_hours", "Log hours to a project", {"project": text(), "hours": num(), "date": DATE}),
+     "Log 3.5h to Apollo for yesterday", {"project": ["Apollo"], "hours": [3.5], "date": ["2026-11-27"]}),
+    ("fresh23", fn("create_poll", "Create a team poll", {"question": text(), "options": listing("string")}),
+     "Poll the team: where should we go for the offsite? Options: Lisbon, Prague, Dublin",
+     {"question": ["where should we go for the offsite?", "Where should we go for the offsite?"],
+      "options": [["Lisbon", "Prague", "Dublin"]]}),
+    ("fresh23", fn("onboard_employee", "Start onboarding", {"name": text(), "start_date": DATE, "team": text()}),
+     "Onboard Kim Alvarez to the Data team starting 2027-01-11",
+     {"name": ["Kim Alvarez"], "start_date": ["2027-01-11"], "team": ["Data", "Data team"]}),
+    ("fresh23", fn("sprint_capacity", "Sprint capacity", {"engineers": whole(), "days": whole(),
+                                                         "focus_factor": num("0 to 1")}),
+     "5 engineers, a 10-day sprint, 70% focus", {"engineers": [5], "days": [10], "focus_factor": [0.7]}),
+    ("fresh23", fn("eod_reminder", "Remind me at the end of the day", {"text": text(), "time": text("HH:MM")},
+                   ["text"]),
+     "Remind me to send the invoice EOD", {"text": ["send the invoice"], "time": ["17:00", "18:00", ""]}),
 ]
 # requests no offered function serves (expected: no call), with the names of the three offered
 NONE_ROWS: list[tuple[str, str, list[str]]] = [

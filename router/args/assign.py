@@ -301,7 +301,11 @@ def _list_candidates(doc: Document, param: Param, item: Param, items: dict[str, 
     examples = {e.lower() for e in (*item.examples, *(str(v) for v in item.enum))}
     found = []
     for mention in doc.lists:
-        values = [coerce(v, items) for v in mention.value]
+        named = [isinstance(v, str) and " " in v and singular(v.split()[0].lower()) in param.cues for v in mention.value]
+        said = list(mention.value)
+        if named[:1] == [True] and sum(named) == 1:  # "labels bug and auth": "bug" ("file type, ... file size" stay)
+            said[0] = said[0].split(None, 1)[1]
+        values = [coerce(v, items) for v in said]
         score = 0.35 + proximity(doc, param, mention.start, mention.end)
         if examples & {str(v).lower() for v in mention.value}:
             score += 0.3

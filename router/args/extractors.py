@@ -782,7 +782,8 @@ def _currency_candidates(doc: Document, param: Param) -> list[Candidate]:
 
 
 _PERSON_WORDS = frozenset({"provider", "doctor", "physician", "dentist", "therapist", "person", "contact", "name",
-                           "host", "guest", "attendee", "participant", "customer", "patient", "agent", "owner"})
+                           "host", "guest", "attendee", "participant", "customer", "patient", "agent", "owner",
+                           "employee", "colleague", "member", "candidate", "assignee", "reviewer"})
 
 
 _LEAVING_WORDS = frozenset({"from", "source", "base", "original", "sell", "input", "old", "src", "beginning", "initial",
@@ -816,7 +817,7 @@ _SAYING_RE = re.compile(r"\b(?:saying|that says|to say|telling (?:him|her|them|m
 _REMIND_RE = re.compile(r"\bremind(?:er)?(?:\s+(?:me|us|him|her|them))?"
                         r"(?:\s+(?:in|at|on|by|tomorrow|tonight|today)(?:\s+[\w:]+){0,2}?)?\s+(?:to|that|about)\s+(.+?)"
                         r"(?=\s+(?:every|each|at|on|in|by|tomorrow|today|tonight|next|this|before|after|once|twice|"
-                        r"thrice|daily|weekly|monthly)\b|[,.;!?]|$)",
+                        r"thrice|daily|weekly|monthly|eod|asap)\b|[,.;!?]|$)",
                         re.I)
 _SEARCH_FOR_RE = re.compile(r"\bsearch(?:\s+\w+){0,3}?\s+for\s+(.+?)(?=\s*[,.;!?]|$)", re.I)
 

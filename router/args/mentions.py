@@ -28,7 +28,7 @@ NUMBER_RE = re.compile(
     (?:
       (?P<digits>[-+]?(?:\d+(?:\.\d+)?|\.\d+)[eE][-+]?\d+(?![\w-])|[-+]?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|[-+]?\d+(?:\.\d+)?
                  |[-+]?\.\d+)
-      (?P<suffix>k|m|bn)?(?![\w@]|-(?![a-zA-Z])|\.\d|/\d|:\d)
+      (?P<suffix>k|m|bn)?(?!(?!(?:h|hr|hrs|min|mins|km|kg|lb|lbs|mi|ml|mm|cm|ft|oz)\b)[\w@]|-(?![a-zA-Z])|\.\d|/\d|:\d)
       |
       (?P<words>(?:{_WORD_NUM_RE})(?:[\s-](?:{_WORD_NUM_RE}|hundred|thousand|million|and(?=\s)))*)\b
     )
@@ -223,6 +223,7 @@ SENTENCE_STARTERS = {
     "start", "stop", "text", "email", "translate", "upload", "rename", "cancel", "track", "register", "donate",
     "share", "post", "block", "pause", "refund", "assign", "buy", "reserve", "list", "update", "delete", "remove",
     "mute", "unmute", "silence", "snooze", "launch", "close", "quit", "restart", "install", "uninstall",
+    "onboard", "approve", "poll", "bump", "expense", "log", "reassign", "move", "swap",
 }  # fmt: skip
 
 
@@ -281,7 +282,7 @@ def _balanced_end(text: str, start: int) -> int | None:
 
 
 _LIST_WORD = r"[\"“'‘]?[\w’&\-/]+(?:['.][\w]+)*[\"”'’]?"
-_LIST_FIRST = rf"{_LIST_WORD}(?:[ \t]+{_LIST_WORD}){{0,5}}"
+_LIST_FIRST = rf"(?<![@#\w]){_LIST_WORD}(?:[ \t]+{_LIST_WORD}){{0,5}}"  # ("@sam, labels bug and auth": no "sam")
 _LIST_ITEM = rf"(?!(?:and|or)\b){_LIST_WORD}(?:[ \t]+{_LIST_WORD}){{0,3}}"
 LIST_RE = re.compile(rf"({_LIST_FIRST})((?:\s*,\s*{_LIST_ITEM})*)\s*,?\s+(?:and|or|&)\s+({_LIST_ITEM})")
 _LIST_STOP = {

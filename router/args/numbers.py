@@ -205,7 +205,8 @@ _HOUR_PHRASES = {"an hour and a half": 90, "half an hour": 30, "a quarter of an 
 _HOUR_PHRASE_RE = re.compile(r"\b(?:" + "|".join(sorted(_HOUR_PHRASES, key=len, reverse=True)) + r")\b", re.I)
 # a rate wanted as a fraction: "as a decimal", "a fraction", "e.g. 0.05 for 5%" (not "decimal places")
 _FRACTION_RE = re.compile(
-    r"\bfraction|\bdecimal\b(?!\s+(?:places|digits|point))|\b0\.\d+\s+(?:for|=|means)\s+\d+\s*%", re.I
+    r"\bfraction|\bdecimal\b(?!\s+(?:places|digits|point))|\b0\.\d+\s+(?:for|=|means)\s+\d+\s*%"
+    r"|\b(?:from\s+|between\s+)?0(?:\.0)?\s*(?:to|-|–|and)\s*1(?:\.0)?\b", re.I
 )
 _ORDINAL_RE = re.compile(r"(\d+)(?:st|nd|rd|th)", re.I)
 

@@ -111,6 +111,12 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
     if "iban" in param.cues or re.search(r"\bIBAN\b", param.description):  # "DE89 3704 0044 0532 0130 00"
         for iban in _IBAN_RE.finditer(text):
             found.append(Candidate(iban.group(0), iban.start(), iban.end(), 1.5, "pattern"))
+    if set(param.cues) & {"assignee", "to", "user", "owner", "reviewer", "mention", "handle", "recipient", "member"}:
+        for handle in re.finditer(r"(?<![\w@.])@(\w[\w.-]*\w|\w)", text):  # "for @sam"
+            found.append(Candidate(handle.group(0), handle.start(), handle.end(), 1.0, "pattern"))
+    if "emoji" in param.cues:  # "with :calendar:"
+        for emoji in re.finditer(r"(?<!\w):[a-z0-9_+-]+:(?!\w)", text):
+            found.append(Candidate(emoji.group(0), emoji.start(), emoji.end(), 1.0, "pattern"))
     if set(param.cues) & {"color", "colour"}:  # "in extra large, navy"
         for colour in _COLOUR_RE.finditer(text):
             found.append(Candidate(colour.group(0), colour.start(), colour.end(), 0.8, "span"))

@@ -1702,3 +1702,23 @@ def test_travel_and_banking_values() -> None:
     assert fill_arguments(said, splits).arguments == {"splits": {"Groceries": 40, "Household": 25}}
     dispute = tool({"reason": {"type": "string", "enum": ["fraud", "duplicate"]}}, ["reason"])
     assert fill_arguments(user("I was charged twice for TX-8830"), dispute).arguments == {"reason": "duplicate"}
+
+
+def test_workplace_values() -> None:
+    ticket = tool({"title": {"type": "string"}, "assignee": {"type": "string"},
+                   "labels": {"type": "array", "items": {"type": "string"}}, "points": {"type": "integer"}}, ["title"])
+    said = user("New ticket 'Fix login redirect' for @sam, labels bug and auth, 3 points")
+    assert fill_arguments(said, ticket).arguments == {"title": "Fix login redirect", "assignee": "@sam",
+                                                      "labels": ["bug", "auth"], "points": 3}
+    status = tool({"text": {"type": "string"}, "emoji": {"type": "string"}}, ["text"])
+    said = user("Set my status to 'In a meeting' with :calendar:")
+    assert fill_arguments(said, status).arguments == {"text": "In a meeting", "emoji": ":calendar:"}
+    sprint = tool({"engineers": {"type": "integer"}, "focus_factor": {"type": "number", "description": "0 to 1"}},
+                  ["engineers", "focus_factor"])
+    assert fill_arguments(user("5 engineers at 70% focus"), sprint).arguments == {"engineers": 5, "focus_factor": 0.7}
+    hours = tool({"hours": {"type": "number"}}, ["hours"])
+    assert fill_arguments(user("Log 3.5h to Apollo"), hours).arguments == {"hours": 3.5}
+    remind = tool({"text": {"type": "string"}}, ["text"])
+    assert fill_arguments(user("Remind me to send the invoice EOD"), remind).arguments == {"text": "send the invoice"}
+    onboard = tool({"name": {"type": "string"}, "team": {"type": "string"}}, ["name"])
+    assert fill_arguments(user("Onboard Kim Alvarez to the Data team"), onboard).arguments["name"] == "Kim Alvarez"
