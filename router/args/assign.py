@@ -12,11 +12,11 @@ from router.args.document import Document
 from router.args.extractors import (
     AFFIRMATION_RE,
     MONEY_WORDS,
-    STREET_RE,
     Candidate,
     boolean_value,
     date_candidates,
     enum_candidates,
+    house_numbers,
     labelled_as_other,
     language_candidates,
     proximity,
@@ -242,7 +242,7 @@ def _counted_objects(doc: Document, items: dict[str, Any]) -> list[Candidate]:
     objects: list[dict[str, Any]] = []
     start: int | None = None
     end = 0
-    streets = {street.start() for street in STREET_RE.finditer(doc.text)}
+    streets = house_numbers(doc)
     for m in doc.of("number"):
         if m.value != int(m.value) or m.value < 1 or m.start in streets:
             continue
@@ -383,8 +383,9 @@ def assign(
             if param.kind == "boolean":
                 if param.name not in filled:
                     flag = boolean_value(doc, param)
-                    said = _YES_NO_RE.match(doc.text.strip())
-                    if flag is None and said and index < len(asked) and param.name in asked[index]:
+                    asked_here = index < len(asked) and param.name in asked[index]
+                    said = _YES_NO_RE.match(doc.text.strip()) if flag is None and asked_here else None
+                    if said:
                         filled[param.name] = (said.group(1) is not None, "boolean")  # "Shuffle it?" "yes"
                     elif flag is not None:
                         filled[param.name] = (flag.value, "boolean" if index == 0 else "context")

@@ -430,6 +430,22 @@ STREET_RE = re.compile(
 )
 
 
+def house_numbers(doc: Document) -> set[int]:
+    """Where the street addresses of ``doc`` start: a number there is a house number ("55 Pine Ave"), not a count, a
+    ZIP code or an amount."""
+    return {street.start() for street in STREET_RE.finditer(doc.text)}
+
+
+_ENDING_RE = re.compile(r"\b(?:ending|ends|ended)\s+(?:in|with)\s+(\d{4})\b", re.I)
+
+
+def last_four(doc: Document, param: Param) -> list[tuple[str, int, int]]:
+    """ "my card ending in 4421" for a parameter named or described as the last four digits."""
+    if not re.search(r"\blast[ _]?(?:four|4)\b", f"{param.name} {param.description}".replace("_", " "), re.I):
+        return []
+    return [(ending.group(1), ending.start(1), ending.end(1)) for ending in _ENDING_RE.finditer(doc.text)]
+
+
 def street_candidates(doc: Document, param: Param) -> list[Candidate]:
     """ "update my address to 456 Old Road" -> "456 Old Road" (not the number alone); a street parameter stops
     before the town ("22 Baker Lane, Denver 80203": "22 Baker Lane")."""
@@ -667,7 +683,7 @@ def string_candidates(doc: Document, param: Param) -> list[Candidate]:
         found.extend(_currency_candidates(doc, param))
     elif param.role == "ident":
         side = pair_steer(param)
-        streets = {street.start() for street in STREET_RE.finditer(text)}
+        streets = house_numbers(doc)
         for m in (m for m in doc.of("ident", "number", "acronym", "phone") if m.text.lower() not in param.cues):
             if (m.kind == "number" and set(param.cues) & {"zip", "zipcode", "postal", "postcode"}
                     and (not re.fullmatch(r"\d{5}(?:-\d{4})?", m.text) or m.start in streets)):

@@ -10,11 +10,12 @@ from router.args.document import Document
 from router.args.extractors import (
     CORRECTION_RE,
     CURRENCY_CODES,
-    STREET_RE,
     UNIT_ALIASES,
     UNIT_FAMILIES,
     Candidate,
     after_to,
+    house_numbers,
+    last_four,
     pair_steer,
     proximity,
     quarters,
@@ -46,7 +47,7 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
     ends = {"from", "to", "beginning", "initial", "starting", "ending", "final"}  # "from 10,000 to 18,500"
     pair = pair_steer(param) if (set(split_words(param.name)) | set(param.cues)) & ends else None
     described = set(param.cues) | set(re.findall(r"[a-z]+", param.description.lower()))
-    streets = [street.start() for street in STREET_RE.finditer(doc.text)]
+    streets = house_numbers(doc)
     for m in doc.of("number"):
         if m.start in streets and not set(param.cues) & {"street", "house", "building", "address"}:
             continue  # "55 Pine Ave": a house number, part of an address
@@ -94,15 +95,17 @@ def number_candidates(doc: Document, param: Param) -> list[Candidate]:
         named = unit[:1].isupper() and not unit.isupper()  # "5 Thai places": "Thai" is no unit, it may be a value
         found.append(Candidate(value, m.start, digits_end if named else m.end, score, "number"))
     found.extend(quarters(doc, param))
-    for m in doc.of("number"):  # "176 lbs" for weight_kg, "70 degrees Fahrenheit" for celsius, "$12.50" in cents
-        converted = _in_parameter_unit(doc, m, param)
-        if converted is not None:
-            found.append(Candidate(converted, m.start, m.end, 1.4 + proximity(doc, param, m.start, m.end), "number"))
+    in_unit = _parameter_unit(param)
+    if in_unit is not None:  # "176 lbs" for weight_kg, "70 degrees Fahrenheit" for celsius, "$12.50" in cents
+        for m in doc.of("number"):
+            converted = _in_parameter_unit(doc, m, param, in_unit)
+            if converted is not None:
+                found.append(Candidate(converted, m.start, m.end, 1.4 + proximity(doc, param, m.start, m.end),
+                                       "number"))
     found.extend(_scale_labels(doc, param))
     found.extend(_people_of_a_kind(doc, param))
-    if re.search(r"\blast[ _]?(?:four|4)\b", f"{param.name} {param.description}".replace("_", " "), re.I):
-        for ending in re.finditer(r"\b(?:ending|ends|ended)\s+(?:in|with)\s+(\d{4})\b", doc.text, re.I):
-            found.append(Candidate(int(ending.group(1)), ending.start(1), ending.end(1), 1.5, "number"))
+    for digits, start, end in last_four(doc, param):  # "card ending in 4421"
+        found.append(Candidate(int(digits), start, end, 1.5, "number"))
     counted_in = _duration_unit(param, whole_only=False)
     if counted_in == "second":  # "from 1:05 to 2:30" in seconds: 65 and 150 (in minutes "11:30" is a time)
         pair = pair_steer(param)
@@ -270,10 +273,10 @@ def _parameter_unit(param: Param) -> tuple[str, float] | str | None:
     return None
 
 
-def _in_parameter_unit(doc: Document, m: Mention, param: Param) -> float | None:
-    """``m`` in the parameter's unit when it was said in another unit of the same kind, else None."""
-    wanted = _parameter_unit(param)
-    if wanted is None or not m.unit:
+def _in_parameter_unit(doc: Document, m: Mention, param: Param, wanted: tuple[str, float] | str) -> float | None:
+    """``m`` in the parameter's unit (``wanted``, from :func:`_parameter_unit`) when it was said in another unit of
+    the same kind, else None."""
+    if not m.unit:
         return None
     if wanted in ("c", "f"):  # "70 degrees Fahrenheit" for celsius
         said = re.match(r"\s*(?:degrees?|°)?\s*(celsius|fahrenheit|c|f)\b", doc.text[m.start + len(m.text):], re.I)

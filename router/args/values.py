@@ -10,12 +10,13 @@ from router.args.document import Document
 from router.args.extractors import (
     LOGIN_WORDS,
     STOP_VALUE,
-    STREET_RE,
     UNIT_ALIASES,
     UNIT_FAMILIES,
     Candidate,
     after_to,
     drop_overlapping_typed,
+    house_numbers,
+    last_four,
     pair_steer,
     proximity,
     value_after,
@@ -55,7 +56,7 @@ def counted_things(doc: Document) -> list[Candidate]:
     """What a count counts: "twenty five bags of coffee beans" -> "coffee beans", "3 apples" -> "apples"."""
     text = doc.text
     found: list[Candidate] = []
-    streets = {street.start() for street in STREET_RE.finditer(text)}
+    streets = house_numbers(doc)
     for counted in doc.of("number"):
         if (not counted.unit.isalpha() or len(counted.unit) < 3 or counted.unit in _NOT_GOODS
                 or counted.start in streets):  # "55 Pine Ave" counts nothing
@@ -105,9 +106,8 @@ def shaped_values(doc: Document, param: Param) -> list[Candidate]:
             found.append(Candidate(tag.group(0), tag.start(), tag.end(), 0.9, "span"))
     if param.required and param.role in ("generic", "name") and set(param.cues) & _GOODS_WORDS:
         found.extend(counted_things(doc))
-    if re.search(r"\blast[ _]?(?:four|4)\b", f"{param.name} {param.description}".replace("_", " "), re.I):
-        for ending in re.finditer(r"\b(?:ending|ends|ended)\s+(?:in|with)\s+(\d{4})\b", text, re.I):  # "card ending in 4421"
-            found.append(Candidate(ending.group(1), ending.start(1), ending.end(1), 1.5, "pattern"))
+    for digits, start, end in last_four(doc, param):  # "card ending in 4421"
+        found.append(Candidate(digits, start, end, 1.5, "pattern"))
     if "iban" in param.cues or re.search(r"\bIBAN\b", param.description):  # "DE89 3704 0044 0532 0130 00"
         for iban in _IBAN_RE.finditer(text):
             found.append(Candidate(iban.group(0), iban.start(), iban.end(), 1.5, "pattern"))
